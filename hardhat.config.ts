@@ -1,0 +1,22 @@
+import { createRequire } from "node:module";
+import hardhatEthers from "@nomicfoundation/hardhat-ethers";
+import { defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+/** The solc-js compiler installed from npm: Hardhat uses it instead of downloading a native build (offline). */
+const SOLC_VERSION: string = require("solc/package.json").version;
+const SOLC_PATH = require.resolve("solc/soljson.js");
+
+export default defineConfig({
+  plugins: [hardhatEthers],
+  solidity: {
+    version: SOLC_VERSION,
+    path: SOLC_PATH,
+    settings: {
+      // Cancun: the vault's reentrancy guard uses transient storage (EIP-1153).
+      evmVersion: "cancun",
+      optimizer: { enabled: true, runs: 200 },
+    },
+  },
+});

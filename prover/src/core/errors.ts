@@ -1,0 +1,18 @@
+/**
+ * The one error type the SDK throws for bad input or state. `field` names what was wrong (a JSON path such
+ * as `account.positions[2].size`, a CLI flag, or an artifact), so the CLI can print a one-line message.
+ */
+export class ZkMarginError extends Error {
+  readonly field: string | undefined;
+
+  constructor(field: string | undefined, problem: string) {
+    super(field ? `${field}: ${problem}` : problem);
+    this.name = "ZkMarginError";
+    this.field = field;
+  }
+}
+
+/** Throws a ZkMarginError naming `field` unless `condition` holds. */
+export function check(condition: unknown, field: string | undefined, problem: string): asserts condition {
+  if (!condition) throw new ZkMarginError(field, problem);
+}
