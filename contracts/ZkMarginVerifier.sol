@@ -49,11 +49,11 @@ contract ZkMarginVerifier is IZkMarginVerifier {
     IGroth16Verifier private immutable _liquidation2;
     IGroth16Verifier private immutable _liquidation3;
 
-    /// @param capacities the position-slot counts N (e.g. [1, 4, 16]), nonzero and distinct
+    /// @param capacities_ the position-slot counts N (e.g. [1, 4, 16]), nonzero and distinct
     /// @param marginVerifiers the margin circuit's verifier for each capacity
     /// @param liquidationVerifiers the liquidation circuit's verifier for each capacity
-    constructor(uint8[] memory capacities, address[] memory marginVerifiers, address[] memory liquidationVerifiers) {
-        uint256 n = capacities.length;
+    constructor(uint8[] memory capacities_, address[] memory marginVerifiers, address[] memory liquidationVerifiers) {
+        uint256 n = capacities_.length;
         if (n == 0 || n > MAX_CIRCUITS || marginVerifiers.length != n || liquidationVerifiers.length != n) {
             revert ZkMarginVerifier__BadConfiguration();
         }
@@ -61,7 +61,7 @@ contract ZkMarginVerifier is IZkMarginVerifier {
         address[MAX_CIRCUITS] memory margin;
         address[MAX_CIRCUITS] memory liquidation;
         for (uint256 i = 0; i < n; ++i) {
-            uint8 capacity = capacities[i];
+            uint8 capacity = capacities_[i];
             if (capacity == 0) revert ZkMarginVerifier__BadCapacity(capacity);
             for (uint256 j = 0; j < i; ++j) {
                 if (caps[j] == capacity) revert ZkMarginVerifier__BadCapacity(capacity);

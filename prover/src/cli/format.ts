@@ -1,0 +1,36 @@
+import type { MarginReport } from "../engine/margin.ts";
+
+/** A margin report with the commitments `check` prints above it. */
+export type CheckResult = MarginReport & { readonly accountCommitment: string; readonly round: string; readonly roundCommitment: string };
+
+function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
+  return [line(headers), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** Formats the margin report for a terminal. */
+export function formatReport(report: CheckResult): string {
+  const status = report.liquidatable ? "LIQUIDATABLE" : report.meetsInitial ? "healthy (meets initial margin)" : report.meetsMaintenance ? "healthy (meets maintenance, below initial)" : "below maintenance";
+  const summary = [
+    `account    ${report.accountCommitment}`,
+    `round      ${report.round} (${report.roundCommitment})`,
+    `status     ${status}`,
+    "",
+    table(["", "amount"], [
+      ["equity", report.equity],
+      ["maintenance requirement", report.maintenanceRequirement],
+      ["initial requirement", report.initialRequirement],
+      ["margin cushion (to liquidation)", report.marginCushion],
+      ["free collateral (over initial)", report.freeCollateral],
+      ["health (equity / maintenance)", report.healthRatio ?? "n/a"],
+    ]),
+  ];
+  if (report.positions.length > 0) {
+    summary.push("", table(
+      ["market", "size", "mark", "notional", "maintenance", "liq. price", "move"],
+      report.positions.map((position) => [position.market, position.size, position.markPrice, position.notional, position.maintenanceRequirement, position.liquidationPrice ?? "none", position.priceMoveToLiquidation ?? "-"]),
+    ));
+  }
+  return summary.join("\n");
+}

@@ -1,0 +1,151 @@
+import { readFileSync } from "node:fs";
+import { WitnessCalculatorBuilder, type WitnessCalculator } from "circom_runtime";
+import * as snarkjs from "snarkjs";
+import type { CircuitInput } from "../circuit/inputs.ts";
+import { ZkMarginError } from "../core/errors.ts";
+import { sha256 } from "../build/files.ts";
+import { artifactPaths } from "../build/paths.ts";
+import { readManifest, type CircuitManifest } from "../build/setup.ts";
+import { toSolidityCalldata, type SolidityCalldata } from "./calldata.ts";
+import { captureConsole } from "./capture-console.ts";
+
+/** A Groth16 proof with its public signals (decimal strings) and the calldata a verifier contract takes. */
+export interface ProofBundle {
+  readonly circuit: string;
+  readonly proof: snarkjs.Groth16Proof;
+  readonly publicSignals: readonly string[];
+  readonly calldata: SolidityCalldata;
+}
+
+/** Timings of the last proof, in milliseconds. */
+export interface ProofTimings {
+  readonly witnessMs: number;
+  readonly proveMs: number;
+}
+
+// snarkjs keeps one bn128 curve (with its worker threads) per process in globalThis.curve_bn128; it is
+// released when the last open prover closes.
+let openProvers = 0;
+
+/** Releases snarkjs' shared curve and its worker threads, so the process can exit. */
+export async function releaseCurve(): Promise<void> {
+  const holder = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
+  await holder.curve_bn128?.terminate();
+  holder.curve_bn128 = null;
+}
+
+/**
+ * A prover that loads a circuit's artifacts once (witness generator compiled, proving key and verification
+ * key in memory, hashes checked against the build manifest) and then proves many times. Call `close()` when
+ * done so that snarkjs' worker threads end and the process can exit.
+ *
+ * @example
+ * const prover = await WarmProver.load("margin_n4_m16");
+ * const bundle = await prover.prove(input);
+ * await prover.close();
+ */
+export class WarmProver {
+  /** Timings of the most recent `prove`. */
+  lastTimings: ProofTimings = { witnessMs: 0, proveMs: 0 };
+  private closed = false;
+
+  private constructor(
+    readonly circuit: string,
+    readonly manifest: CircuitManifest,
+    private readonly witnessCalculator: WitnessCalculator,
+    private readonly zkey: Uint8Array,
+    private readonly verificationKey: object,
+  ) {}
+
+  /**
+   * Loads a built circuit. Refuses artifacts whose sha256 differs from the manifest (a tampered or stale zkey,
+   * a wasm from another circuit) and circuits that were never set up.
+   *
+   * @param circuitId id from circuits/circuits.json, e.g. "margin_n4_m16"
+   */
+  static async load(circuitId: string): Promise<WarmProver> {
+    const manifest = readManifest(circuitId);
+    if (!manifest) throw new ZkMarginError(`circuit ${circuitId}`, "is not built: run `npx zkmargin build`");
+    const paths = artifactPaths(circuitId);
+    const wasm = readArtifact(paths.wasm, manifest.artifacts.wasm, circuitId, "witness generator");
+    const zkey = readArtifact(paths.zkey, manifest.artifacts.zkey, circuitId, "proving key");
+    const verificationKey = JSON.parse(readArtifact(paths.vkey, manifest.artifacts.verificationKey, circuitId, "verification key").toString()) as object;
+    const witnessCalculator = await WitnessCalculatorBuilder(wasm);
+    openProvers++;
+    return new WarmProver(circuitId, manifest, witnessCalculator, zkey, verificationKey);
+  }
+
+  /**
+   * Computes the witness and a Groth16 proof.
+   *
+   * @param input the circuit input (see circuitInput)
+   * @throws ZkMarginError when the input does not satisfy the circuit
+   */
+  async prove(input: CircuitInput): Promise<ProofBundle> {
+    this.assertOpen();
+    const started = performance.now();
+    const computed = await captureConsole(() => this.witnessCalculator.calculateWTNSBin(input, true));
+    if (computed.result === undefined) {
+      const where = /Error in template \S+ line: \d+/.exec(computed.output)?.[0] ?? firstLine(computed.error);
+      throw new ZkMarginError(`circuit ${this.circuit}`, `the input does not satisfy the circuit (${where})`);
+    }
+    const witness = computed.result;
+    const witnessDone = performance.now();
+    const { proof, publicSignals } = await snarkjs.groth16.prove({ type: "mem", data: this.zkey }, { type: "mem", data: witness });
+    this.lastTimings = { witnessMs: witnessDone - started, proveMs: performance.now() - witnessDone };
+    return { circuit: this.circuit, proof, publicSignals, calldata: toSolidityCalldata(proof, publicSignals) };
+  }
+
+  /** Verifies a proof against this circuit's verification key. */
+  async verify(proof: snarkjs.Groth16Proof, publicSignals: readonly string[]): Promise<boolean> {
+    this.assertOpen();
+    return verifyWithKey(this.verificationKey, proof, publicSignals);
+  }
+
+  /** Releases the prover; the shared curve is terminated when the last prover closes. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    openProvers--;
+    if (openProvers === 0) await releaseCurve();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ZkMarginError(`circuit ${this.circuit}`, "prover is closed");
+  }
+}
+
+/** Verifies a Groth16 proof with snarkjs, treating malformed proofs as invalid rather than crashing. */
+export async function verifyWithKey(verificationKey: object, proof: snarkjs.Groth16Proof, publicSignals: readonly string[]): Promise<boolean> {
+  try {
+    return await snarkjs.groth16.verify(verificationKey, [...publicSignals], proof, silentLogger);
+  } catch {
+    return false;
+  }
+}
+
+/** Loads a circuit's verification key, checked against the manifest. */
+export function loadVerificationKey(circuitId: string): object {
+  const manifest = readManifest(circuitId);
+  if (!manifest) throw new ZkMarginError(`circuit ${circuitId}`, "is not built: run `npx zkmargin build`");
+  return JSON.parse(readArtifact(artifactPaths(circuitId).vkey, manifest.artifacts.verificationKey, circuitId, "verification key").toString()) as object;
+}
+
+const silentLogger: snarkjs.Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function readArtifact(path: string, expected: string, circuitId: string, what: string): Buffer {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch {
+    throw new ZkMarginError(`circuit ${circuitId}`, `${what} ${path} is missing: run \`npx zkmargin build\``);
+  }
+  if (sha256(data) !== expected) {
+    throw new ZkMarginError(`circuit ${circuitId}`, `${what} ${path} does not match the hash recorded at build time: rebuild with \`npx zkmargin build --force\``);
+  }
+  return data;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!.trim();
+}
