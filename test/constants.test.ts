@@ -1,0 +1,34 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import * as constants from "../prover/src/core/constants.ts";
+import { projectPath } from "../prover/src/build/paths.ts";
+
+// The circuits and the TypeScript engine must agree on every scale, width and tag; a drift here would
+// make honest proofs fail or, worse, commitments disagree.
+describe("constants: circuits/lib/constants.circom vs prover/src/core/constants.ts", () => {
+  const source = readFileSync(projectPath("circuits", "lib", "constants.circom"), "utf8");
+  const circom = new Map([...source.matchAll(/function (\w+)\(\) \{ return (\d+); \}/g)].map((match) => [match[1]!, BigInt(match[2]!)]));
+
+  const pairs: [string, bigint | number][] = [
+    ["SIZE_BITS", constants.SIZE_BITS], ["PRICE_BITS", constants.PRICE_BITS], ["RATE_BITS", constants.RATE_BITS],
+    ["COLLATERAL_BITS", constants.COLLATERAL_BITS], ["ADJUSTMENT_BITS", constants.ADJUSTMENT_BITS], ["BUFFER_BITS", constants.BUFFER_BITS],
+    ["BINDER_BITS", constants.BINDER_BITS], ["MARKET_FIELD_BITS", constants.MARKET_FIELD_BITS], ["SLOT_BITS", constants.SLOT_BITS],
+    ["SLOTS_PER_ELEMENT", constants.SLOTS_PER_ELEMENT], ["PRICES_PER_ELEMENT", constants.PRICES_PER_ELEMENT],
+    ["RATE_PAIRS_PER_ELEMENT", constants.RATE_PAIRS_PER_ELEMENT], ["ACCOUNT_TAG", constants.ACCOUNT_TAG], ["PRICES_TAG", constants.PRICES_TAG],
+    ["RISK_TAG", constants.RISK_TAG], ["MAX_SLOTS", constants.MAX_SLOTS], ["MAX_MARKETS", constants.MAX_MARKETS],
+  ];
+  for (const [name, value] of pairs) {
+    it(`Should give ${name} the same value in both`, () => {
+      expect(circom.get(name)).toBe(BigInt(value));
+    });
+  }
+
+  it("Should keep every packed element below the field", () => {
+    expect(constants.SLOT_BITS).toBe(constants.SIZE_BITS + 1 + constants.MARKET_FIELD_BITS);
+    expect(constants.SLOTS_PER_ELEMENT * constants.SLOT_BITS).toBeLessThan(250);
+    expect(constants.PRICES_PER_ELEMENT * constants.PRICE_BITS + 2).toBeLessThan(253);
+    expect(constants.RATE_PAIRS_PER_ELEMENT * 2 * constants.RATE_BITS + 2).toBeLessThan(253);
+    expect(constants.ADJUSTMENT_BITS + 1 + constants.COLLATERAL_BITS + 1).toBeLessThan(253);
+    expect(constants.BINDER_BITS + constants.BUFFER_BITS + 1 + constants.COLLATERAL_BITS).toBeLessThan(253);
+  });
+});
