@@ -18,7 +18,8 @@ function coreInput(scenario: Scenario, useInitial: 0 | 1) {
     accountCommitment: accountCommitment(account),
     roundCommitment: roundCommitments(round, markets).roundCommitment,
   });
-  return { ...input, useInitial: String(useInitial), collateral: account.collateral.toString() };
+  const coreFields: Record<string, string> = { useInitial: String(useInitial), collateral: account.collateral.toString() };
+  return { ...input, ...coreFields };
 }
 
 describe("MarginCore: circuit vs TypeScript engine", () => {

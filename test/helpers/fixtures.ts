@@ -65,7 +65,7 @@ export function scenarioArbitrary(marketCount: number, maxPositions: number): fc
       adjustment: fc.oneof(fc.bigInt({ min: -(10n ** 22n), max: 10n ** 22n }), fc.bigInt({ min: -bound(ADJUSTMENT_BITS), max: bound(ADJUSTMENT_BITS) - 1n })),
     })
     .map(({ rates, prices, picks, sizes, collateral, adjustment }) => {
-      const markets = makeMarkets(rates.map(([a, b]) => (a <= b ? [a, b] : [b, a]) as const));
+      const markets = makeMarkets(rates.map(([a, b]): [bigint, bigint] => (a <= b ? [a, b] : [b, a])));
       const positions = picks.map((index, i) => [index, sizes[i]![1] ? -sizes[i]![0] : sizes[i]![0]] as const);
       return { markets, round: makeRound(prices), account: makeAccount(markets, positions, collateral, adjustment) };
     });

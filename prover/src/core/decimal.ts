@@ -34,7 +34,7 @@ export function parseScaled(value: unknown, field: string, decimals: number, opt
 
   const match = DECIMAL.exec(text);
   if (!match) throw new ZkMarginError(field, `"${text}" is not a decimal number`);
-  const [, sign, whole, fraction = ""] = match;
+  const [, sign, whole = "0", fraction = ""] = match;
   if (sign === "-" && !options.signed && /[1-9]/.test(whole + fraction)) {
     throw new ZkMarginError(field, `must not be negative, got ${text}`);
   }

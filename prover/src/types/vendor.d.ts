@@ -74,3 +74,11 @@ declare module "r1csfile" {
   }
   export function readR1cs(fileName: string, options?: { loadConstraints?: boolean; loadMap?: boolean; getFieldFromPrime?: unknown; singleThread?: boolean; loadCustomGates?: boolean }): Promise<R1cs>;
 }
+
+declare module "ffjavascript" {
+  /** A prime field over bigints (elements are plain bigints). */
+  export class F1Field {
+    constructor(prime: bigint);
+    readonly p: bigint;
+  }
+}
