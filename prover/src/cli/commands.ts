@@ -186,6 +186,20 @@ export const commands: Record<string, Command> = {
     },
   },
 
+  bench: {
+    summary: "time proofs: warm prover vs a fresh snarkjs process, per circuit (writes bench/)",
+    usage: "Usage: zkmargin bench [--quick] [--runs N] [--circuit ID ...]",
+    options: { quick: { type: "boolean" }, runs: { type: "string" }, circuit: { type: "string", multiple: true } },
+    async run(values) {
+      const { runBench } = await import("../bench/run.ts");
+      const runs = typeof values.runs === "string" ? Number(values.runs) : undefined;
+      if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) throw new ZkMarginError("--runs", `must be a positive whole number, got ${String(values.runs)}`);
+      const { markdown } = await runBench({ quick: values.quick === true, ...(runs ? { runs } : {}), ...(values.circuit ? { circuits: values.circuit as string[] } : {}), log: err });
+      out(markdown);
+      return 0;
+    },
+  },
+
   "export-verifier": {
     summary: "copy the generated Solidity verifiers and verification keys to a folder",
     usage: "Usage: zkmargin export-verifier --out DIR [--circuit ID ...]",
