@@ -234,7 +234,10 @@ contract PrivateMarginVault {
     ///         round >= lastHealthyRound (and >= the challenge round if challenged, which this then answers).
     ///         Moves the collateral difference: newCollateral > current pulls the difference from the owner,
     ///         newCollateral < current sends it to the owner.
-    /// @dev statement = margin(msg.sender, 0, initial, newCollateral).
+    /// @dev statement = margin(msg.sender, 0, initial, newCollateral). The proof is about the new book only: the
+    ///      circuits prove no transition from the old commitment, so the venue that matches the owner's trades must
+    ///      make sure the new book is the real one (this vault only guarantees that collateral leaves under an
+    ///      initial-margin proof of the committed book).
     function update(
         uint256 accountId,
         uint256 newCommitment,

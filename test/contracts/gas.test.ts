@@ -8,6 +8,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import hre from "hardhat";
 import {
+  FIELD,
   WINDOW,
   deploy,
   gasOf,
@@ -33,7 +34,8 @@ const G2 = [
 
 let f: Fixture;
 let meter: AnyContract;
-const PROOF = proofWords(9n);
+/** Proof words as large as real ones (calldata gas counts nonzero bytes). */
+const PROOF = proofWords(9n).map((w, i) => (FIELD - 1n - w * 0x9e3779b97f4a7c15n * BigInt(i + 1)) % FIELD);
 const gas: Record<string, bigint> = {};
 
 async function verifierGas(verifier: AnyContract, signals: bigint[], proof: bigint[][] = [G1, ...G2, G1]): Promise<bigint> {
@@ -73,6 +75,10 @@ beforeAll(async () => {
   gas["vault.liquidateByProof (mock verifier)"] = await gasOf(v(carol).liquidateByProof(2n, 5n, 1, PROOF));
 
   gas["mock verifyProof (incl. call)"] = await verifierGas(f.margin[1], [1n, 2n, 3n]);
+  const getRound = f.registry.interface.encodeFunctionData("getRound", [5n]);
+  gas["registry.getRound (incl. call)"] = (await meter.measure(f.registry.target, getRound))[0];
+  const verify = f.adapter.interface.encodeFunctionData("verifyMargin", [1, PROOF, 1n, 2n, 3n]);
+  gas["adapter.verifyMargin -> mock (incl. calls)"] = (await meter.measure(f.adapter.target, verify))[0];
   if (await hre.artifacts.artifactExists("MarginN1M16Verifier")) {
     const real = await f.ethers.deployContract("MarginN1M16Verifier");
     gas["MarginN1M16Verifier verifyProof (incl. call)"] = await verifierGas(real, [1n, 2n, 3n]);

@@ -91,20 +91,20 @@ export async function deploy(): Promise<Fixture> {
   const { ethers } = await hre.network.create();
   const signers = await ethers.getSigners();
   const [gov, poster] = signers;
-  const token = await ethers.deployContract("MockERC20", ["USD Coin", "USDC"]);
+  const token: AnyContract = await ethers.deployContract("MockERC20", ["USD Coin", "USDC"]);
   const margin: Record<number, AnyContract> = {};
   const liquidation: Record<number, AnyContract> = {};
   for (const n of CAPACITIES) {
     margin[n] = await ethers.deployContract("MockGroth16Verifier");
     liquidation[n] = await ethers.deployContract("MockGroth16Verifier");
   }
-  const adapter = await ethers.deployContract("ZkMarginVerifier", [
+  const adapter: AnyContract = await ethers.deployContract("ZkMarginVerifier", [
     [...CAPACITIES],
     CAPACITIES.map((n) => margin[n].target),
     CAPACITIES.map((n) => liquidation[n].target),
   ]);
-  const registry = await ethers.deployContract("OracleRegistry", [gov.address, poster.address, RISK_COMMITMENT, MAX_AGE]);
-  const vault = await ethers.deployContract("PrivateMarginVault", [
+  const registry: AnyContract = await ethers.deployContract("OracleRegistry", [gov.address, poster.address, RISK_COMMITMENT, MAX_AGE]);
+  const vault: AnyContract = await ethers.deployContract("PrivateMarginVault", [
     token.target,
     registry.target,
     adapter.target,
