@@ -200,6 +200,18 @@ export const commands: Record<string, Command> = {
     },
   },
 
+  demo: {
+    summary: "run the private-liquidation story on an in-process Hardhat chain (npm start)",
+    usage: "Usage: zkmargin demo [--json]",
+    options: { json: { type: "boolean" } },
+    async run(values) {
+      const { formatStory, runStory } = await import("../demo/story.ts");
+      const result = await runStory({ log: values.json ? () => undefined : (message) => err(`  ${message}`) });
+      out(values.json ? JSON.stringify(result, null, 2) : formatStory(result));
+      return result.balanced ? 0 : 1;
+    },
+  },
+
   "export-verifier": {
     summary: "copy the generated Solidity verifiers and verification keys to a folder",
     usage: "Usage: zkmargin export-verifier --out DIR [--circuit ID ...]",
