@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDir } from "../prover/src/build/paths.ts";
-import { loadCircuitSpecs } from "../prover/src/circuit/registry.ts";
+import { loadCircuitSpecs } from "../prover/src/circuit/load-specs.ts";
 import { parseAccount, parseMarkets, parseRound } from "../prover/src/model/parse.ts";
 import { readJsonFile } from "../prover/src/model/json.ts";
 import { prepareMarginProof, publicSignalsOf } from "../prover/src/statements/prepare.ts";

@@ -13,7 +13,8 @@ export { accountCommitment, pricesCommitment, riskCommitment, roundCommitments, 
 export { packMarginStatement, unpackMarginStatement, packLiquidationStatement, unpackLiquidationStatement, type MarginStatement, type LiquidationStatement, type RequirementKind } from "./commitment/statement.ts";
 export { marginNumbers, marginReport, marginShortfall, isLiquidatable, type MarginNumbers, type MarginReport, type PositionReport } from "./engine/margin.ts";
 export { circuitInput, type CircuitInput } from "./circuit/inputs.ts";
-export { loadCircuitSpecs, selectCircuit, type CircuitSpec } from "./circuit/registry.ts";
+export { parseCircuitSpecs, selectCircuit, type CircuitSpec } from "./circuit/registry.ts";
+export { loadCircuitSpecs } from "./circuit/load-specs.ts";
 export { buildCircuits, type BuildOptions, type BuildStep } from "./build/pipeline.ts";
 export { HERMEZ_PTAU_BLAKE2B, resolvePtau } from "./build/ptau.ts";
 export { readManifest, type CircuitManifest } from "./build/setup.ts";

@@ -3,7 +3,7 @@ import { Interface, type Contract } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployZkMargin, read, send, type HardhatEthers } from "../../prover/src/chain/deployment.ts";
 import { accountCommitment, pricesCommitment, riskCommitment } from "../../prover/src/commitment/commitments.ts";
-import { loadCircuitSpecs } from "../../prover/src/circuit/registry.ts";
+import { loadCircuitSpecs } from "../../prover/src/circuit/load-specs.ts";
 import { parseAccount, parseMarkets, parseRound } from "../../prover/src/model/parse.ts";
 import { readJsonFile } from "../../prover/src/model/json.ts";
 import { prepareLiquidationProof, prepareMarginProof } from "../../prover/src/statements/prepare.ts";

@@ -4,7 +4,7 @@ import { F1Field } from "ffjavascript";
 import { readR1cs, type R1cs } from "r1csfile";
 import { compileCircuit } from "../../prover/src/build/compile.ts";
 import { artifactPaths } from "../../prover/src/build/paths.ts";
-import { loadCircuitSpecs } from "../../prover/src/circuit/registry.ts";
+import { loadCircuitSpecs } from "../../prover/src/circuit/load-specs.ts";
 import { FIELD_MODULUS } from "../../prover/src/core/constants.ts";
 import type { CircuitInput } from "../../prover/src/circuit/inputs.ts";
 import { captureConsole } from "../../prover/src/prover/capture-console.ts";

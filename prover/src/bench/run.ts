@@ -21,7 +21,8 @@ import { artifactPaths, projectPath } from "../build/paths.ts";
 import { packLiquidationStatement, packMarginStatement } from "../commitment/statement.ts";
 import { accountCommitment, roundCommitments } from "../commitment/commitments.ts";
 import { circuitInput } from "../circuit/inputs.ts";
-import { loadCircuitSpecs, type CircuitSpec } from "../circuit/registry.ts";
+import { loadCircuitSpecs } from "../circuit/load-specs.ts";
+import type { CircuitSpec } from "../circuit/registry.ts";
 import type { Account, Market, MarketSet, OracleRound } from "../model/types.ts";
 import { WarmProver } from "../prover/warm-prover.ts";
 

@@ -1,5 +1,5 @@
 import type { Contract, ContractTransactionResponse, Signer } from "ethers";
-import { loadCircuitSpecs } from "../circuit/registry.ts";
+import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { readManifest } from "../build/setup.ts";
 

@@ -1,7 +1,4 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { ZkMarginError } from "../core/errors.ts";
-import { projectPath } from "../build/paths.ts";
 
 /** What an entry circuit proves. */
 export type StatementKind = "margin" | "liquidation";
@@ -34,14 +31,13 @@ interface RawSpec {
 }
 
 /**
- * Reads the declarative circuit list (circuits/circuits.json, like circomkit's): each entry names a file,
- * a template, its parameters (N, M) and its public inputs.
+ * Interprets the declarative circuit list (circuits/circuits.json, like circomkit's): each entry names a
+ * file, a template, its parameters (N, M) and its public inputs. Pure, so it also runs in a browser.
  *
- * @param path the list to read (default: the project's)
+ * @param raw the parsed circuits.json
  */
-export function loadCircuitSpecs(path = join(projectPath("circuits"), "circuits.json")): CircuitSpec[] {
-  const raw = JSON.parse(readFileSync(path, "utf8")) as Record<string, RawSpec | string>;
-  return Object.entries(raw)
+export function parseCircuitSpecs(raw: Record<string, unknown>): CircuitSpec[] {
+  return Object.entries(raw as Record<string, RawSpec | string>)
     .filter((entry): entry is [string, RawSpec] => !entry[0].startsWith("$") && typeof entry[1] === "object")
     .map(([id, spec]) => ({
       id,

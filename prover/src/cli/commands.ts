@@ -6,7 +6,7 @@ import { artifactPaths } from "../build/paths.ts";
 import { readManifest } from "../build/setup.ts";
 import { accountCommitment, roundCommitments } from "../commitment/commitments.ts";
 import type { RequirementKind } from "../commitment/statement.ts";
-import { loadCircuitSpecs } from "../circuit/registry.ts";
+import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { parseAddress, toHex32 } from "../core/field.ts";
 import { marginReport } from "../engine/margin.ts";

@@ -1,5 +1,5 @@
 import type { Signer } from "ethers";
-import { loadCircuitSpecs } from "../circuit/registry.ts";
+import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import { accountCommitment, pricesCommitment, riskCommitment, roundCommitments } from "../commitment/commitments.ts";
 import { formatScaled } from "../core/decimal.ts";
 import { ZkMarginError } from "../core/errors.ts";
