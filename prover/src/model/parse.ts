@@ -2,7 +2,7 @@ import { BUFFER_BITS, COLLATERAL_BITS, COLLATERAL_DECIMALS, MAX_MARKETS, PRICE_B
 import { parseInteger, parseScaled } from "../core/decimal.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { parseFieldElement } from "../core/field.ts";
-import { expectArray, expectObject, expectString, rejectUnknownKeys } from "./json.ts";
+import { expectArray, expectObject, expectString, rejectUnknownKeys } from "./checks.ts";
 import type { Account, Market, MarketSet, OracleRound, Position } from "./types.ts";
 
 const ONE_RATE = pow10(RATE_DECIMALS);

@@ -1,0 +1,60 @@
+import { loadCircuitSpecs } from "../circuit/load-specs.ts";
+import type { CircuitSpec } from "../circuit/registry.ts";
+import { ZkMarginError } from "../core/errors.ts";
+import { compileCircuit } from "./compile.ts";
+import { resolvePtau, type PtauOptions } from "./ptau.ts";
+import { readManifest, requiredPower, setupCircuit, setupIsCurrent, type CircuitManifest } from "./setup.ts";
+
+/** Options of {@link buildCircuits}. */
+export interface BuildOptions extends PtauOptions {
+  /** Circuit ids to build (default: all in circuits/circuits.json). */
+  readonly only?: readonly string[];
+  /** Recompile and redo the setup even when up to date. */
+  readonly force?: boolean;
+}
+
+/** What happened to one circuit in a build. */
+export interface BuildStep {
+  readonly circuit: string;
+  readonly compiled: boolean;
+  readonly setUp: boolean;
+  readonly constraints?: number;
+  readonly manifest?: CircuitManifest;
+}
+
+/**
+ * Builds the entry circuits: compiles each (skipping up-to-date ones) and, for proving circuits, runs the
+ * Groth16 setup and exports the verification key, the Solidity verifier and the manifest. Never redoes
+ * work whose inputs did not change, so tests and the demo can call it on every run.
+ */
+export async function buildCircuits(options: BuildOptions = {}): Promise<BuildStep[]> {
+  const log = options.log ?? (() => undefined);
+  const specs = loadCircuitSpecs();
+  const wanted: CircuitSpec[] = options.only ? options.only.map((id) => specs.find((spec) => spec.id === id) ?? missing(id, specs)) : specs;
+  const steps: BuildStep[] = [];
+  for (const spec of wanted) {
+    const started = Date.now();
+    const compiled = await compileCircuit(spec, { force: options.force ?? false });
+    if (compiled.compiled) log(`compiled ${spec.id} with ${compiled.compiler} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (!spec.setup) {
+      steps.push({ circuit: spec.id, compiled: compiled.compiled, setUp: false });
+      continue;
+    }
+    if (!options.force && !compiled.compiled && (await setupIsCurrent(spec, compiled.sourceHash))) {
+      const manifest = readManifest(spec.id)!;
+      steps.push({ circuit: spec.id, compiled: false, setUp: false, constraints: manifest.constraints, manifest });
+      continue;
+    }
+    const ptau = await resolvePtau(await requiredPower(spec), options);
+    const setupStarted = Date.now();
+    log(`setting up ${spec.id} with ${ptau.source}`);
+    const manifest = await setupCircuit(spec, compiled.sourceHash, compiled.compiler, ptau);
+    log(`set up ${spec.id}: ${manifest.constraints} constraints in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
+    steps.push({ circuit: spec.id, compiled: compiled.compiled, setUp: true, constraints: manifest.constraints, manifest });
+  }
+  return steps;
+}
+
+function missing(id: string, specs: readonly CircuitSpec[]): never {
+  throw new ZkMarginError("--circuit", `unknown circuit ${id} (known: ${specs.map((spec) => spec.id).join(", ")})`);
+}
