@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packLiquidationStatement } from "../../prover/src/commitment/statement.ts";
 import { ADJUSTMENT_BITS, bound } from "../../prover/src/core/constants.ts";
-import { isLiquidatable, marginNumbers } from "../../prover/src/engine/margin.ts";
+import { marginNumbers } from "../../prover/src/engine/margin.ts";
+import { isLiquidatable } from "../../prover/src/engine/statement-values.ts";
 import { CircuitTester } from "../helpers/circuit-tester.ts";
 import { adjustmentFor, liquidationInput, makeAccount, makeMarkets, makeRound, scenarioArbitrary } from "../helpers/fixtures.ts";
 
@@ -15,7 +16,7 @@ const round = makeRound([3_000n * 10n ** 8n, 100n * 10n ** 8n, 1n, 2n * 10n ** 8
 /** An account whose equity is `delta` (16-decimal units) away from its maintenance requirement. */
 function aroundMaintenance(delta: bigint) {
   const base = makeAccount(markets, [[0, 2n * 10n ** 8n], [1, -3n * 10n ** 8n]], 500n * 10n ** 6n);
-  const maintenance = marginNumbers(base, round).maintenance;
+  const maintenance = marginNumbers(base, round, markets).maintenance;
   expect(maintenance % 10n ** 6n).toBe(0n);
   return { ...base, adjustment: adjustmentFor(base, round, maintenance / 10n ** 6n + delta) };
 }
@@ -39,10 +40,10 @@ describe("LiquidationProof", () => {
   it("Should agree with the engine on random accounts near the boundary", async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArbitrary(MARKETS, SLOTS), fc.bigInt({ min: -3n, max: 3n }), async (scenario, delta) => {
-        const maintenance = marginNumbers(scenario.account, scenario.round).maintenance;
+        const maintenance = marginNumbers(scenario.account, scenario.round, scenario.markets).maintenance;
         const account = { ...scenario.account, adjustment: adjustmentFor(scenario.account, scenario.round, maintenance / 10n ** 6n + delta) };
         if (account.adjustment < -bound(ADJUSTMENT_BITS) || account.adjustment >= bound(ADJUSTMENT_BITS)) return;
-        const expected = isLiquidatable(marginNumbers(account, scenario.round));
+        const expected = isLiquidatable(account, scenario.round, scenario.markets);
         await expect(circuit.accepts(liquidationInput(account, scenario.round, scenario.markets, SLOTS, MARKETS))).resolves.toBe(expected);
       }),
       { numRuns: 120 },
@@ -70,11 +71,11 @@ describe("LiquidationProof", () => {
       });
     }
 
-    it("Should break a constraint when the requirement's non-zero witness is forged", () => {
-      const name = circuit.signalNames().find((signal) => /^main\.noRequirement\.out$/.test(signal));
+    it("Should break a constraint when the has-a-position witness is forged", () => {
+      const name = circuit.signalNames().find((signal) => /^main\.empty\.out$/.test(signal));
       if (name === undefined) {
         // circom folded IsZero's output into the `=== 0` check; its inverse witness must then be pinned.
-        const inverse = circuit.signalNames().find((signal) => /^main\.noRequirement\.inv$/.test(signal));
+        const inverse = circuit.signalNames().find((signal) => /^main\.empty\.inv$/.test(signal));
         expect(inverse).toBeDefined();
         expect(circuit.satisfies(circuit.edit(witness, { [inverse!]: 0n }))).toBe(false);
       } else {

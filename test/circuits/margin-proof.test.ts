@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packMarginStatement } from "../../prover/src/commitment/statement.ts";
 import { ADJUSTMENT_BITS, PRICE_BITS, SIZE_BITS, bound } from "../../prover/src/core/constants.ts";
-import { marginNumbers, marginShortfall } from "../../prover/src/engine/margin.ts";
+import { marginNumbers } from "../../prover/src/engine/margin.ts";
+import { marginSurplus } from "../../prover/src/engine/statement-values.ts";
 import { CircuitTester } from "../helpers/circuit-tester.ts";
 import { adjustmentFor, makeAccount, makeMarkets, makeRound, marginInput, scenarioArbitrary } from "../helpers/fixtures.ts";
 
@@ -16,7 +17,7 @@ const round = makeRound([3_000n * 10n ** 8n, 100n * 10n ** 8n, 1n, 2n * 10n ** 8
 /** An account whose equity sits `delta` (16-decimal units) above the buffered requirement boundary. */
 function atBoundary(delta: bigint, requirement: "maintenance" | "initial", bufferBps: bigint) {
   const base = makeAccount(markets, [[0, -15n * 10n ** 7n], [1, 4n * 10n ** 8n]], 1_000n * 10n ** 6n);
-  const numbers = marginNumbers(base, round);
+  const numbers = marginNumbers(base, round, markets);
   const required = (10_000n + bufferBps) * (requirement === "initial" ? numbers.initial : numbers.maintenance);
   expect(required % 10n ** 10n).toBe(0n); // the boundary is an integer equity
   return { ...base, adjustment: adjustmentFor(base, round, required / 10n ** 10n + delta) };
@@ -54,11 +55,11 @@ describe("MarginProof", () => {
 
     it("Should handle a negative quote adjustment down to -2^128 and refuse below", async () => {
       const collateralOnly = makeAccount(markets, [], 2n ** 64n - 1n, -bound(ADJUSTMENT_BITS));
-      expect(marginNumbers(collateralOnly, round).equity < 0n).toBe(true);
+      expect(marginNumbers(collateralOnly, round, markets).equity < 0n).toBe(true);
       // No positions: requirement 0, equity negative: the margin statement is false.
       await expect(circuit.accepts(marginInput(collateralOnly, round, markets, SLOTS, MARKETS))).resolves.toBe(false);
       const solvent = makeAccount(markets, [[0, 10n ** 8n]], 10n ** 6n, -(10n ** 18n));
-      expect(marginShortfall(marginNumbers(solvent, round), "maintenance", 0n) <= 0n).toBe(true);
+      expect(marginSurplus(solvent, round, markets, "maintenance", 0n) >= 0n).toBe(true);
       await expect(circuit.accepts(marginInput(solvent, round, markets, SLOTS, MARKETS))).resolves.toBe(true);
       const wrapped = marginInput(makeAccount(markets, [], 0n, -bound(ADJUSTMENT_BITS) - 1n), round, markets, SLOTS, MARKETS);
       await expect(circuit.accepts(wrapped)).resolves.toBe(false);
@@ -69,12 +70,12 @@ describe("MarginProof", () => {
     it("Should agree with the engine on random accounts near the boundary, for both requirements and any buffer", async () => {
       await fc.assert(
         fc.asyncProperty(scenarioArbitrary(MARKETS, SLOTS), fc.constantFrom("maintenance" as const, "initial" as const), fc.bigInt({ min: 0n, max: 65_535n }), fc.bigInt({ min: -3n, max: 3n }), async (scenario, requirement, bufferBps, delta) => {
-          const numbers = marginNumbers(scenario.account, scenario.round);
+          const numbers = marginNumbers(scenario.account, scenario.round, scenario.markets);
           const required = (10_000n + bufferBps) * (requirement === "initial" ? numbers.initial : numbers.maintenance);
           const target = required / 10n ** 10n + delta;
           const account = { ...scenario.account, adjustment: adjustmentFor(scenario.account, scenario.round, target) };
           if (account.adjustment < -bound(ADJUSTMENT_BITS) || account.adjustment >= bound(ADJUSTMENT_BITS)) return;
-          const expected = marginShortfall(marginNumbers(account, scenario.round), requirement, bufferBps) <= 0n;
+          const expected = marginSurplus(account, scenario.round, scenario.markets, requirement, bufferBps) >= 0n;
           const input = marginInput(account, scenario.round, scenario.markets, SLOTS, MARKETS, { requirement, bufferBps });
           await expect(circuit.accepts(input)).resolves.toBe(expected);
         }),

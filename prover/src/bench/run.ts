@@ -23,7 +23,7 @@ import { accountCommitment, roundCommitments } from "../commitment/commitments.t
 import { circuitInput } from "../circuit/inputs.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import type { CircuitSpec } from "../circuit/registry.ts";
-import type { Account, Market, MarketSet, OracleRound } from "../model/types.ts";
+import type { Account, Market, MarketRisk, MarketSet, OracleRound } from "../model/types.ts";
 import { WarmProver } from "../prover/warm-prover.ts";
 
 const require = createRequire(import.meta.url);
@@ -40,11 +40,21 @@ export interface BenchOptions {
   readonly log?: (message: string) => void;
 }
 
-/** A full account for a circuit: every slot used, half short, with collateral that keeps it healthy. */
+/** A full account for a circuit: every slot used, half short, healthy (or, for liquidation circuits, not). */
 function fullAccount(spec: CircuitSpec): { account: Account; round: OracleRound; markets: MarketSet } {
-  const list: Market[] = Array.from({ length: spec.markets }, (_, index) => ({ id: `M${index}`, index, maintenanceRate: 30_000n + BigInt(index) * 1_000n, initialRate: 50_000n + BigInt(index) * 2_000n }));
-  const markets: MarketSet = { markets: list, byId: new Map(list.map((market) => [market.id, market])) };
-  const round: OracleRound = { round: 1n, timestamp: 1_763_700_000n, prices: list.map((_, index) => BigInt(index + 1) * 1_234_567_890n) };
+  const profile = spec.profile ?? "cross";
+  const risk = (index: number): MarketRisk =>
+    profile === "lending" ? { profile, liquidationThreshold: 800_000n, loanToValue: 750_000n }
+    : profile === "tiered" ? { profile, tiers: [
+      { floor: 0n, maintenanceRate: 10_000n + BigInt(index), initialRate: 20_000n },
+      { floor: 1_000n, maintenanceRate: 20_000n, initialRate: 40_000n },
+      { floor: 100_000n, maintenanceRate: 50_000n, initialRate: 100_000n },
+    ] }
+    : { profile, maintenanceRate: 30_000n + BigInt(index) * 1_000n, initialRate: 50_000n + BigInt(index) * 2_000n };
+  const list: Market[] = Array.from({ length: spec.markets }, (_, index) => ({ id: `M${index}`, index, risk: risk(index) }));
+  const markets: MarketSet = { profile, confidenceMultiplier: 200n, markets: list, byId: new Map(list.map((market) => [market.id, market])) };
+  const prices = list.map((_, index) => BigInt(index + 1) * 1_234_567_890n);
+  const round: OracleRound = { round: 1n, timestamp: 1_763_700_000n, prices, confidences: prices.map((price) => price / 1_000n) };
   const positions = Array.from({ length: spec.slots }, (_, i) => ({ market: list[i % spec.markets]!, size: (i % 2 === 0 ? 1n : -1n) * BigInt(i + 1) * 10n ** 8n, entryPrice: 0n }));
   const liquidatable = spec.kind === "liquidation";
   const account: Account = { owner: 0xabcn, salt: 987654321n, nonce: 0n, collateral: liquidatable ? 0n : 10n ** 12n, positions, adjustment: liquidatable ? -(10n ** 30n) : 0n };

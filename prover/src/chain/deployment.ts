@@ -2,6 +2,7 @@ import type { Contract, ContractTransactionResponse, Signer } from "ethers";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { readManifest } from "../build/setup.ts";
+import type { Profile } from "../model/types.ts";
 
 /** The ethers object Hardhat's ethers plugin puts on a network connection (only what zkmargin uses). */
 export interface HardhatEthers {
@@ -11,6 +12,8 @@ export interface HardhatEthers {
 
 /** Parameters of a reference deployment. */
 export interface DeploymentParameters {
+  /** The margin profile whose verifiers the vault uses (default cross). */
+  readonly profile?: Profile;
   readonly governance: Signer & { address: string };
   readonly poster: Signer & { address: string };
   /** Governance's risk commitment (markets' parameters), as computed by riskCommitment(). */
@@ -36,13 +39,15 @@ export interface Deployment {
 }
 
 /**
- * Deploys the reference system on a Hardhat chain: a mock 6-decimal collateral token, the generated Groth16
- * verifiers of every built proving circuit (by capacity), the verifier adapter, the oracle registry and the
- * vault.
+ * Deploys the reference system on a Hardhat chain for one margin profile: a mock 6-decimal collateral token,
+ * the generated Groth16 verifiers of the profile's proving circuits (by capacity), the verifier adapter, the
+ * oracle registry (with the profile's risk commitment) and the vault. The contracts are the same for every
+ * profile; only the verifiers and the risk commitment differ.
  */
 export async function deployZkMargin(ethers: HardhatEthers, parameters: DeploymentParameters): Promise<Deployment> {
   const byCapacity = new Map<number, { margin?: string; liquidation?: string }>();
-  for (const spec of loadCircuitSpecs().filter((candidate) => candidate.setup && candidate.kind)) {
+  const profile = parameters.profile ?? "cross";
+  for (const spec of loadCircuitSpecs().filter((candidate) => candidate.setup && candidate.kind && candidate.profile === profile)) {
     const manifest = readManifest(spec.id);
     if (!manifest) throw new ZkMarginError(`circuit ${spec.id}`, "is not built: run `npx zkmargin build`");
     const entry = byCapacity.get(spec.slots) ?? {};

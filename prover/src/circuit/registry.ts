@@ -1,7 +1,19 @@
 import { ZkMarginError } from "../core/errors.ts";
 
+import type { Profile } from "../model/types.ts";
+
 /** What an entry circuit proves. */
 export type StatementKind = "margin" | "liquidation";
+
+/** The profile and statement of each entry template. */
+const ENTRY_TEMPLATES: Readonly<Record<string, { profile: Profile; kind: StatementKind }>> = {
+  MarginProof: { profile: "cross", kind: "margin" },
+  LiquidationProof: { profile: "cross", kind: "liquidation" },
+  LendingHealthProof: { profile: "lending", kind: "margin" },
+  LendingLiquidationProof: { profile: "lending", kind: "liquidation" },
+  TieredMarginProof: { profile: "tiered", kind: "margin" },
+  TieredLiquidationProof: { profile: "tiered", kind: "liquidation" },
+};
 
 /** One entry of circuits/circuits.json. */
 export interface CircuitSpec {
@@ -16,6 +28,8 @@ export interface CircuitSpec {
   readonly setup: boolean;
   /** Statement kind, for entry circuits. */
   readonly kind: StatementKind | undefined;
+  /** Margin profile, for entry circuits. */
+  readonly profile: Profile | undefined;
   /** Position slots (N). */
   readonly slots: number;
   /** Markets (M). */
@@ -46,25 +60,27 @@ export function parseCircuitSpecs(raw: Record<string, unknown>): CircuitSpec[] {
       params: spec.params,
       pubs: spec.pubs,
       setup: spec.setup ?? false,
-      kind: spec.template === "MarginProof" ? "margin" : spec.template === "LiquidationProof" ? "liquidation" : undefined,
+      kind: ENTRY_TEMPLATES[spec.template]?.kind,
+      profile: ENTRY_TEMPLATES[spec.template]?.profile,
       slots: spec.params[0] ?? 0,
       markets: spec.params[1] ?? 0,
     }));
 }
 
 /**
- * Picks the smallest proving circuit of `kind` that holds `positions` positions over `markets` markets.
+ * Picks the smallest proving circuit of `profile` and `kind` that holds `positions` positions over `markets`
+ * markets.
  *
  * @throws ZkMarginError when no circuit is large enough
  */
-export function selectCircuit(specs: readonly CircuitSpec[], kind: StatementKind, positions: number, markets: number): CircuitSpec {
+export function selectCircuit(specs: readonly CircuitSpec[], profile: Profile, kind: StatementKind, positions: number, markets: number): CircuitSpec {
   const fitting = specs
-    .filter((spec) => spec.kind === kind && spec.setup && spec.slots >= Math.max(positions, 1) && spec.markets >= markets)
+    .filter((spec) => spec.profile === profile && spec.kind === kind && spec.setup && spec.slots >= Math.max(positions, 1) && spec.markets >= markets)
     .sort((a, b) => a.slots * a.markets - b.slots * b.markets);
   const chosen = fitting[0];
   if (!chosen) {
-    const largest = specs.filter((spec) => spec.kind === kind && spec.setup).map((spec) => `${spec.slots} positions x ${spec.markets} markets`);
-    throw new ZkMarginError("account.positions", `${positions} positions over ${markets} markets fit no ${kind} circuit (available: ${largest.join(", ") || "none"})`);
+    const largest = specs.filter((spec) => spec.profile === profile && spec.kind === kind && spec.setup).map((spec) => `${spec.slots} positions x ${spec.markets} markets`);
+    throw new ZkMarginError("account.positions", `${positions} positions over ${markets} markets fit no ${profile} ${kind} circuit (available: ${largest.join(", ") || "none"})`);
   }
   return chosen;
 }

@@ -4,6 +4,7 @@ import type { MarginReport } from "../engine/margin.ts";
 export type CheckResult = MarginReport & { readonly accountCommitment: string; readonly round: string; readonly roundCommitment: string };
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  // Columns: the first left-aligned, the others right-aligned.
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
   return [line(headers), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)].join("\n");
@@ -15,6 +16,7 @@ export function formatReport(report: CheckResult): string {
   const summary = [
     `account    ${report.accountCommitment}`,
     `round      ${report.round} (${report.roundCommitment})`,
+    `profile    ${report.profile}`,
     `status     ${status}`,
     "",
     table(["", "amount"], [
@@ -24,12 +26,15 @@ export function formatReport(report: CheckResult): string {
       ["margin cushion (to liquidation)", report.marginCushion],
       ["free collateral (over initial)", report.freeCollateral],
       ["health (equity / maintenance)", report.healthRatio ?? "n/a"],
+      ...(report.healthFactor !== undefined ? [["health factor (Aave)", report.healthFactor ?? "no debt"]] : []),
+      ...(report.confidencePenalty !== "0" ? [["oracle confidence penalty", report.confidencePenalty]] : []),
     ]),
   ];
   if (report.positions.length > 0) {
+    const tiered = report.profile === "tiered";
     summary.push("", table(
-      ["market", "size", "mark", "notional", "maintenance", "liq. price", "move"],
-      report.positions.map((position) => [position.market, position.size, position.markPrice, position.notional, position.maintenanceRequirement, position.liquidationPrice ?? "none", position.priceMoveToLiquidation ?? "-"]),
+      ["market", "size", "mark", "notional", "maintenance", ...(tiered ? ["tier"] : []), "liq. price", "move"],
+      report.positions.map((position) => [position.market, position.size, position.markPrice, position.notional, position.maintenanceRequirement, ...(tiered ? [String(position.tier)] : []), position.liquidationPrice ?? "none", position.priceMoveToLiquidation ?? "-"]),
     ));
   }
   return summary.join("\n");

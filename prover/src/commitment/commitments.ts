@@ -1,9 +1,10 @@
 import {
-  ACCOUNT_TAG, ADJUSTMENT_BITS, COLLATERAL_BITS, PRICE_BITS, PRICES_PER_ELEMENT, PRICES_TAG, RATE_BITS,
-  RATE_PAIRS_PER_ELEMENT, RISK_TAG, SIZE_BITS, SLOT_BITS, SLOTS_PER_ELEMENT, bound,
+  ACCOUNT_TAG, ADJUSTMENT_BITS, COLLATERAL_BITS, CONFIDENCE_BITS, CROSS_RISK_TAG, FLOOR_BITS, LENDING_RISK_TAG, PRICE_BITS,
+  PRICES_TAG, QUOTES_PER_ELEMENT, RATE_BITS, RATE_PAIRS_PER_ELEMENT, SIZE_BITS, SLOT_BITS, SLOTS_PER_ELEMENT, TIER_COUNT,
+  TIERED_RISK_TAG, TIERS_PER_ELEMENT, bound,
 } from "../core/constants.ts";
 import { ZkMarginError } from "../core/errors.ts";
-import type { Account, Market, MarketSet, OracleRound, Position } from "../model/types.ts";
+import type { Account, Market, MarketSet, OracleRound, Position, Tier } from "../model/types.ts";
 import { poseidonChain, poseidonPair } from "./poseidon-chain.ts";
 
 /** A position slot as the circuits see it: market index, sign bit and magnitude. */
@@ -42,31 +43,72 @@ export function accountCommitment(account: Account): bigint {
   return poseidonChain(elements, "account");
 }
 
-/** The oracle's prices commitment for a round: PoseidonChain([round, timestamp, prices packed 4 per element]). */
+/** The oracle's prices commitment: PoseidonChain([round, timestamp, (price, confidence) packed 2 per element]). */
 export function pricesCommitment(round: OracleRound): bigint {
+  const quoteBits = BigInt(PRICE_BITS + CONFIDENCE_BITS);
   const elements = [round.round, round.timestamp];
-  for (let start = 0; start < round.prices.length; start += PRICES_PER_ELEMENT) {
-    let element = start === 0 ? PRICES_TAG << BigInt(PRICES_PER_ELEMENT * PRICE_BITS) : 0n;
-    round.prices.slice(start, start + PRICES_PER_ELEMENT).forEach((price, k) => {
-      element += price << BigInt(k * PRICE_BITS);
-    });
+  for (let start = 0; start < round.prices.length; start += QUOTES_PER_ELEMENT) {
+    let element = start === 0 ? PRICES_TAG << (BigInt(QUOTES_PER_ELEMENT) * quoteBits) : 0n;
+    for (let q = 0; q < QUOTES_PER_ELEMENT && start + q < round.prices.length; q++) {
+      const quote = round.prices[start + q]! + (round.confidences[start + q]! << BigInt(PRICE_BITS));
+      element += quote << (BigInt(q) * quoteBits);
+    }
     elements.push(element);
   }
   return poseidonChain(elements, "round.prices");
 }
 
-/** Governance's risk commitment: PoseidonChain(rate pairs packed 6 per element). */
+/**
+ * A market's tiers padded to TIER_COUNT, as the tiered circuits and commitment see them: missing tiers get an
+ * unreachable floor (2^48 - 1) and the last tier's rates, which changes no requirement.
+ */
+export function paddedTiers(tiers: readonly Tier[]): Tier[] {
+  const last = tiers[tiers.length - 1]!;
+  return [...tiers, ...new Array<Tier>(TIER_COUNT - tiers.length).fill({ ...last, floor: bound(FLOOR_BITS) - 1n })];
+}
+
+/** The first element of every risk commitment: the profile's tag and the confidence multiplier. */
+function riskHeader(markets: MarketSet): bigint {
+  const tag = markets.profile === "cross" ? CROSS_RISK_TAG : markets.profile === "lending" ? LENDING_RISK_TAG : TIERED_RISK_TAG;
+  return tag + (markets.confidenceMultiplier << 8n);
+}
+
+/**
+ * Governance's risk commitment, by profile (rate_pair_risk.circom, tiered_risk.circom):
+ * cross and lending: PoseidonChain([header, (first + 2^20 second) packed 6 per element]);
+ * tiered: PoseidonChain([header, (floor + 2^48 maintenance + 2^68 initial) packed 2 per element, TIER_COUNT per market]).
+ */
 export function riskCommitment(markets: MarketSet): bigint {
-  const pairBits = 2 * RATE_BITS;
-  const elements: bigint[] = [];
-  for (let start = 0; start < markets.markets.length; start += RATE_PAIRS_PER_ELEMENT) {
-    let element = start === 0 ? RISK_TAG << BigInt(RATE_PAIRS_PER_ELEMENT * pairBits) : 0n;
-    markets.markets.slice(start, start + RATE_PAIRS_PER_ELEMENT).forEach((market: Market, k) => {
-      element += (market.maintenanceRate + (market.initialRate << BigInt(RATE_BITS))) << BigInt(k * pairBits);
-    });
-    elements.push(element);
+  const elements: bigint[] = [riskHeader(markets)];
+  const pack = (values: bigint[], perElement: number, bits: number) => {
+    for (let start = 0; start < values.length; start += perElement) {
+      elements.push(values.slice(start, start + perElement).reduce((sum, value, k) => sum + (value << BigInt(k * bits)), 0n));
+    }
+  };
+  if (markets.profile === "tiered") {
+    const tiers = markets.markets.flatMap((market) => paddedTiers(tieredRisk(market).tiers));
+    pack(tiers.map((tier) => tier.floor + (tier.maintenanceRate << BigInt(FLOOR_BITS)) + (tier.initialRate << BigInt(FLOOR_BITS + RATE_BITS))), TIERS_PER_ELEMENT, FLOOR_BITS + 2 * RATE_BITS);
+  } else {
+    pack(markets.markets.map((market) => {
+      const [first, second] = ratePair(market);
+      return first + (second << BigInt(RATE_BITS));
+    }), RATE_PAIRS_PER_ELEMENT, 2 * RATE_BITS);
   }
   return poseidonChain(elements, "markets");
+}
+
+/** The two committed rates of a cross (maintenance, initial) or lending (threshold, loan-to-value) market. */
+export function ratePair(market: Market): [bigint, bigint] {
+  const risk = market.risk;
+  if (risk.profile === "cross") return [risk.maintenanceRate, risk.initialRate];
+  if (risk.profile === "lending") return [risk.liquidationThreshold, risk.loanToValue];
+  throw new ZkMarginError(`markets.${market.id}`, "a tiered market has no single rate pair");
+}
+
+/** The tiers of a tiered market. */
+export function tieredRisk(market: Market): { tiers: readonly Tier[] } {
+  if (market.risk.profile !== "tiered") throw new ZkMarginError(`markets.${market.id}`, "is not a tiered market");
+  return market.risk;
 }
 
 /** The three commitments of a round, as the registry stores them. */

@@ -23,6 +23,10 @@ export const BPS = 10_000n;
 
 export const SIZE_BITS = 64;
 export const PRICE_BITS = 56;
+export const CONFIDENCE_BITS = 48;
+export const MULTIPLIER_BITS = 10;
+export const FLOOR_BITS = 48;
+export const NOTIONAL_BITS = 120;
 export const RATE_BITS = 20;
 export const COLLATERAL_BITS = 64;
 export const ADJUSTMENT_BITS = 128;
@@ -32,12 +36,19 @@ export const BINDER_BITS = 160;
 export const MARKET_FIELD_BITS = 8;
 export const SLOT_BITS = 73;
 export const SLOTS_PER_ELEMENT = 3;
-export const PRICES_PER_ELEMENT = 4;
+export const QUOTES_PER_ELEMENT = 2;
 export const RATE_PAIRS_PER_ELEMENT = 6;
+export const TIERS_PER_ELEMENT = 2;
+/** Tiers per market in the tiered profile's commitment and circuits (unused tiers are padded). */
+export const TIER_COUNT = 4;
+/** Decimals of the confidence multiplier k (hundredths). */
+export const MULTIPLIER_DECIMALS = 2;
 
 export const ACCOUNT_TAG = 1n;
 export const PRICES_TAG = 2n;
-export const RISK_TAG = 3n;
+export const CROSS_RISK_TAG = 3n;
+export const LENDING_RISK_TAG = 4n;
+export const TIERED_RISK_TAG = 5n;
 
 /** Capacity limits that keep every sum in the circuits far below the field (see margin_core.circom). */
 export const MAX_SLOTS = 256;

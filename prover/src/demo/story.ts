@@ -77,7 +77,9 @@ export async function runStory(options: { log?: (message: string) => void } = {}
     const now = async () => BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
     const rounds: OracleRound[] = [];
     const postRound = async (id: bigint, prices: Record<string, string>, note: string) => {
-      const round: OracleRound = { round: id, timestamp: await now(), prices: markets.markets.map((market) => BigInt(Math.round(Number(prices[market.id]) * 1e8))) };
+      const marks = markets.markets.map((market) => BigInt(Math.round(Number(prices[market.id]) * 1e8)));
+      // The oracle publishes a confidence interval of 0.02% of each price.
+      const round: OracleRound = { round: id, timestamp: await now(), prices: marks, confidences: marks.map((price) => price / 5_000n) };
       rounds.push(round);
       const used = await send(registry, poster!, "post", id, round.timestamp, pricesCommitment(round));
       record({ step: `post round ${id}`, who: "oracle", result: note, gas: Number(used) }, "post");

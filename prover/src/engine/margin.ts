@@ -1,53 +1,53 @@
-import { BPS, PRICE_DECIMALS, REQUIREMENT_DECIMALS, VALUE_DECIMALS, pow10 } from "../core/constants.ts";
+import { PRICE_BITS, PRICE_DECIMALS, RATE_DECIMALS, REQUIREMENT_DECIMALS, VALUE_DECIMALS, bound, pow10 } from "../core/constants.ts";
 import { formatRatio, formatScaled } from "../core/decimal.ts";
+import { ratePair } from "../commitment/commitments.ts";
 import type { RequirementKind } from "../commitment/statement.ts";
-import type { Account, MarketSet, OracleRound } from "../model/types.ts";
+import type { Account, MarketSet, OracleRound, Position, Profile } from "../model/types.ts";
+import { cash, isLiquidatable, marginSurplus, tierRequirement } from "./statement-values.ts";
 
+const ONE = pow10(RATE_DECIMALS);
 const TO_REQUIREMENT_SCALE = pow10(REQUIREMENT_DECIMALS - VALUE_DECIMALS); // 10^6
-const COLLATERAL_TO_VALUE = 10n ** 10n; // 6 -> 16 decimals
 
-/** The margin figures as the circuits compute them: scaled integers, nothing rounded. */
+/** Margin figures at mark prices, scaled integers (equity 16 decimals, requirements 22). */
 export interface MarginNumbers {
-  /** collateral + adjustment + sum size * price, 16 decimals. */
+  /** cash + sum size * price. */
   readonly equity: bigint;
-  /** sum |size| * price * maintenance rate, 22 decimals. */
+  /** Requirement at maintenance rates (lending: the collateral haircut sum |S| P (1 - LT)). */
   readonly maintenance: bigint;
-  /** sum |size| * price * initial rate, 22 decimals. */
+  /** Requirement at initial rates (lending: sum |S| P (1 - LTV)). */
   readonly initial: bigint;
+  /** sum |S| k conf at 16 decimals: what the oracle's confidence takes off equity in a margin proof. */
+  readonly confidencePenalty: bigint;
+}
+
+/** One position's requirement at 22 decimals, by profile, at mark price. */
+export function positionRequirement(position: Position, round: OracleRound, profile: Profile, kind: RequirementKind): bigint {
+  const price = round.prices[position.market.index]!;
+  const magnitude = position.size < 0n ? -position.size : position.size;
+  if (profile === "tiered") return tierRequirement(position, round, kind).requirement;
+  const [first, second] = ratePair(position.market);
+  if (profile === "lending") return position.size > 0n ? magnitude * price * (ONE - (kind === "initial" ? second : first)) : 0n;
+  return magnitude * price * (kind === "initial" ? second : first);
 }
 
 /**
- * Computes equity and requirements exactly as circuits/lib/margin_core.circom does.
- *
- * @param account the parsed account
- * @param round the oracle round (prices by market index)
+ * Equity and requirements at mark prices. In every profile, `equity >= maintenance` is the maintenance
+ * statement without confidence (for lending: health factor >= 1).
  */
-export function marginNumbers(account: Account, round: OracleRound): MarginNumbers {
-  let equity = account.collateral * COLLATERAL_TO_VALUE + account.adjustment;
+export function marginNumbers(account: Account, round: OracleRound, markets: MarketSet): MarginNumbers {
+  let equity = cash(account);
   let maintenance = 0n;
   let initial = 0n;
+  let penalty = 0n;
   for (const position of account.positions) {
-    const price = round.prices[position.market.index]!;
+    const index = position.market.index;
     const magnitude = position.size < 0n ? -position.size : position.size;
-    equity += position.size * price;
-    maintenance += magnitude * price * position.market.maintenanceRate;
-    initial += magnitude * price * position.market.initialRate;
+    equity += position.size * round.prices[index]!;
+    maintenance += positionRequirement(position, round, markets.profile, "maintenance");
+    initial += positionRequirement(position, round, markets.profile, "initial");
+    penalty += magnitude * markets.confidenceMultiplier * round.confidences[index]!;
   }
-  return { equity, maintenance, initial };
-}
-
-/**
- * How far the account is from meeting `requirement * (1 + bufferBps / 10^4)`, at 26 decimals: positive is a
- * shortfall, zero or negative means the margin proof's statement holds (margin_proof.circom).
- */
-export function marginShortfall(numbers: MarginNumbers, kind: RequirementKind, bufferBps: bigint): bigint {
-  const requirement = kind === "initial" ? numbers.initial : numbers.maintenance;
-  return (BPS + bufferBps) * requirement - BPS * TO_REQUIREMENT_SCALE * numbers.equity;
-}
-
-/** liquidatable <=> maintenance > 0 and equity < maintenance (liquidation_proof.circom). */
-export function isLiquidatable(numbers: MarginNumbers): boolean {
-  return numbers.maintenance > 0n && numbers.equity * TO_REQUIREMENT_SCALE < numbers.maintenance;
+  return { equity, maintenance, initial, confidencePenalty: penalty / 100n };
 }
 
 /** One position in the margin report; amounts are decimal strings in quote units. */
@@ -59,6 +59,8 @@ export interface PositionReport {
   readonly notional: string;
   readonly maintenanceRequirement: string;
   readonly initialRequirement: string;
+  /** The notional's tier (tiered profile). */
+  readonly tier?: number;
   /** Mark price of this market at which the account becomes liquidatable, all else fixed (8 decimals). */
   readonly liquidationPrice: string | null;
   /** (liquidationPrice - markPrice) / markPrice, in percent with 2 decimals. */
@@ -67,70 +69,96 @@ export interface PositionReport {
 
 /** The margin report of an account at a round (what `zkmargin check` prints). */
 export interface MarginReport {
+  readonly profile: Profile;
   readonly equity: string;
   readonly maintenanceRequirement: string;
   readonly initialRequirement: string;
+  /** What the oracle's confidence intervals take off equity in margin proofs (k conf per unit of size). */
+  readonly confidencePenalty: string;
   /** equity - maintenance requirement: how much equity may be lost before liquidation. */
   readonly marginCushion: string;
   /** equity - initial requirement: what is left for new risk or withdrawal. */
   readonly freeCollateral: string;
-  /** equity / maintenance requirement (4 decimals), null without positions. */
+  /** equity / maintenance requirement (4 decimals); null without requirement. */
   readonly healthRatio: string | null;
+  /** Lending: (cash + sum collateral P LT) / sum debt P (4 decimals), null without debt. */
+  readonly healthFactor?: string | null;
+  /** Whether a liquidation proof can be made (confidence counted in the account's favour). */
   readonly liquidatable: boolean;
+  /** Whether a maintenance (resp. initial) margin proof can be made, without buffer. */
   readonly meetsMaintenance: boolean;
   readonly meetsInitial: boolean;
   readonly positions: readonly PositionReport[];
 }
 
+/** The mark price of `market` at which the account turns liquidatable, nearest to the current one (bisection). */
+function liquidationPrice(account: Account, round: OracleRound, markets: MarketSet, index: number): bigint | null {
+  const at = (price: bigint) => isLiquidatable(account, { ...round, prices: round.prices.map((p, j) => (j === index ? price : p)) }, markets);
+  const current = round.prices[index]!;
+  if (at(current)) return current;
+  const candidates: bigint[] = [];
+  for (const extreme of [1n, bound(PRICE_BITS) - 1n]) {
+    if (!at(extreme)) continue;
+    let safe = current;
+    let unsafe = extreme;
+    while ((safe > unsafe ? safe - unsafe : unsafe - safe) > 1n) {
+      const middle = (safe + unsafe) / 2n;
+      if (at(middle)) unsafe = middle;
+      else safe = middle;
+    }
+    candidates.push(unsafe);
+  }
+  const distance = (price: bigint) => (price > current ? price - current : current - price);
+  return candidates.sort((a, b) => (distance(a) < distance(b) ? -1 : 1))[0] ?? null;
+}
+
 /**
- * Builds the margin report: equity, requirements, health, and per position the liquidation price (all
- * else fixed). Amounts are exact decimals; only the ratio, prices and percentages are rounded.
- *
- * @param account the parsed account
- * @param round the oracle round
- * @param markets the risk parameters (for the report's market ids)
+ * Builds the margin report: equity, requirements, health, and per position the liquidation price (all else
+ * fixed, confidence included as in liquidation proofs). Amounts are exact decimals; the ratios, prices and
+ * percentages are rounded.
  */
 export function marginReport(account: Account, round: OracleRound, markets: MarketSet): MarginReport {
-  void markets;
-  const numbers = marginNumbers(account, round);
+  const numbers = marginNumbers(account, round, markets);
   const equity22 = numbers.equity * TO_REQUIREMENT_SCALE;
   const positions = account.positions.map((position): PositionReport => {
     const price = round.prices[position.market.index]!;
-    const magnitude = position.size < 0n ? -position.size : position.size;
-    // E(P + d) = MM(P + d)  <=>  d = (MM - 10^6 E) / (10^6 S - |S| r), with d at 8 decimals.
-    const denominator = TO_REQUIREMENT_SCALE * position.size - magnitude * position.market.maintenanceRate;
-    let liquidationPrice: string | null = null;
-    let priceMove: string | null = null;
-    if (denominator !== 0n) {
-      const numerator = numbers.maintenance - equity22;
-      const target = price * denominator + numerator; // liquidation price * denominator
-      const positive = (target > 0n) === (denominator > 0n) && target !== 0n;
-      if (positive) {
-        liquidationPrice = formatRatio(target, denominator * pow10(PRICE_DECIMALS), PRICE_DECIMALS);
-        priceMove = `${formatRatio(numerator * 100n, denominator * price, 2)}%`;
-      }
-    }
+    const liquidation = liquidationPrice(account, round, markets, position.market.index);
     return {
       market: position.market.id,
       size: formatScaled(position.size, 8),
       markPrice: formatScaled(price, PRICE_DECIMALS),
       notional: formatScaled(position.size * price, VALUE_DECIMALS),
-      maintenanceRequirement: formatScaled(magnitude * price * position.market.maintenanceRate, REQUIREMENT_DECIMALS),
-      initialRequirement: formatScaled(magnitude * price * position.market.initialRate, REQUIREMENT_DECIMALS),
-      liquidationPrice,
-      priceMoveToLiquidation: priceMove,
+      maintenanceRequirement: formatScaled(positionRequirement(position, round, markets.profile, "maintenance"), REQUIREMENT_DECIMALS),
+      initialRequirement: formatScaled(positionRequirement(position, round, markets.profile, "initial"), REQUIREMENT_DECIMALS),
+      ...(markets.profile === "tiered" ? { tier: tierRequirement(position, round, "maintenance").tier } : {}),
+      liquidationPrice: liquidation === null ? null : formatScaled(liquidation, PRICE_DECIMALS),
+      priceMoveToLiquidation: liquidation === null ? null : `${formatRatio((liquidation - price) * 100n, price, 2)}%`,
     };
   });
+  let healthFactor: string | null | undefined;
+  if (markets.profile === "lending") {
+    let weighted = cash(account) * TO_REQUIREMENT_SCALE;
+    let debt = 0n;
+    for (const position of account.positions) {
+      const price = round.prices[position.market.index]!;
+      if (position.size > 0n) weighted += position.size * price * ratePair(position.market)[0];
+      else debt += -position.size * price * ONE;
+    }
+    healthFactor = debt === 0n ? null : formatRatio(weighted, debt, 4);
+  }
   return {
+    profile: markets.profile,
     equity: formatScaled(numbers.equity, VALUE_DECIMALS),
     maintenanceRequirement: formatScaled(numbers.maintenance, REQUIREMENT_DECIMALS),
     initialRequirement: formatScaled(numbers.initial, REQUIREMENT_DECIMALS),
+    confidencePenalty: formatScaled(numbers.confidencePenalty, VALUE_DECIMALS),
     marginCushion: formatScaled(equity22 - numbers.maintenance, REQUIREMENT_DECIMALS),
     freeCollateral: formatScaled(equity22 - numbers.initial, REQUIREMENT_DECIMALS),
     healthRatio: numbers.maintenance === 0n ? null : formatRatio(equity22, numbers.maintenance, 4),
-    liquidatable: isLiquidatable(numbers),
-    meetsMaintenance: marginShortfall(numbers, "maintenance", 0n) <= 0n,
-    meetsInitial: marginShortfall(numbers, "initial", 0n) <= 0n,
+    ...(healthFactor !== undefined ? { healthFactor } : {}),
+    liquidatable: isLiquidatable(account, round, markets),
+    meetsMaintenance: marginSurplus(account, round, markets, "maintenance", 0n) >= 0n,
+    meetsInitial: marginSurplus(account, round, markets, "initial", 0n) >= 0n,
     positions,
   };
 }

@@ -1,22 +1,40 @@
-import { BUFFER_BITS, COLLATERAL_BITS, COLLATERAL_DECIMALS, MAX_MARKETS, PRICE_BITS, PRICE_DECIMALS, RATE_DECIMALS, SIZE_BITS, SIZE_DECIMALS, ADJUSTMENT_BITS, bound, pow10, VALUE_DECIMALS } from "../core/constants.ts";
+import { BUFFER_BITS, COLLATERAL_BITS, COLLATERAL_DECIMALS, CONFIDENCE_BITS, FLOOR_BITS, MAX_MARKETS, MULTIPLIER_BITS, MULTIPLIER_DECIMALS, PRICE_BITS, TIER_COUNT, PRICE_DECIMALS, RATE_DECIMALS, SIZE_BITS, SIZE_DECIMALS, ADJUSTMENT_BITS, bound, pow10, VALUE_DECIMALS } from "../core/constants.ts";
 import { parseInteger, parseScaled } from "../core/decimal.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { parseFieldElement } from "../core/field.ts";
 import { expectArray, expectObject, expectString, rejectUnknownKeys } from "./checks.ts";
-import type { Account, Market, MarketSet, OracleRound, Position } from "./types.ts";
+import type { Account, Market, MarketRisk, MarketSet, OracleRound, Position, Profile, Tier } from "./types.ts";
 
 const ONE_RATE = pow10(RATE_DECIMALS);
 
+const RATE = (value: unknown, path: string, min: bigint) =>
+  parseScaled(value, path, RATE_DECIMALS, { min, maxExclusive: ONE_RATE + 1n, limitText: "1 (100%)" });
+
+const PROFILE_FIELDS: Record<Profile, readonly string[]> = {
+  cross: ["id", "maintenanceMargin", "initialMargin"],
+  lending: ["id", "liquidationThreshold", "loanToValue"],
+  tiered: ["id", "tiers"],
+};
+
 /**
- * Parses the markets file: `{"markets":[{"id":"ETH-USD","maintenanceMargin":"0.03","initialMargin":"0.05"}]}`.
- * Fractions are decimals of one (0.03 = 3%) with at most 6 decimals; 0 < maintenance <= initial <= 1.
+ * Parses the markets file: the margin profile, the confidence multiplier and each market's risk parameters.
+ * Fractions are decimals of one (0.03 = 3%) with at most 6 decimals.
+ * - cross (default): `{"id":"ETH-USD","maintenanceMargin":"0.03","initialMargin":"0.05"}`, 0 < maintenance <= initial <= 1;
+ * - lending: `{"id":"WETH","liquidationThreshold":"0.83","loanToValue":"0.805"}`, 0 <= loanToValue <= threshold <= 1;
+ * - tiered: `{"id":"BTC-USD","tiers":[{"notionalFloor":"0","maintenanceMargin":"0.0125","initialMargin":"0.025"}, ...]}`,
+ *   1 to 4 tiers, floors from 0 strictly increasing (whole quote units), rates non-decreasing, initial >= maintenance.
+ * `confidenceMultiplier` (default 0, at most 2 decimals, < 10.24) values longs at P - k conf and shorts at P + k conf
+ * in margin proofs, the other way round in liquidation proofs.
  *
  * @param json the parsed file
  * @param field the path named in errors (default "markets")
  */
 export function parseMarkets(json: unknown, field = "markets"): MarketSet {
   const object = expectObject(json, field);
-  rejectUnknownKeys(object, ["markets", "riskCommitment", "$comment"], field);
+  rejectUnknownKeys(object, ["profile", "confidenceMultiplier", "markets", "riskCommitment", "$comment"], field);
+  const profile = (object.profile ?? "cross") as Profile;
+  if (!(profile in PROFILE_FIELDS)) throw new ZkMarginError(`${field}.profile`, `unknown profile ${JSON.stringify(object.profile)} (expected cross, lending or tiered)`);
+  const confidenceMultiplier = parseScaled(object.confidenceMultiplier ?? "0", `${field}.confidenceMultiplier`, MULTIPLIER_DECIMALS, { min: 0n, maxExclusive: bound(MULTIPLIER_BITS), limitText: "10.24" });
   const list = expectArray(object.markets, `${field}.markets`);
   if (list.length === 0) throw new ZkMarginError(`${field}.markets`, "lists no market");
   if (list.length > MAX_MARKETS) throw new ZkMarginError(`${field}.markets`, `lists ${list.length} markets; at most ${MAX_MARKETS} are supported`);
@@ -25,25 +43,55 @@ export function parseMarkets(json: unknown, field = "markets"): MarketSet {
   list.forEach((entry, index) => {
     const path = `${field}.markets[${index}]`;
     const item = expectObject(entry, path);
-    rejectUnknownKeys(item, ["id", "maintenanceMargin", "initialMargin"], path);
+    rejectUnknownKeys(item, PROFILE_FIELDS[profile], path);
     const id = expectString(item.id, `${path}.id`);
     if (byId.has(id)) throw new ZkMarginError(`${path}.id`, `market ${id} is listed twice`);
-    const maintenanceRate = parseScaled(item.maintenanceMargin, `${path}.maintenanceMargin`, RATE_DECIMALS, { min: 1n, maxExclusive: ONE_RATE + 1n, limitText: "1 (100%)" });
-    const initialRate = parseScaled(item.initialMargin, `${path}.initialMargin`, RATE_DECIMALS, { min: 1n, maxExclusive: ONE_RATE + 1n, limitText: "1 (100%)" });
-    if (initialRate < maintenanceRate) {
-      throw new ZkMarginError(`${path}.initialMargin`, `must be at least the maintenance margin (${item.maintenanceMargin as string})`);
-    }
-    const market: Market = { id, index, maintenanceRate, initialRate };
+    const market: Market = { id, index, risk: parseRisk(profile, item, path) };
     markets.push(market);
     byId.set(id, market);
   });
   const declaredRiskCommitment = object.riskCommitment === undefined ? undefined : parseFieldElement(object.riskCommitment, `${field}.riskCommitment`);
-  return { markets, byId, ...(declaredRiskCommitment === undefined ? {} : { declaredRiskCommitment }) };
+  return { profile, confidenceMultiplier, markets, byId, ...(declaredRiskCommitment === undefined ? {} : { declaredRiskCommitment }) };
+}
+
+function parseRisk(profile: Profile, item: Record<string, unknown>, path: string): MarketRisk {
+  if (profile === "cross") {
+    const maintenanceRate = RATE(item.maintenanceMargin, `${path}.maintenanceMargin`, 1n);
+    const initialRate = RATE(item.initialMargin, `${path}.initialMargin`, 1n);
+    if (initialRate < maintenanceRate) throw new ZkMarginError(`${path}.initialMargin`, `must be at least the maintenance margin (${String(item.maintenanceMargin)})`);
+    return { profile, maintenanceRate, initialRate };
+  }
+  if (profile === "lending") {
+    const liquidationThreshold = RATE(item.liquidationThreshold, `${path}.liquidationThreshold`, 0n);
+    const loanToValue = RATE(item.loanToValue, `${path}.loanToValue`, 0n);
+    if (loanToValue > liquidationThreshold) throw new ZkMarginError(`${path}.loanToValue`, `must not exceed the liquidation threshold (${String(item.liquidationThreshold)})`);
+    return { profile, liquidationThreshold, loanToValue };
+  }
+  const list = expectArray(item.tiers, `${path}.tiers`);
+  if (list.length === 0 || list.length > TIER_COUNT) throw new ZkMarginError(`${path}.tiers`, `must list 1 to ${TIER_COUNT} tiers, got ${list.length}`);
+  const tiers: Tier[] = [];
+  list.forEach((entry, t) => {
+    const tierPath = `${path}.tiers[${t}]`;
+    const tier = expectObject(entry, tierPath);
+    rejectUnknownKeys(tier, ["notionalFloor", "maintenanceMargin", "initialMargin"], tierPath);
+    const floor = parseScaled(tier.notionalFloor, `${tierPath}.notionalFloor`, 0, { min: 0n, maxExclusive: bound(FLOOR_BITS) - 1n, limitText: `2^${FLOOR_BITS} - 1` });
+    const maintenanceRate = RATE(tier.maintenanceMargin, `${tierPath}.maintenanceMargin`, 1n);
+    const initialRate = RATE(tier.initialMargin, `${tierPath}.initialMargin`, 1n);
+    const previous = tiers[t - 1];
+    if (t === 0 && floor !== 0n) throw new ZkMarginError(`${tierPath}.notionalFloor`, "the first tier must start at 0");
+    if (previous && floor <= previous.floor) throw new ZkMarginError(`${tierPath}.notionalFloor`, "tier floors must increase");
+    if (previous && maintenanceRate < previous.maintenanceRate) throw new ZkMarginError(`${tierPath}.maintenanceMargin`, "must not be below the previous tier's (rates increase with notional)");
+    if (previous && initialRate < previous.initialRate) throw new ZkMarginError(`${tierPath}.initialMargin`, "must not be below the previous tier's (rates increase with notional)");
+    if (initialRate < maintenanceRate) throw new ZkMarginError(`${tierPath}.initialMargin`, `must be at least the maintenance margin (${String(tier.maintenanceMargin)})`);
+    tiers.push({ floor, maintenanceRate, initialRate });
+  });
+  return { profile, tiers };
 }
 
 /**
- * Parses an oracle round: `{"round":7,"timestamp":1763700000,"prices":{"ETH-USD":"3150.25"}}`, with a price
- * (8 decimals, positive, < 2^56 / 10^8) for every market of `markets` and no other.
+ * Parses an oracle round: `{"round":7,"timestamp":1763700000,"prices":{"ETH-USD":"3150.25"},"confidence":{"ETH-USD":"1.2"}}`,
+ * with a price (8 decimals, positive, < 2^56 / 10^8) for every market of `markets` and no other, and optionally a
+ * confidence interval per market (8 decimals, < 2^48 / 10^8, default 0).
  *
  * @param json the parsed file
  * @param markets the markets the round prices
@@ -51,7 +99,7 @@ export function parseMarkets(json: unknown, field = "markets"): MarketSet {
  */
 export function parseRound(json: unknown, markets: MarketSet, field = "round"): OracleRound {
   const object = expectObject(json, field);
-  rejectUnknownKeys(object, ["round", "timestamp", "prices", "pricesCommitment", "$comment"], field);
+  rejectUnknownKeys(object, ["round", "timestamp", "prices", "confidence", "pricesCommitment", "$comment"], field);
   const round = parseInteger(object.round, `${field}.round`, bound(64));
   const timestamp = parseInteger(object.timestamp, `${field}.timestamp`, bound(64));
   const priceObject = expectObject(object.prices, `${field}.prices`);
@@ -63,8 +111,14 @@ export function parseRound(json: unknown, markets: MarketSet, field = "round"): 
     if (!(market.id in priceObject)) throw new ZkMarginError(path, "missing: the round must price every market");
     return parseScaled(priceObject[market.id], path, PRICE_DECIMALS, { min: 1n, maxExclusive: bound(PRICE_BITS), limitText: `2^${PRICE_BITS} / 10^${PRICE_DECIMALS}` });
   });
+  const confidenceObject = expectObject(object.confidence ?? {}, `${field}.confidence`);
+  for (const id of Object.keys(confidenceObject)) {
+    if (!markets.byId.has(id)) throw new ZkMarginError(`${field}.confidence.${id}`, `unknown market (the markets file lists ${[...markets.byId.keys()].join(", ")})`);
+  }
+  const confidences = markets.markets.map((market) =>
+    parseScaled(confidenceObject[market.id] ?? "0", `${field}.confidence.${market.id}`, PRICE_DECIMALS, { min: 0n, maxExclusive: bound(CONFIDENCE_BITS), limitText: `2^${CONFIDENCE_BITS} / 10^${PRICE_DECIMALS}` }));
   const declaredPricesCommitment = object.pricesCommitment === undefined ? undefined : parseFieldElement(object.pricesCommitment, `${field}.pricesCommitment`);
-  return { round, timestamp, prices, ...(declaredPricesCommitment === undefined ? {} : { declaredPricesCommitment }) };
+  return { round, timestamp, prices, confidences, ...(declaredPricesCommitment === undefined ? {} : { declaredPricesCommitment }) };
 }
 
 /**

@@ -2,11 +2,10 @@ import { accountCommitment, roundCommitments } from "../commitment/commitments.t
 import { packLiquidationStatement, packMarginStatement, type RequirementKind } from "../commitment/statement.ts";
 import { circuitInput, type CircuitInput } from "../circuit/inputs.ts";
 import { selectCircuit, type CircuitSpec } from "../circuit/registry.ts";
-import { REQUIREMENT_DECIMALS } from "../core/constants.ts";
 import { formatScaled } from "../core/decimal.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { toAddress } from "../core/field.ts";
-import { isLiquidatable, marginNumbers, marginShortfall } from "../engine/margin.ts";
+import { isLiquidatable, liquidationDeficit, marginSurplus, statementDecimals } from "../engine/statement-values.ts";
 import type { Account, MarketSet, OracleRound } from "../model/types.ts";
 
 /** The data a proof speaks about. */
@@ -58,11 +57,13 @@ export function prepareMarginProof(request: MarginRequest, specs: readonly Circu
   const bufferBps = request.bufferBps ?? 0n;
   const binder = request.binder ?? 0n;
   const statement = packMarginStatement({ binder, bufferBps, requirement, collateral: request.account.collateral });
-  const shortfall = marginShortfall(marginNumbers(request.account, request.round), requirement, bufferBps);
-  if (shortfall > 0n) {
+  const surplus = marginSurplus(request.account, request.round, request.markets, requirement, bufferBps);
+  if (surplus < 0n) {
     const buffered = bufferBps > 0n ? ` x (1 + ${formatScaled(bufferBps, 2)}%)` : "";
-    const shortText = formatScaled(shortfall, REQUIREMENT_DECIMALS + 4, 6, "up");
-    throw new ZkMarginError("account", `does not meet the ${requirement} margin${buffered} at round ${request.round.round}: short by ${shortText} (quote units)`);
+    const what = request.markets.profile === "lending" ? (requirement === "initial" ? "loan-to-value limit" : "health factor of 1") : `${requirement} margin`;
+    const confidence = request.markets.confidenceMultiplier > 0n ? ", confidence included" : "";
+    const shortText = formatScaled(-surplus, statementDecimals(request.markets, "margin"), 6, "up");
+    throw new ZkMarginError("account", `does not meet the ${what}${buffered} at round ${request.round.round}: short by ${shortText} (quote units${confidence})`);
   }
   return prepare(request, specs, "margin", statement, {
     kind: "margin",
@@ -80,11 +81,11 @@ export function prepareMarginProof(request: MarginRequest, specs: readonly Circu
  * @throws ZkMarginError when the account is not liquidatable
  */
 export function prepareLiquidationProof(request: LiquidationRequest, specs: readonly CircuitSpec[]): PreparedProof {
-  const numbers = marginNumbers(request.account, request.round);
-  if (!isLiquidatable(numbers)) {
-    const reason = numbers.maintenance === 0n
+  if (!isLiquidatable(request.account, request.round, request.markets)) {
+    const margin = 1n - liquidationDeficit(request.account, request.round, request.markets);
+    const reason = request.account.positions.length === 0
       ? "has no positions, so nothing to liquidate"
-      : `is not liquidatable at round ${request.round.round}: equity exceeds the maintenance requirement by ${formatScaled(numbers.equity * 10n ** 6n - numbers.maintenance, REQUIREMENT_DECIMALS, 6, "down")}`;
+      : `is not liquidatable at round ${request.round.round}: it is ${formatScaled(margin, statementDecimals(request.markets, "liquidation"), 6, "down")} (quote units) above the liquidation line`;
     throw new ZkMarginError("account", reason);
   }
   const statement = packLiquidationStatement({ liquidator: request.liquidator, collateral: request.account.collateral });
@@ -96,7 +97,7 @@ export function prepareLiquidationProof(request: LiquidationRequest, specs: read
 }
 
 function prepare(subject: ProofSubject, specs: readonly CircuitSpec[], kind: "margin" | "liquidation", statement: bigint, summary: StatementSummary): PreparedProof {
-  const circuit = selectCircuit(specs, kind, subject.account.positions.length, subject.markets.markets.length);
+  const circuit = selectCircuit(specs, subject.markets.profile, kind, subject.account.positions.length, subject.markets.markets.length);
   const commitments = roundCommitments(subject.round, subject.markets);
   const account = accountCommitment(subject.account);
   const input = circuitInput(subject.account, subject.round, subject.markets, circuit.slots, circuit.markets, {
