@@ -101,7 +101,7 @@ describe("zkmargin CLI", () => {
         const prices = write("r17.json", { round: 1, timestamp: 1, prices: Object.fromEntries(ids.map((id) => [id, "1"])) });
         const many = write("a17.json", { ...account, positions: ids.map((id) => ({ market: id, size: "1" })) });
         return ["--account", many, "--round", prices, "--markets", markets];
-      }, /account\.positions: 17 positions over 17 markets fit no margin circuit/],
+      }, /account\.positions: 17 positions over 17 markets fit no cross margin circuit/],
     ];
     for (const [what, args, message] of cases) {
       it(`Should refuse ${what} with one line naming the field, no stack trace and no file`, () => {

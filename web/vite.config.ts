@@ -10,6 +10,9 @@ export default defineConfig({
   base: "./",
   plugins: [browserOnly(), zkmarginArtifacts()],
   worker: { format: "es", plugins: () => [browserOnly()] },
+  // Pre-bundled at dev-server start: the worker's imports are otherwise found only on the first proof, and
+  // Vite's re-optimization would reload the page mid-proof.
+  optimizeDeps: { include: ["snarkjs", "circom_runtime", "poseidon-lite"] },
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -1,15 +1,15 @@
-import hre from "hardhat";
 import { Interface, type Contract } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployZkMargin, read, send, type HardhatEthers } from "../../prover/src/chain/deployment.ts";
-import { accountCommitment, pricesCommitment, riskCommitment } from "../../prover/src/commitment/commitments.ts";
+import { read, send, type Deployment, type HardhatEthers } from "../../prover/src/chain/deployment.ts";
+import { accountCommitment, pricesCommitment } from "../../prover/src/commitment/commitments.ts";
 import { loadCircuitSpecs } from "../../prover/src/circuit/load-specs.ts";
 import { parseAccount, parseMarkets, parseRound } from "../../prover/src/model/parse.ts";
 import { readJsonFile } from "../../prover/src/model/json.ts";
 import { prepareLiquidationProof, prepareMarginProof } from "../../prover/src/statements/prepare.ts";
 import { ProverSet } from "../../prover/src/statements/prover-set.ts";
 import { example } from "../helpers/cli.ts";
-import { ensureBuilt, expectRevert } from "./helpers.ts";
+import { expectRevert } from "./helpers.ts";
+import { realDeployment, type ChainEthers } from "./real-deployment.ts";
 
 // The vault with the generated Groth16 verifiers and real proofs from the SDK (the other contract tests use
 // mock verifiers): what a protocol embedding zkmargin runs.
@@ -20,7 +20,7 @@ describe("PrivateMarginVault with real proofs", () => {
   const healthy = parseAccount(readJsonFile(example("account.json"), "account"), markets);
   const insolvent = parseAccount(readJsonFile(example("account-insolvent.json"), "account"), markets);
   const provers = new ProverSet();
-  let ethers: HardhatEthers & { provider: { getBlock(tag: string): Promise<{ timestamp: number } | null> } };
+  let ethers: ChainEthers;
   let signers: Awaited<ReturnType<HardhatEthers["getSigners"]>>;
   let vault: Contract;
   let adapter: Contract;
@@ -30,14 +30,8 @@ describe("PrivateMarginVault with real proofs", () => {
   let insolventId: bigint;
 
   beforeAll(async () => {
-    await ensureBuilt();
-    const connection = await hre.network.create();
-    ethers = connection.ethers as unknown as typeof ethers;
-    signers = await ethers.getSigners();
-    const deployment = await deployZkMargin(ethers, {
-      governance: signers[0]!, poster: signers[1]!, riskCommitment: riskCommitment(markets), maxAgeSeconds: 3_600n,
-      bond: 50_000_000n, answerWindowSeconds: 3_600n, liquidatorBonusBps: 500n, insuranceBps: 1_000n,
-    });
+    let deployment: Deployment;
+    ({ ethers, signers, deployment } = await realDeployment(markets));
     vault = deployment.vault;
     adapter = deployment.adapter;
     errors = new Interface([deployment.vault, deployment.adapter, deployment.registry].flatMap((contract) => contract.interface.fragments.filter((fragment) => fragment.type === "error")));

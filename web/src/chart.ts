@@ -1,6 +1,7 @@
 import { PRICE_DECIMALS, REQUIREMENT_DECIMALS, VALUE_DECIMALS } from "../../prover/src/core/constants.ts";
-import { isLiquidatable, marginNumbers } from "../../prover/src/engine/margin.ts";
-import type { Account, OracleRound } from "../../prover/src/model/types.ts";
+import { marginNumbers } from "../../prover/src/engine/margin.ts";
+import { isLiquidatable } from "../../prover/src/engine/statement-values.ts";
+import type { Account, MarketSet, OracleRound, Profile } from "../../prover/src/model/types.ts";
 
 /** One point of the health curve: the account with one market's price moved by `moveBps`. */
 export interface CurvePoint {
@@ -12,7 +13,7 @@ export interface CurvePoint {
   readonly equity: number;
   readonly maintenance: number;
   readonly initial: number;
-  /** Exact: below maintenance, as the liquidation circuit decides. */
+  /** Exact: a liquidation proof can be made (confidence included), as the liquidation circuit decides. */
   readonly liquidatable: boolean;
 }
 
@@ -20,29 +21,31 @@ const toNumber = (value: bigint, decimals: number) => Number(value) / 10 ** deci
 
 /**
  * Equity and requirements as the price of market `marketIndex` moves from -rangeBps to +rangeBps (all other
- * prices fixed), computed exactly with the SDK's engine (marginNumbers) at each step.
+ * prices fixed), computed exactly with the SDK's engine (marginNumbers, isLiquidatable) at each step.
  *
  * @param account the parsed account
  * @param round the oracle round
+ * @param markets the risk parameters (their profile decides the requirements)
  * @param marketIndex the market whose price moves
  * @param rangeBps the largest move, basis points (default 5000: +-50%)
  * @param stepBps the step, basis points (default 100: 1%)
  */
-export function healthCurve(account: Account, round: OracleRound, marketIndex: number, rangeBps = 5000, stepBps = 100): CurvePoint[] {
+export function healthCurve(account: Account, round: OracleRound, markets: MarketSet, marketIndex: number, rangeBps = 5000, stepBps = 100): CurvePoint[] {
   const base = round.prices[marketIndex];
   if (base === undefined) throw new RangeError(`no price for market index ${marketIndex}`);
   const points: CurvePoint[] = [];
   for (let move = -rangeBps; move <= rangeBps; move += stepBps) {
     const price = (base * BigInt(10_000 + move)) / 10_000n;
     const prices = round.prices.map((p, index) => (index === marketIndex ? (price > 0n ? price : 1n) : p));
-    const numbers = marginNumbers(account, { ...round, prices });
+    const moved = { ...round, prices };
+    const numbers = marginNumbers(account, moved, markets);
     points.push({
       moveBps: move,
       price: toNumber(price, PRICE_DECIMALS),
       equity: toNumber(numbers.equity, VALUE_DECIMALS),
       maintenance: toNumber(numbers.maintenance, REQUIREMENT_DECIMALS),
       initial: toNumber(numbers.initial, REQUIREMENT_DECIMALS),
-      liquidatable: isLiquidatable(numbers),
+      liquidatable: isLiquidatable(account, moved, markets),
     });
   }
   return points;
@@ -77,8 +80,10 @@ function tickStep(span: number, count: number): number {
  * @param points from healthCurve
  * @param market the moving market's id (for labels)
  * @param liquidationPrice the report's liquidation price for that market, if any
+ * @param profile the margin profile (for the legend: in lending, equity is the net value and the requirements
+ *   are the collateral haircuts at the liquidation threshold and the loan-to-value ratio)
  */
-export function renderHealthChart(points: readonly CurvePoint[], market: string, liquidationPrice: number | null): SVGSVGElement {
+export function renderHealthChart(points: readonly CurvePoint[], market: string, liquidationPrice: number | null, profile: Profile = "cross"): SVGSVGElement {
   const width = 640;
   const height = 300;
   const pad = { left: 64, right: 16, top: 34, bottom: 44 };
@@ -132,7 +137,9 @@ export function renderHealthChart(points: readonly CurvePoint[], market: string,
       svg.append(el("text", { class: "marker-label liquidation-label", x: x(move) + (move > 0 ? -4 : 4), y: height - pad.bottom - 6, "text-anchor": move > 0 ? "end" : "start" }, `liquidation ${compact(liquidationPrice)}`));
     }
   }
-  const legend = [["equity", "Equity", 0], ["maintenance", "Maintenance requirement", 90], ["initial", "Initial requirement", 290]] as const;
+  const legend = profile === "lending"
+    ? ([["equity", "Net value", 0], ["maintenance", "Haircut at liq. threshold", 100], ["initial", "Haircut at LTV", 310]] as const)
+    : ([["equity", "Equity", 0], ["maintenance", "Maintenance requirement", 90], ["initial", "Initial requirement", 290]] as const);
   legend.forEach(([series, label, offset]) => {
     const left = pad.left + offset;
     svg.append(el("line", { class: `line ${series}`, x1: left, x2: left + 18, y1: 12, y2: 12 }));

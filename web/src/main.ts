@@ -10,7 +10,8 @@ import { parseAddress } from "../../prover/src/core/field.ts";
 import { marginReport, type MarginReport } from "../../prover/src/engine/margin.ts";
 import { prepareMarginProof, publicSignalsOf, type PreparedProof } from "../../prover/src/statements/prepare.ts";
 import type { RequirementKind } from "../../prover/src/commitment/statement.ts";
-import type { Account, MarketSet, OracleRound } from "../../prover/src/model/types.ts";
+import type { Account, MarketSet, OracleRound, Profile } from "../../prover/src/model/types.ts";
+import type { ProofFile } from "../../prover/src/statements/proof-file.ts";
 import { AccountForm } from "./account-form.ts";
 import { healthCurve, renderHealthChart } from "./chart.ts";
 import { byId, make, showError } from "./dom.ts";
@@ -37,7 +38,7 @@ const state: {
   proving: boolean;
   proofFile?: ReturnType<typeof browserProofFile>;
   /** What the chart draws, kept so that picking another market redraws only the chart. */
-  chart?: { account: Account; round: OracleRound; positions: MarginReport["positions"] };
+  chart?: { account: Account; round: OracleRound; markets: MarketSet; positions: MarginReport["positions"] };
 } = { circuits: [], generation: 0, proving: false };
 
 const prover = new BrowserProver();
@@ -83,6 +84,7 @@ function wireSource(kind: "markets" | "round"): void {
     } catch (failure) {
       showError(error, errorText(failure));
     }
+    (event.target as HTMLInputElement).value = ""; // the same file can be imported again after edits
   });
   byId<HTMLFormElement>(`${kind}-url-form`).addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -108,6 +110,7 @@ function wireAccountImport(): void {
     } catch (failure) {
       showError(error, errorText(failure));
     }
+    (event.target as HTMLInputElement).value = "";
   });
   byId("export-account").addEventListener("click", () => downloadText("account.json", `${JSON.stringify(form.toJson(), null, 2)}\n`));
 }
@@ -156,7 +159,7 @@ function refresh(): void {
   if (ready) {
     const report = marginReport(account!, round!, markets!);
     renderReport(report);
-    state.chart = { account: account!, round: round!, positions: report.positions };
+    state.chart = { account: account!, round: round!, markets: markets!, positions: report.positions };
     renderChart();
   }
   if (!ready || !statement) {
@@ -166,7 +169,7 @@ function refresh(): void {
       if (state.circuitsError) throw new Error(state.circuitsError);
       const prepared = prepareMarginProof({ account: account!, round: round!, markets: markets!, ...statement }, state.circuits);
       state.prepared = { prepared, round: round! };
-      readiness.textContent = `Ready: ${statement.requirement} margin${statement.bufferBps > 0n ? ` + ${statement.bufferBps} bps` : ""} at round ${round!.round}, circuit ${prepared.circuit.id} (${prepared.circuit.slots} slots).`;
+      readiness.textContent = `Ready: ${describeStatement(prepared.summary, prepared.circuit.profile).replace(/^meets the /, "")} at round ${round!.round}, circuit ${prepared.circuit.id} (${prepared.circuit.slots} slots).`;
       readiness.classList.add("ok");
     } catch (error) {
       readiness.textContent = `Cannot prove: ${errorText(error)}`;
@@ -178,7 +181,7 @@ function refresh(): void {
 
 function renderChart(): void {
   if (!state.chart) return;
-  const { account, round, positions } = state.chart;
+  const { account, round, markets, positions } = state.chart;
   const select = byId<HTMLSelectElement>("chart-market");
   const chart = byId("chart");
   const previous = select.value;
@@ -190,7 +193,7 @@ function renderChart(): void {
   const chosen = account.positions.find((position) => position.market.id === previous) ?? account.positions[0]!;
   select.value = chosen.market.id;
   const liquidation = positions.find((position) => position.market === chosen.market.id)?.liquidationPrice ?? null;
-  chart.replaceChildren(renderHealthChart(healthCurve(account, round, chosen.market.index), chosen.market.id, liquidation === null ? null : Number(liquidation)));
+  chart.replaceChildren(renderHealthChart(healthCurve(account, round, markets, chosen.market.index), chosen.market.id, liquidation === null ? null : Number(liquidation), markets.profile));
 }
 
 function progressStep(stage: ProofStage | "done" | "error", message: string): void {
@@ -213,8 +216,10 @@ async function prove(): Promise<void> {
   byId("proof-result").hidden = true;
   showError(byId("proof-error"), undefined);
   const { prepared, round } = current;
+  // The chosen circuit's whole family (same template and markets, every slot count N): the artifact requests
+  // then tell nothing about how many positions the account holds.
   const circuits: CircuitRef[] = state.circuits
-    .filter((spec) => spec.kind === "margin" && spec.setup)
+    .filter((spec) => spec.setup && spec.kind === prepared.circuit.kind && spec.template === prepared.circuit.template && spec.markets === prepared.circuit.markets)
     .map((spec) => ({ id: spec.id, baseUrl: new URL(`artifacts/${spec.id}/`, document.baseURI).href }));
   try {
     const result = await prover.prove(circuits, prepared.circuit.id, prepared.input, progressStep);
@@ -228,7 +233,7 @@ async function prove(): Promise<void> {
     progressStep("done", `Proof verified in this browser (${Math.round(t.witnessMs + t.proveMs + t.verifyMs)} ms)`);
     byId("proof-verdict").textContent = "valid";
     byId("proof-verdict").className = "badge good";
-    byId("proof-summary").textContent = `${file.statement.kind === "margin" ? `meets the ${file.statement.requirement} margin${file.statement.bufferBps > 0 ? ` with a ${file.statement.bufferBps / 100}% buffer` : ""}` : ""} at round ${file.round} · ${file.circuit}`;
+    byId("proof-summary").textContent = `${describeStatement(file.statement, prepared.circuit.profile)} at round ${file.round} · ${file.circuit}`;
     const timings = byId("proof-timings");
     timings.textContent = `witness ${Math.round(t.witnessMs)} ms · proving ${Math.round(t.proveMs)} ms · verifying ${Math.round(t.verifyMs)} ms${t.loadMs >= 1 ? ` · artifacts ${Math.round(t.loadMs)} ms (first proof only)` : ""}`;
     Object.assign(timings.dataset, { loadMs: t.loadMs.toFixed(1), witnessMs: t.witnessMs.toFixed(1), proveMs: t.proveMs.toFixed(1), verifyMs: t.verifyMs.toFixed(1), circuit: file.circuit });
@@ -245,6 +250,13 @@ async function prove(): Promise<void> {
     byId("proof").classList.remove("busy");
     byId<HTMLButtonElement>("prove").disabled = !state.prepared;
   }
+}
+
+/** What a margin proof states, in the SDK's words (statements/proof-file.ts). */
+function describeStatement(statement: ProofFile["statement"], profile: Profile | undefined): string {
+  if (statement.kind !== "margin") return "is liquidatable";
+  const what = profile === "lending" ? (statement.requirement === "initial" ? "loan-to-value limit" : "health factor of 1") : `${statement.requirement} margin`;
+  return `meets the ${what}${statement.bufferBps > 0 ? ` with a ${statement.bufferBps / 100}% buffer` : ""}`;
 }
 
 async function copy(text: string, button: HTMLElement): Promise<void> {

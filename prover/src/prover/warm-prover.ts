@@ -8,6 +8,8 @@ import { artifactPaths } from "../build/paths.ts";
 import { readManifest, type CircuitManifest } from "../build/setup.ts";
 import { toSolidityCalldata, type SolidityCalldata } from "./calldata.ts";
 import { captureConsole } from "./capture-console.ts";
+import { Groth16Prover } from "./groth16-prover.ts";
+import { wtnsWitness } from "./zkey.ts";
 
 /** A Groth16 proof with its public signals (decimal strings) and the calldata a verifier contract takes. */
 export interface ProofBundle {
@@ -23,6 +25,18 @@ export interface ProofTimings {
   readonly proveMs: number;
 }
 
+/** Options of {@link WarmProver.load}. */
+export interface WarmProverOptions {
+  /**
+   * "fast" (default): zkmargin's Groth16 prover, the key parsed once and its points resident in worker
+   * threads (see Groth16Prover). "snarkjs": snarkjs' groth16.prove on the in-memory key, per call (the
+   * reference the benchmark compares with).
+   */
+  readonly engine?: "fast" | "snarkjs";
+  /** Threads of the fast engine (default: all cores; 1 proves in the calling thread). */
+  readonly threads?: number;
+}
+
 // snarkjs keeps one bn128 curve (with its worker threads) per process in globalThis.curve_bn128; it is
 // released when the last open prover closes.
 let openProvers = 0;
@@ -35,9 +49,10 @@ export async function releaseCurve(): Promise<void> {
 }
 
 /**
- * A prover that loads a circuit's artifacts once (witness generator compiled, proving key and verification
- * key in memory, hashes checked against the build manifest) and then proves many times. Call `close()` when
- * done so that snarkjs' worker threads end and the process can exit.
+ * A prover that loads a circuit's artifacts once (witness generator compiled, proving key parsed and its
+ * points resident in worker threads, verification key in memory, hashes checked against the build
+ * manifest) and then proves many times. Call `close()` when done so that the worker threads end and the
+ * process can exit.
  *
  * @example
  * const prover = await WarmProver.load("margin_n4_m16");
@@ -49,21 +64,30 @@ export class WarmProver {
   lastTimings: ProofTimings = { witnessMs: 0, proveMs: 0 };
   private closed = false;
 
-  private constructor(
-    readonly circuit: string,
-    readonly manifest: CircuitManifest,
-    private readonly witnessCalculator: WitnessCalculator,
-    private readonly zkey: Uint8Array,
-    private readonly verificationKey: object,
-  ) {}
+  readonly circuit: string;
+  readonly manifest: CircuitManifest;
+  private readonly witnessCalculator: WitnessCalculator;
+  private readonly zkey: Uint8Array;
+  private readonly verificationKey: object;
+  private readonly engine: Groth16Prover | undefined;
+
+  private constructor(circuit: string, manifest: CircuitManifest, witnessCalculator: WitnessCalculator, zkey: Uint8Array, verificationKey: object, engine: Groth16Prover | undefined) {
+    this.circuit = circuit;
+    this.manifest = manifest;
+    this.witnessCalculator = witnessCalculator;
+    this.zkey = zkey;
+    this.verificationKey = verificationKey;
+    this.engine = engine;
+  }
 
   /**
    * Loads a built circuit. Refuses artifacts whose sha256 differs from the manifest (a tampered or stale zkey,
    * a wasm from another circuit) and circuits that were never set up.
    *
    * @param circuitId id from circuits/circuits.json, e.g. "margin_n4_m16"
+   * @param options the proving engine and its threads
    */
-  static async load(circuitId: string): Promise<WarmProver> {
+  static async load(circuitId: string, options: WarmProverOptions = {}): Promise<WarmProver> {
     const manifest = readManifest(circuitId);
     if (!manifest) throw new ZkMarginError(`circuit ${circuitId}`, "is not built: run `npx zkmargin build`");
     const paths = artifactPaths(circuitId);
@@ -71,8 +95,9 @@ export class WarmProver {
     const zkey = readArtifact(paths.zkey, manifest.artifacts.zkey, circuitId, "proving key");
     const verificationKey = JSON.parse(readArtifact(paths.vkey, manifest.artifacts.verificationKey, circuitId, "verification key").toString()) as object;
     const witnessCalculator = await WitnessCalculatorBuilder(wasm);
+    const engine = options.engine === "snarkjs" ? undefined : await Groth16Prover.create(zkey, options.threads === undefined ? {} : { threads: options.threads });
     openProvers++;
-    return new WarmProver(circuitId, manifest, witnessCalculator, zkey, verificationKey);
+    return new WarmProver(circuitId, manifest, witnessCalculator, zkey, verificationKey, engine);
   }
 
   /**
@@ -91,7 +116,9 @@ export class WarmProver {
     }
     const witness = computed.result;
     const witnessDone = performance.now();
-    const { proof, publicSignals } = await snarkjs.groth16.prove({ type: "mem", data: this.zkey }, { type: "mem", data: witness });
+    const { proof, publicSignals } = this.engine
+      ? await this.engine.prove(wtnsWitness(witness))
+      : await snarkjs.groth16.prove({ type: "mem", data: this.zkey }, { type: "mem", data: witness });
     this.lastTimings = { witnessMs: witnessDone - started, proveMs: performance.now() - witnessDone };
     return { circuit: this.circuit, proof, publicSignals, calldata: toSolidityCalldata(proof, publicSignals) };
   }
@@ -102,10 +129,11 @@ export class WarmProver {
     return verifyWithKey(this.verificationKey, proof, publicSignals);
   }
 
-  /** Releases the prover; the shared curve is terminated when the last prover closes. */
+  /** Releases the prover (its threads end); snarkjs' shared curve is terminated when the last prover closes. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.engine?.close();
     openProvers--;
     if (openProvers === 0) await releaseCurve();
   }

@@ -4,6 +4,7 @@ import { ZkMarginError } from "../core/errors.ts";
 import { toAddress, toHex32 } from "../core/field.ts";
 import { loadVerificationKey, verifyWithKey, type ProofBundle } from "../prover/warm-prover.ts";
 import { readManifest } from "../build/setup.ts";
+import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import type { Groth16Proof } from "snarkjs";
 import type { PreparedProof, StatementSummary } from "./prepare.ts";
 
@@ -78,13 +79,15 @@ export async function verifyProofFile(json: unknown): Promise<VerifyOutcome> {
 }
 
 function describeStatement(circuit: string, statement: bigint): { summary: StatementSummary; text: string } {
-  if (circuit.startsWith("liquidation")) {
+  const spec = loadCircuitSpecs().find((candidate) => candidate.id === circuit);
+  if (spec?.kind === "liquidation") {
     const fields = unpackLiquidationStatement(statement);
     const summary: StatementSummary = { kind: "liquidation", liquidator: toAddress(fields.liquidator), collateral: formatScaled(fields.collateral, 6) };
-    return { summary, text: `is liquidatable (collateral ${summary.collateral}), proof bound to liquidator ${summary.liquidator}` };
+    return { summary, text: `is liquidatable under the ${spec.profile ?? "cross"} profile (collateral ${summary.collateral}), proof bound to liquidator ${summary.liquidator}` };
   }
   const fields = unpackMarginStatement(statement);
   const summary: StatementSummary = { kind: "margin", requirement: fields.requirement, bufferBps: Number(fields.bufferBps), binder: toAddress(fields.binder), collateral: formatScaled(fields.collateral, 6) };
   const buffer = fields.bufferBps > 0n ? ` with a ${formatScaled(fields.bufferBps, 2)}% buffer` : "";
-  return { summary, text: `meets the ${fields.requirement} margin${buffer} (collateral ${summary.collateral}), proof bound to ${summary.binder}` };
+  const what = spec?.profile === "lending" ? (fields.requirement === "initial" ? "loan-to-value limit" : "health factor of 1") : `${spec?.profile ?? "cross"} ${fields.requirement} margin`;
+  return { summary, text: `meets the ${what}${buffer} (collateral ${summary.collateral}), proof bound to ${summary.binder}` };
 }

@@ -1,0 +1,41 @@
+// Typings of the parts of ffjavascript 0.3 that the fast prover and the development Powers of Tau use
+// (they merge with the declarations in prover/src/types/vendor.d.ts).
+
+declare module "ffjavascript" {
+  /** The thread manager of a curve built with singleThread = true: `code` is the curve's WebAssembly. */
+  export interface CurveThreadManager {
+    readonly code: Uint8Array;
+  }
+  /** A curve group as ffjavascript exposes it (points are Montgomery little-endian buffers). */
+  export interface CurveGroup {
+    readonly g: Uint8Array;
+    toAffine(point: Uint8Array): Uint8Array;
+    toObject(point: Uint8Array): unknown;
+  }
+  /** The bn128 (BN254) engine of ffjavascript. */
+  export interface Bn128Curve {
+    readonly tm: CurveThreadManager;
+    readonly G1: CurveGroup;
+    readonly G2: CurveGroup;
+    terminate(): Promise<void>;
+  }
+  /** Builds the bn128 engine; with singleThread the WebAssembly code stays available as `tm.code`. */
+  export function buildBn128(singleThread?: boolean): Promise<Bn128Curve>;
+}
+
+// The WebAssembly JS API as Node provides it (the project compiles without the DOM library): the parts the
+// fast prover uses.
+declare namespace WebAssembly {
+  interface Module {}
+  var Module: { prototype: Module; new (bytes: Uint8Array): Module };
+  interface Memory {
+    readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
+  }
+  var Memory: { prototype: Memory; new (descriptor: { initial: number; maximum?: number }): Memory };
+  interface Instance {
+    readonly exports: Record<string, unknown>;
+  }
+  var Instance: { prototype: Instance; new (module: Module, imports?: Record<string, Record<string, unknown>>): Instance };
+  function compile(bytes: Uint8Array): Promise<Module>;
+}

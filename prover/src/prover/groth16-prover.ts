@@ -1,0 +1,327 @@
+import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
+import type * as snarkjs from "snarkjs";
+import { ZkMarginError } from "../core/errors.ts";
+import { Bn128Arena } from "./bn128-wasm.ts";
+import { bn128Module } from "./bn128-module.ts";
+import { MSM_GROUP, MsmShard, PROJECTIVE_SIZE, zeroProjective, type MsmName, type MsmPart } from "./msm-shard.ts";
+import type { MsmRequest, MsmWorkerData } from "./msm-worker.ts";
+import { TsWorker } from "./ts-worker.ts";
+import { BN254_Q, BN254_R, G1_AFFINE, G2_AFFINE, N8, bigIntToLittleEndian, littleEndianToBigInt, parseGroth16Zkey, type Groth16Zkey } from "./zkey.ts";
+
+/** Options of {@link Groth16Prover.create}. */
+export interface Groth16ProverOptions {
+  /**
+   * Threads for the multi-exponentiations (default: the machine's available parallelism). 1 runs everything
+   * in the calling thread (what each worker of a ProverPool does).
+   */
+  readonly threads?: number;
+}
+
+/** Where a proof's time went, in milliseconds. */
+export interface Groth16Timings {
+  /** QAP evaluation and the six FFTs (H polynomial). */
+  readonly polynomialMs: number;
+  /** Multi-exponentiations and the final assembly, after the H polynomial. */
+  readonly msmMs: number;
+}
+
+/** A shard the prover talks to: in this thread, or in a worker thread. */
+interface ShardHandle {
+  multiexp(names: readonly MsmName[], scalars: Uint8Array): Promise<Uint8Array[]>;
+  close(): Promise<void>;
+}
+
+const FR_MONTGOMERY = (1n << 256n) % BN254_R;
+
+/**
+ * A Groth16 prover over a proving key parsed once and kept in memory: the QAP coefficients in a
+ * WebAssembly memory of this thread, the base points split across worker threads (each shard resident in
+ * its own memory), every buffer reused from one proof to the next. Each proof computes exactly what
+ * snarkjs 0.7.6's groth16.prove computes (the same QAP, odd-coset FFTs and multi-exponentiations, fresh
+ * random r and s), so it verifies with snarkjs groth16.verify and the generated Solidity verifiers.
+ *
+ * @example
+ * const prover = await Groth16Prover.create(zkeyBytes);
+ * const { proof, publicSignals } = await prover.prove(witness); // witness: nVars x 32 bytes, or a .wtns file
+ * await prover.close();
+ */
+export class Groth16Prover {
+  /** Timings of the most recent proof. */
+  lastTimings: Groth16Timings = { polynomialMs: 0, msmMs: 0 };
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly zkey: Groth16Zkey;
+  private readonly arena: Bn128Arena;
+  private readonly shards: readonly ShardHandle[];
+  private readonly at: Record<"coefficients" | "witness" | "a" | "b" | "c" | "p" | "one" | "inc" | "scalar" | "point" | "point2" | "point3" | "accumulator" | "affine", number>;
+
+  private constructor(zkey: Groth16Zkey, arena: Bn128Arena, shards: readonly ShardHandle[]) {
+    this.zkey = zkey;
+    this.arena = arena;
+    this.shards = shards;
+    const domain = zkey.domainSize * N8;
+    this.at = {
+      coefficients: arena.allocSet(zkey.coefficients),
+      witness: arena.alloc(zkey.nVars * N8),
+      a: arena.alloc(domain),
+      b: arena.alloc(domain),
+      c: arena.alloc(domain),
+      p: arena.alloc(domain),
+      one: arena.allocSet(bigIntToLittleEndian(FR_MONTGOMERY)),
+      inc: arena.allocSet(bigIntToLittleEndian((oddCosetShift(zkey.power) * (1n << 256n)) % BN254_R)),
+      scalar: arena.alloc(N8),
+      point: arena.alloc(PROJECTIVE_SIZE.g2),
+      point2: arena.alloc(PROJECTIVE_SIZE.g2),
+      point3: arena.alloc(PROJECTIVE_SIZE.g2),
+      accumulator: arena.alloc(PROJECTIVE_SIZE.g2),
+      affine: arena.alloc(G2_AFFINE),
+    };
+  }
+
+  /**
+   * Parses a proving key and sets up the threads.
+   *
+   * @param zkeyBytes the .zkey file (BN254 Groth16, as snarkjs writes it)
+   * @throws ZkMarginError when the key is not a BN254 Groth16 key
+   */
+  static async create(zkeyBytes: Uint8Array, options: Groth16ProverOptions = {}): Promise<Groth16Prover> {
+    const zkey = parseGroth16Zkey(zkeyBytes);
+    const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+    const module = await bn128Module();
+    const arena = new Bn128Arena(module);
+    const partsPerShard = splitBases(zkey, threads);
+    let shards: ShardHandle[];
+    if (threads === 1) {
+      const shard = new MsmShard(module, partsPerShard[0]!);
+      shards = [{ multiexp: async (names, scalars) => shard.multiexp(names, scalars), close: async () => undefined }];
+    } else {
+      const entry = new URL("./msm-worker.ts", import.meta.url);
+      shards = partsPerShard.map((parts) => {
+        const data: MsmWorkerData = { module, parts };
+        const worker = new TsWorker<MsmRequest, Uint8Array[]>(entry, data, parts.map((part) => part.bases.buffer as ArrayBuffer));
+        return { multiexp: (names, scalars) => worker.call({ names, scalars }), close: () => worker.terminate() };
+      });
+      try {
+        await Promise.all(shards.map((shard) => shard.multiexp([], new Uint8Array(0))));
+      } catch (error) {
+        await Promise.all(shards.map((shard) => shard.close()));
+        throw error;
+      }
+    }
+    return new Groth16Prover(zkey, arena, shards);
+  }
+
+  /** Wires of the circuit (witness length). */
+  get nVars(): number {
+    return this.zkey.nVars;
+  }
+
+  /** Public signals of the circuit. */
+  get nPublic(): number {
+    return this.zkey.nPublic;
+  }
+
+  /**
+   * Proves a witness. Calls are serialised: the prover reuses its buffers.
+   *
+   * @param witness nVars field elements of 32 bytes (standard form, little endian), e.g. the witness section
+   *   of a .wtns file
+   */
+  prove(witness: Uint8Array): Promise<{ proof: snarkjs.Groth16Proof; publicSignals: string[] }> {
+    const run = this.queue.then(() => this.proveNow(witness));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Ends the worker threads. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.shards.map((shard) => shard.close()));
+  }
+
+  private async proveNow(witness: Uint8Array): Promise<{ proof: snarkjs.Groth16Proof; publicSignals: string[] }> {
+    if (this.closed) throw new ZkMarginError("prover", "is closed");
+    const { zkey, arena, at } = this;
+    if (witness.byteLength !== zkey.nVars * N8) throw new ZkMarginError("witness", `has ${witness.byteLength / N8} elements; the proving key expects ${zkey.nVars}`);
+    if (witness[0] !== 1 || witness.subarray(1, N8).some((byte) => byte !== 0)) throw new ZkMarginError("witness", "does not start with the constant 1");
+    const started = performance.now();
+    // 1. The witness multi-exponentiations start in the shards at once ...
+    const witnessPoints = Promise.all(this.shards.map((shard) => shard.multiexp(["a", "b1", "b2", "c"], witness)));
+    witnessPoints.catch(() => undefined);
+    // 2. ... while this thread evaluates the QAP and computes H on the odd coset (snarkjs' buildABC + joinABC).
+    const domain = zkey.domainSize;
+    arena.set(at.witness, witness);
+    arena.fn("qap_buildABC")(at.coefficients, zkey.nCoefficients, at.witness, at.a, at.b, at.c, 0, domain, 0, zkey.nVars);
+    for (const polynomial of [at.a, at.b, at.c]) {
+      arena.fn("frm_ifft")(polynomial, domain);
+      arena.fn("frm_batchApplyKey")(polynomial, domain, at.one, at.inc, polynomial);
+      arena.fn("frm_fft")(polynomial, domain);
+    }
+    arena.fn("qap_joinABC")(at.a, at.b, at.c, domain, at.p);
+    arena.fn("frm_batchFromMontgomery")(at.p, domain, at.p);
+    const hScalars = arena.get(at.p, domain * N8);
+    const polynomialDone = performance.now();
+    const hPoints = await Promise.all(this.shards.map((shard) => shard.multiexp(["h"], hScalars)));
+    const parts = await witnessPoints;
+    const sum = (name: MsmName, index: number, partials: readonly Uint8Array[][]) => this.sumPoints(MSM_GROUP[name], partials.map((points) => points[index]!));
+    const pointA = sum("a", 0, parts);
+    const pointB1 = sum("b1", 1, parts);
+    const pointB2 = sum("b2", 2, parts);
+    const pointC = sum("c", 3, parts);
+    const pointH = sum("h", 0, hPoints);
+
+    // 3. Blinding with fresh r and s (snarkjs' formulas).
+    const r = randomScalar();
+    const s = randomScalar();
+    const piA = this.combine("g1", [[pointA, 1n]], [[zkey.alpha1, 1n], [zkey.delta1, r]]);
+    const piB = this.combine("g2", [[pointB2, 1n]], [[zkey.beta2, 1n], [zkey.delta2, s]]);
+    const pib1 = this.combine("g1", [[pointB1, 1n]], [[zkey.beta1, 1n], [zkey.delta1, s]]);
+    const piC = this.combine("g1", [[pointC, 1n], [pointH, 1n], [piA, s], [pib1, r]], [[zkey.delta1, (BN254_R - ((r * s) % BN254_R)) % BN254_R]]);
+
+    const publicSignals: string[] = [];
+    for (let i = 1; i <= zkey.nPublic; i++) publicSignals.push(littleEndianToBigInt(witness.subarray(i * N8, (i + 1) * N8)).toString());
+    const proof: snarkjs.Groth16Proof = { pi_a: this.g1Object(piA), pi_b: this.g2Object(piB), pi_c: this.g1Object(piC), protocol: "groth16", curve: "bn128" };
+    this.lastTimings = { polynomialMs: polynomialDone - started, msmMs: performance.now() - polynomialDone };
+    return { proof, publicSignals };
+  }
+
+  /** Sum of projective points. */
+  private sumPoints(group: "g1" | "g2", points: readonly Uint8Array[]): Uint8Array {
+    const { arena, at } = this;
+    const size = PROJECTIVE_SIZE[group];
+    arena.set(at.point, zeroProjective(group));
+    for (const point of points) {
+      arena.set(at.point2, point);
+      arena.fn(`${group}m_add`)(at.point, at.point2, at.point);
+    }
+    return arena.get(at.point, size);
+  }
+
+  /** sum of k_i P_i over projective points and affine points (scalars in [0, r)). */
+  private combine(group: "g1" | "g2", projective: readonly (readonly [Uint8Array, bigint])[], affine: readonly (readonly [Uint8Array, bigint])[]): Uint8Array {
+    const { arena, at } = this;
+    const size = PROJECTIVE_SIZE[group];
+    const accumulator = at.accumulator;
+    arena.set(accumulator, zeroProjective(group));
+    const add = (timesScalar: string, pointer: number, scalar: bigint) => {
+      if (scalar === 1n) {
+        arena.fn(`${group}m_${timesScalar === "timesScalar" ? "add" : "addMixed"}`)(accumulator, pointer, accumulator);
+        return;
+      }
+      arena.set(at.scalar, bigIntToLittleEndian(scalar));
+      arena.fn(`${group}m_${timesScalar}`)(pointer, at.scalar, N8, at.point3);
+      arena.fn(`${group}m_add`)(accumulator, at.point3, accumulator);
+    };
+    for (const [point, scalar] of projective) {
+      arena.set(at.point2, point);
+      add("timesScalar", at.point2, scalar);
+    }
+    for (const [point, scalar] of affine) {
+      arena.set(at.affine, point);
+      add("timesScalarAffine", at.affine, scalar);
+    }
+    return arena.get(accumulator, size);
+  }
+
+  private g1Object(point: Uint8Array): string[] {
+    const { arena, at } = this;
+    arena.set(at.point, point);
+    if (arena.fn("g1m_isZero")(at.point)) return ["0", "1", "0"];
+    arena.fn("g1m_toAffine")(at.point, at.affine);
+    return [this.coordinate(at.affine), this.coordinate(at.affine + N8), "1"];
+  }
+
+  private g2Object(point: Uint8Array): string[][] {
+    const { arena, at } = this;
+    arena.set(at.point, point);
+    if (arena.fn("g2m_isZero")(at.point)) return [["0", "0"], ["1", "0"], ["0", "0"]];
+    arena.fn("g2m_toAffine")(at.point, at.affine);
+    return [
+      [this.coordinate(at.affine), this.coordinate(at.affine + N8)],
+      [this.coordinate(at.affine + 2 * N8), this.coordinate(at.affine + 3 * N8)],
+      ["1", "0"],
+    ];
+  }
+
+  /** An Fq element in Montgomery form at `pointer`, as a decimal string. */
+  private coordinate(pointer: number): string {
+    const { arena, at } = this;
+    arena.fn("f1m_fromMontgomery")(pointer, at.scalar);
+    const value = littleEndianToBigInt(arena.get(at.scalar, N8));
+    if (value >= BN254_Q) throw new ZkMarginError("prover", "produced a coordinate outside the field");
+    return value.toString();
+  }
+}
+
+/**
+ * The multiplier of the odd coset on which snarkjs evaluates A, B and C: a primitive 2^(power+1)-th root of
+ * unity, as ffjavascript defines Fr.w (w[28] = nqr^t with nqr the smallest non-residue, w[i] = w[i+1]^2).
+ */
+export function oddCosetShift(power: number): bigint {
+  const r = BN254_R;
+  const pow = (base: bigint, exponent: bigint) => {
+    let result = 1n;
+    let b = base % r;
+    for (let e = exponent; e > 0n; e >>= 1n) {
+      if (e & 1n) result = (result * b) % r;
+      b = (b * b) % r;
+    }
+    return result;
+  };
+  let nqr = 2n;
+  while (pow(nqr, (r - 1n) / 2n) !== r - 1n) nqr++;
+  let t = r - 1n;
+  let s = 0;
+  while ((t & 1n) === 0n) {
+    t >>= 1n;
+    s++;
+  }
+  if (power + 1 > s) throw new ZkMarginError("zkey", `domain 2^${power} is too large for BN254 (at most 2^${s - 1} here)`);
+  return pow(pow(nqr, t), 1n << BigInt(s - power - 1));
+}
+
+function randomScalar(): bigint {
+  return littleEndianToBigInt(randomBytes(64)) % BN254_R;
+}
+
+/**
+ * Splits the five queries' base points across `shards`: points at infinity (wires a query does not use)
+ * are dropped, the others dealt round-robin so that every shard gets a similar mix of witness values.
+ */
+function splitBases(zkey: Groth16Zkey, shards: number): MsmPart[][] {
+  const queries: readonly { name: MsmName; points: Uint8Array; size: number; count: number; offset: number }[] = [
+    { name: "a", points: zkey.pointsA, size: G1_AFFINE, count: zkey.nVars, offset: 0 },
+    { name: "b1", points: zkey.pointsB1, size: G1_AFFINE, count: zkey.nVars, offset: 0 },
+    { name: "b2", points: zkey.pointsB2, size: G2_AFFINE, count: zkey.nVars, offset: 0 },
+    { name: "c", points: zkey.pointsC, size: G1_AFFINE, count: zkey.nVars - zkey.nPublic - 1, offset: zkey.nPublic + 1 },
+    { name: "h", points: zkey.pointsH, size: G1_AFFINE, count: zkey.domainSize, offset: 0 },
+  ];
+  const result: MsmPart[][] = Array.from({ length: shards }, () => []);
+  for (const query of queries) {
+    const kept: number[] = [];
+    for (let i = 0; i < query.count; i++) {
+      const start = i * query.size;
+      let zero = true;
+      for (let j = start; j < start + query.size; j++) {
+        if (query.points[j] !== 0) {
+          zero = false;
+          break;
+        }
+      }
+      if (!zero) kept.push(i);
+    }
+    for (let shard = 0; shard < shards; shard++) {
+      const mine = kept.filter((_, k) => k % shards === shard);
+      const bases = new Uint8Array(mine.length * query.size);
+      const scalarIndex = new Uint32Array(mine.length);
+      mine.forEach((i, j) => {
+        bases.set(query.points.subarray(i * query.size, (i + 1) * query.size), j * query.size);
+        scalarIndex[j] = i + query.offset;
+      });
+      result[shard]!.push({ name: query.name, bases, scalarIndex });
+    }
+  }
+  return result;
+}

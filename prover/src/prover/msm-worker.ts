@@ -1,0 +1,28 @@
+/**
+ * Worker thread of the fast Groth16 prover: holds one shard of a proving key's base points (see MsmShard)
+ * and answers multi-exponentiation requests. Started by groth16-prover.ts through TsWorker.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { MsmShard, type MsmName, type MsmPart } from "./msm-shard.ts";
+import { serveRequests, workerPayload } from "./ts-worker.ts";
+
+/** What the prover passes as workerData. */
+export interface MsmWorkerData {
+  readonly module: WebAssembly.Module;
+  readonly parts: readonly MsmPart[];
+}
+
+/** One request: these multi-exponentiations over these scalars. */
+export interface MsmRequest {
+  readonly names: readonly MsmName[];
+  readonly scalars: Uint8Array;
+}
+
+if (parentPort) {
+  const data = workerPayload(workerData) as MsmWorkerData;
+  const shard = new MsmShard(data.module, data.parts);
+  await serveRequests<MsmRequest, Uint8Array[]>(parentPort, async (request) => {
+    const value = shard.multiexp(request.names, request.scalars);
+    return { value, transfer: value.map((point) => point.buffer as ArrayBuffer) };
+  });
+}

@@ -1,0 +1,140 @@
+import { createRequire } from "node:module";
+import { Worker, type Transferable } from "node:worker_threads";
+import { ZkMarginError } from "../core/errors.ts";
+
+const require = createRequire(import.meta.url);
+
+/** What a worker answers to one request. */
+export type WorkerReply<T> = { readonly id: number; readonly ok: true; readonly value: T } | { readonly id: number; readonly ok: false; readonly message: string };
+
+function tsxRegisterPath(): string | undefined {
+  try {
+    return require.resolve("tsx/esm/api");
+  } catch {
+    return undefined;
+  }
+}
+
+interface WorkerEnvelope {
+  readonly mod: string;
+  readonly zkmargin: unknown;
+}
+
+/** Inside a worker started by {@link TsWorker}: the data its creator passed. */
+export function workerPayload(data: unknown): unknown {
+  return (data as WorkerEnvelope).zkmargin;
+}
+
+/**
+ * A worker thread running a TypeScript module of this package, with request/reply messaging. The module is
+ * loaded through tsx's loader (a dependency) so that it works the same under tsx, vitest and plain Node
+ * with type stripping. The worker must post `{ ready: true }` once set up, then answer each
+ * `{ id, ...request }` with a {@link WorkerReply}.
+ */
+export class TsWorker<Request extends object, Reply> {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (value: Reply) => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+  private failure: Error | undefined;
+  private readonly ready: Promise<void>;
+
+  /**
+   * @param entry file URL of the worker module
+   * @param workerData data the module reads from worker_threads' workerData
+   * @param transferList buffers moved (not copied) into the worker
+   */
+  constructor(entry: URL, workerData: unknown, transferList: readonly Transferable[] = []) {
+    const tsx = tsxRegisterPath();
+    const bootstrap = [
+      "(async () => {",
+      tsx ? `  require(${JSON.stringify(tsx)}).register();` : "",
+      `  await import(${JSON.stringify(entry.href)});`,
+      "})();",
+    ].join("\n");
+    // `mod` keeps the web-worker package quiet should the module load ffjavascript (which imports web-worker):
+    // in a worker thread web-worker require()s workerData.mod, expecting to be the one that started it.
+    const data: WorkerEnvelope = { mod: "node:path", zkmargin: workerData };
+    this.worker = new Worker(bootstrap, { eval: true, workerData: data, transferList: [...transferList], stdout: false, stderr: false });
+    this.worker.unref();
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (message: unknown) => {
+        if (typeof message === "object" && message !== null && "ready" in message) {
+          this.worker.off("message", onMessage);
+          this.worker.on("message", (reply: WorkerReply<Reply>) => this.settle(reply));
+          resolve();
+        }
+      };
+      this.worker.on("message", onMessage);
+      this.worker.once("error", (error: Error) => {
+        this.fail(error);
+        reject(error);
+      });
+      this.worker.once("exit", (code) => {
+        const error = new ZkMarginError("prover worker", `exited (code ${code})`);
+        this.fail(error);
+        reject(error);
+      });
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  /** Resolves when the worker has loaded its module and set itself up. */
+  started(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Sends one request and waits for its reply. */
+  async call(request: Request, transferList: readonly Transferable[] = []): Promise<Reply> {
+    await this.ready;
+    if (this.failure) throw this.failure;
+    const id = this.nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ id, ...request }, [...transferList]);
+    });
+  }
+
+  /** Ends the thread; pending requests fail. */
+  async terminate(): Promise<void> {
+    this.fail(new ZkMarginError("prover worker", "was closed"));
+    await this.worker.terminate();
+  }
+
+  private settle(reply: WorkerReply<Reply>): void {
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (reply.ok) waiting.resolve(reply.value);
+    else waiting.reject(new ZkMarginError(undefined, reply.message));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+  }
+}
+
+/**
+ * Serves requests inside a worker started by {@link TsWorker}: runs `handle` for each and replies with its
+ * value (and the buffers to move), or with the error's message.
+ */
+export async function serveRequests<Request extends object, Reply>(
+  port: { on(event: "message", listener: (message: Request & { id: number }) => void): void; postMessage(message: unknown, transferList?: readonly Transferable[]): void },
+  handle: (request: Request) => Promise<{ value: Reply; transfer?: readonly Transferable[] }>,
+): Promise<void> {
+  let queue = Promise.resolve();
+  port.on("message", (message) => {
+    queue = queue.then(async () => {
+      try {
+        const { value, transfer } = await handle(message);
+        port.postMessage({ id: message.id, ok: true, value } satisfies WorkerReply<Reply>, transfer ?? []);
+      } catch (error) {
+        port.postMessage({ id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply<Reply>);
+      }
+    });
+  });
+  port.postMessage({ ready: true });
+}
