@@ -11,7 +11,9 @@ import { ZkMarginError } from "../core/errors.ts";
 import { parseAddress, toHex32 } from "../core/field.ts";
 import { marginReport } from "../engine/margin.ts";
 import { readJsonFile } from "../model/json.ts";
-import { parseBufferBps } from "../model/parse.ts";
+import { parseAccount, parseBufferBps, parseMarkets, parseRound } from "../model/parse.ts";
+import { splitSubaccounts, subaccount } from "../model/subaccounts.ts";
+import type { Account } from "../model/types.ts";
 import { prepareLiquidationProof, prepareMarginProof, type PreparedProof } from "../statements/prepare.ts";
 import { toProofFile, verifyProofFile } from "../statements/proof-file.ts";
 import { loadSubject } from "../statements/load.ts";
@@ -30,7 +32,7 @@ export interface Command {
   run(values: Values, positionals: string[]): Promise<number>;
 }
 
-const subjectOptions: OptionSpec = { account: { type: "string" }, round: { type: "string" }, markets: { type: "string" } };
+const subjectOptions: OptionSpec = { account: { type: "string" }, round: { type: "string" }, markets: { type: "string" }, subaccount: { type: "string" } };
 
 function required(values: Values, name: string): string {
   const value = values[name];
@@ -39,7 +41,7 @@ function required(values: Values, name: string): string {
 }
 
 function subjectFrom(values: Values) {
-  return loadSubject({ account: required(values, "account"), round: required(values, "round"), markets: required(values, "markets") });
+  return loadSubject({ account: required(values, "account"), round: required(values, "round"), markets: required(values, "markets") }, typeof values.subaccount === "string" ? values.subaccount : "cross");
 }
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
@@ -98,14 +100,20 @@ export const commands: Record<string, Command> = {
 
   check: {
     summary: "print the margin report of an account at a round",
-    usage: "Usage: zkmargin check --account A.json --round R.json --markets M.json [--json]",
+    usage: "Usage: zkmargin check --account A.json --round R.json --markets M.json [--subaccount cross|isolated:MARKET] [--json]\n(without --subaccount: the cross subaccount, with each isolated position's report under \"isolated\")",
     options: { ...subjectOptions, json: { type: "boolean" } },
     async run(values) {
-      const subject = subjectFrom(values);
-      const report = marginReport(subject.account, subject.round, subject.markets);
-      const commitments = roundCommitments(subject.round, subject.markets);
-      const full = { accountCommitment: toHex32(accountCommitment(subject.account)), round: subject.round.round.toString(), roundCommitment: toHex32(commitments.roundCommitment), ...report };
-      out(values.json ? JSON.stringify(full, null, 2) : formatReport(full));
+      const markets = parseMarkets(readJsonFile(required(values, "markets"), "markets"));
+      const round = parseRound(readJsonFile(required(values, "round"), "round"), markets);
+      const account = parseAccount(readJsonFile(required(values, "account"), "account"), markets);
+      const roundCommitment = toHex32(roundCommitments(round, markets).roundCommitment);
+      const reportOf = (part: Account) => ({ accountCommitment: toHex32(accountCommitment(part)), round: round.round.toString(), roundCommitment, ...marginReport(part, round, markets) });
+      const wanted = typeof values.subaccount === "string" ? values.subaccount : undefined;
+      const subaccounts = splitSubaccounts(account);
+      const main = reportOf(subaccount(account, wanted ?? "cross"));
+      const isolated = wanted ? [] : subaccounts.slice(1).map((part) => ({ subaccount: part.name, ...reportOf(part.account) }));
+      if (values.json) out(JSON.stringify(isolated.length > 0 ? { ...main, isolated } : main, null, 2));
+      else out([formatReport(main), ...isolated.map((part) => `\n--- subaccount ${part.subaccount} ---\n${formatReport(part)}`)].join("\n"));
       return 0;
     },
   },
@@ -115,7 +123,6 @@ export const commands: Record<string, Command> = {
     usage: "Usage: zkmargin commitments --round R.json --markets M.json [--account A.json]",
     options: subjectOptions,
     async run(values) {
-      const { parseMarkets, parseRound, parseAccount } = await import("../model/parse.ts");
       const markets = parseMarkets(readJsonFile(required(values, "markets"), "markets"));
       const round = parseRound(readJsonFile(required(values, "round"), "round"), markets);
       const commitments = roundCommitments(round, markets);
@@ -124,7 +131,11 @@ export const commands: Record<string, Command> = {
         riskCommitment: toHex32(commitments.riskCommitment),
         roundCommitment: toHex32(commitments.roundCommitment),
       };
-      if (typeof values.account === "string") result.accountCommitment = toHex32(accountCommitment(parseAccount(readJsonFile(values.account, "account"), markets)));
+      if (typeof values.account === "string") {
+        for (const part of splitSubaccounts(parseAccount(readJsonFile(values.account, "account"), markets))) {
+          result[part.name === "cross" ? "accountCommitment" : `accountCommitment (${part.name})`] = toHex32(accountCommitment(part.account));
+        }
+      }
       out(JSON.stringify(result, null, 2));
       return 0;
     },
@@ -132,7 +143,7 @@ export const commands: Record<string, Command> = {
 
   prove: {
     summary: "prove that an account meets its margin (maintenance or initial, with a buffer)",
-    usage: "Usage: zkmargin prove --account A.json --round R.json --markets M.json --out proof.json [--requirement maintenance|initial] [--buffer-bps B] [--bind 0xADDRESS]",
+    usage: "Usage: zkmargin prove --account A.json --round R.json --markets M.json --out proof.json [--requirement maintenance|initial] [--buffer-bps B] [--bind 0xADDRESS] [--subaccount cross|isolated:MARKET]",
     options: { ...subjectOptions, out: { type: "string" }, requirement: { type: "string" }, "buffer-bps": { type: "string" }, bind: { type: "string" } },
     async run(values) {
       const outPath = required(values, "out");
@@ -153,7 +164,7 @@ export const commands: Record<string, Command> = {
 
   "prove-liquidation": {
     summary: "prove that an account is below its maintenance margin, bound to a liquidator",
-    usage: "Usage: zkmargin prove-liquidation --account A.json --round R.json --markets M.json --bind 0xLIQUIDATOR --out proof.json",
+    usage: "Usage: zkmargin prove-liquidation --account A.json --round R.json --markets M.json --bind 0xLIQUIDATOR --out proof.json [--subaccount cross|isolated:MARKET]",
     options: { ...subjectOptions, out: { type: "string" }, bind: { type: "string" } },
     async run(values) {
       const outPath = required(values, "out");

@@ -35,6 +35,7 @@ export function balanceElement(account: Pick<Account, "collateral" | "adjustment
  * element]), positions in the order of the account (account_commitment.circom). Independent of capacity.
  */
 export function accountCommitment(account: Account): bigint {
+  assertSubaccount(account);
   const elements = [account.salt, account.owner, account.nonce, balanceElement(account)];
   const slots = account.positions.map((position) => packSlot(toSlot(position)));
   for (let start = 0; start < slots.length; start += SLOTS_PER_ELEMENT) {
@@ -133,4 +134,11 @@ export function roundCommitments(round: OracleRound, markets: MarketSet): RoundC
     throw new ZkMarginError("markets.riskCommitment", `does not match the markets' parameters (computed 0x${risk.toString(16)})`);
   }
   return { pricesCommitment: prices, riskCommitment: risk, roundCommitment: poseidonPair(prices, risk) };
+}
+
+/** Refuses an account whose isolated positions were not split off into their own subaccounts. */
+export function assertSubaccount(account: Account): void {
+  if (account.positions.some((position) => position.isolatedMargin !== undefined)) {
+    throw new ZkMarginError("account", "holds isolated positions: split it with splitSubaccounts() and commit each subaccount");
+  }
 }

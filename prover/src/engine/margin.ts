@@ -1,6 +1,6 @@
 import { PRICE_BITS, PRICE_DECIMALS, RATE_DECIMALS, REQUIREMENT_DECIMALS, VALUE_DECIMALS, bound, pow10 } from "../core/constants.ts";
 import { formatRatio, formatScaled } from "../core/decimal.ts";
-import { ratePair } from "../commitment/commitments.ts";
+import { assertSubaccount, ratePair } from "../commitment/commitments.ts";
 import type { RequirementKind } from "../commitment/statement.ts";
 import type { Account, MarketSet, OracleRound, Position, Profile } from "../model/types.ts";
 import { cash, isLiquidatable, marginSurplus, tierRequirement } from "./statement-values.ts";
@@ -118,6 +118,7 @@ function liquidationPrice(account: Account, round: OracleRound, markets: MarketS
  * percentages are rounded.
  */
 export function marginReport(account: Account, round: OracleRound, markets: MarketSet): MarginReport {
+  assertSubaccount(account);
   const numbers = marginNumbers(account, round, markets);
   const equity22 = numbers.equity * TO_REQUIREMENT_SCALE;
   const positions = account.positions.map((position): PositionReport => {

@@ -125,6 +125,8 @@ export function parseRound(json: unknown, markets: MarketSet, field = "round"): 
  * Parses an account: `{"owner":"0x..","salt":"<decimal>","nonce":0,"collateral":"10000",
  * "positions":[{"market":"ETH-USD","size":"-1.5","entryPrice":"3000"}]}`. Sizes have 8 decimals (negative:
  * short), entry prices 8 (default 0), collateral 6. Positions of size 0 are dropped; a market may appear once.
+ * A position with `"isolatedMargin": "500"` is isolated: it keeps that collateral to itself (see
+ * splitSubaccounts); `collateral` is then the cross collateral, and the adjustment covers cross positions only.
  *
  * @param json the parsed file
  * @param markets the markets positions may refer to
@@ -143,7 +145,7 @@ export function parseAccount(json: unknown, markets: MarketSet, field = "account
   list.forEach((entry, index) => {
     const path = `${field}.positions[${index}]`;
     const item = expectObject(entry, path);
-    rejectUnknownKeys(item, ["market", "size", "entryPrice"], path);
+    rejectUnknownKeys(item, ["market", "size", "entryPrice", "isolatedMargin"], path);
     const id = expectString(item.market, `${path}.market`);
     const market = markets.byId.get(id);
     if (!market) throw new ZkMarginError(`${path}.market`, `unknown market ${id} (the markets file lists ${[...markets.byId.keys()].join(", ")})`);
@@ -151,9 +153,14 @@ export function parseAccount(json: unknown, markets: MarketSet, field = "account
     seen.add(id);
     const size = parseScaled(item.size, `${path}.size`, SIZE_DECIMALS, { signed: true, maxExclusive: bound(SIZE_BITS), limitText: `2^${SIZE_BITS} / 10^${SIZE_DECIMALS}` });
     const entryPrice = parseScaled(item.entryPrice ?? "0", `${path}.entryPrice`, PRICE_DECIMALS, { min: 0n, maxExclusive: bound(PRICE_BITS), limitText: `2^${PRICE_BITS} / 10^${PRICE_DECIMALS}` });
-    if (size !== 0n) positions.push({ market, size, entryPrice });
+    let isolatedMargin: bigint | undefined;
+    if (item.isolatedMargin !== undefined) {
+      if (markets.profile === "lending") throw new ZkMarginError(`${path}.isolatedMargin`, "the lending profile has no isolated positions");
+      isolatedMargin = parseScaled(item.isolatedMargin, `${path}.isolatedMargin`, COLLATERAL_DECIMALS, { min: 0n, maxExclusive: bound(COLLATERAL_BITS), limitText: `2^${COLLATERAL_BITS} / 10^${COLLATERAL_DECIMALS}` });
+    }
+    if (size !== 0n) positions.push({ market, size, entryPrice, ...(isolatedMargin === undefined ? {} : { isolatedMargin }) });
   });
-  const adjustment = -positions.reduce((sum, position) => sum + position.size * position.entryPrice, 0n);
+  const adjustment = -positions.filter((position) => position.isolatedMargin === undefined).reduce((sum, position) => sum + position.size * position.entryPrice, 0n);
   if (adjustment >= bound(ADJUSTMENT_BITS) || adjustment < -bound(ADJUSTMENT_BITS)) {
     throw new ZkMarginError(`${field}.positions`, `total entry cost exceeds 2^${ADJUSTMENT_BITS} / 10^${VALUE_DECIMALS}`);
   }

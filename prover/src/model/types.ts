@@ -59,6 +59,8 @@ export interface Position {
   readonly size: bigint;
   /** Entry price, 8 decimals (0 when the collateral already is the quote balance). */
   readonly entryPrice: bigint;
+  /** Collateral dedicated to this position alone (isolated margin), 6 decimals; absent for cross positions. */
+  readonly isolatedMargin?: bigint;
 }
 
 /** A private account as the owner holds it. */
@@ -74,4 +76,15 @@ export interface Account {
   readonly positions: readonly Position[];
   /** Quote adjustment, 16 decimals: minus the entry cost, -sum size * entryPrice. */
   readonly adjustment: bigint;
+}
+
+/**
+ * One committed part of an account file. Cross positions share the account's collateral; each isolated
+ * position lives in a subaccount of its own with its dedicated collateral (as dYdX v4 holds isolated positions
+ * in separate subaccounts), so it must pass its own check and can be liquidated on its own.
+ */
+export interface Subaccount {
+  /** "cross", or "isolated:<market id>". */
+  readonly name: string;
+  readonly account: Account;
 }
