@@ -118,6 +118,21 @@ describe("cross margin", () => {
   });
 });
 
+describe("distance to liquidation", () => {
+  it("Should report the largest buffer a maintenance proof can certify, exactly", () => {
+    fc.assert(fc.property(fc.constantFrom("cross" as const, "lending" as const, "tiered" as const).chain((profile) => scenarioArbitrary(4, 3, profile)), (scenario) => {
+      const { account, round, markets } = scenario;
+      const buffer = marginReport(account, round, markets).maxBufferBps;
+      if (buffer === null) {
+        expect(marginSurplus(account, round, markets, "maintenance", 0n) < 0n).toBe(true);
+        return;
+      }
+      expect(marginSurplus(account, round, markets, "maintenance", BigInt(buffer)) >= 0n).toBe(true);
+      if (buffer < 65_535) expect(marginSurplus(account, round, markets, "maintenance", BigInt(buffer) + 1n) < 0n).toBe(true);
+    }), { numRuns: 60 });
+  });
+});
+
 describe("monotonicity (every profile)", () => {
   const withCollateral = (account: Account, extra: bigint): Account => ({ ...account, collateral: account.collateral + extra });
   for (const profile of ["cross", "lending", "tiered"] as const) {

@@ -26,6 +26,7 @@ export function formatReport(report: CheckResult): string {
       ["margin cushion (to liquidation)", report.marginCushion],
       ["free collateral (over initial)", report.freeCollateral],
       ["health (equity / maintenance)", report.healthRatio ?? "n/a"],
+      ["largest provable buffer", report.maxBufferBps === null ? "none" : `${(report.maxBufferBps / 100).toFixed(2)}%${report.maxBufferBps === 65_535 ? " (the most a proof carries)" : ""}`],
       ...(report.healthFactor !== undefined ? [["health factor (Aave)", report.healthFactor ?? "no debt"]] : []),
       ...(report.confidencePenalty !== "0" ? [["oracle confidence penalty", report.confidencePenalty]] : []),
     ]),

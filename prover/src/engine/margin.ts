@@ -1,4 +1,4 @@
-import { PRICE_BITS, PRICE_DECIMALS, RATE_DECIMALS, REQUIREMENT_DECIMALS, VALUE_DECIMALS, bound, pow10 } from "../core/constants.ts";
+import { BUFFER_BITS, PRICE_BITS, PRICE_DECIMALS, RATE_DECIMALS, REQUIREMENT_DECIMALS, VALUE_DECIMALS, bound, pow10 } from "../core/constants.ts";
 import { formatRatio, formatScaled } from "../core/decimal.ts";
 import { assertSubaccount, ratePair } from "../commitment/commitments.ts";
 import type { RequirementKind } from "../commitment/statement.ts";
@@ -83,6 +83,11 @@ export interface MarginReport {
   readonly healthRatio: string | null;
   /** Lending: (cash + sum collateral P LT) / sum debt P (4 decimals), null without debt. */
   readonly healthFactor?: string | null;
+  /**
+   * The largest buffer (basis points, at most 65,535) a maintenance margin proof can certify now: the distance
+   * to liquidation a proof made at this round would carry. Null when no margin proof can be made.
+   */
+  readonly maxBufferBps: number | null;
   /** Whether a liquidation proof can be made (confidence counted in the account's favour). */
   readonly liquidatable: boolean;
   /** Whether a maintenance (resp. initial) margin proof can be made, without buffer. */
@@ -110,6 +115,20 @@ function liquidationPrice(account: Account, round: OracleRound, markets: MarketS
   }
   const distance = (price: bigint) => (price > current ? price - current : current - price);
   return candidates.sort((a, b) => (distance(a) < distance(b) ? -1 : 1))[0] ?? null;
+}
+
+/** The largest buffer in [0, 65535] bps with a non-negative maintenance surplus (the surplus falls as the buffer grows). */
+function maxBuffer(account: Account, round: OracleRound, markets: MarketSet): number | null {
+  const holds = (bps: bigint) => marginSurplus(account, round, markets, "maintenance", bps) >= 0n;
+  if (!holds(0n)) return null;
+  let low = 0n;
+  let high = bound(BUFFER_BITS);
+  while (high - low > 1n) {
+    const middle = (low + high) / 2n;
+    if (holds(middle)) low = middle;
+    else high = middle;
+  }
+  return Number(low);
 }
 
 /**
@@ -157,6 +176,7 @@ export function marginReport(account: Account, round: OracleRound, markets: Mark
     freeCollateral: formatScaled(equity22 - numbers.initial, REQUIREMENT_DECIMALS),
     healthRatio: numbers.maintenance === 0n ? null : formatRatio(equity22, numbers.maintenance, 4),
     ...(healthFactor !== undefined ? { healthFactor } : {}),
+    maxBufferBps: maxBuffer(account, round, markets),
     liquidatable: isLiquidatable(account, round, markets),
     meetsMaintenance: marginSurplus(account, round, markets, "maintenance", 0n) >= 0n,
     meetsInitial: marginSurplus(account, round, markets, "initial", 0n) >= 0n,
