@@ -26,3 +26,4 @@ export { prepareMarginProof, prepareLiquidationProof, publicSignalsOf, type Prep
 export { ProverSet } from "./statements/prover-set.ts";
 export { loadSubject } from "./statements/load.ts";
 export { toProofFile, verifyProofFile, type ProofFile } from "./statements/proof-file.ts";
+export { assembleProofFile } from "./statements/proof-file-shape.ts";

@@ -1,37 +1,13 @@
 import type { Groth16Proof } from "snarkjs";
-import { toHex32 } from "../../prover/src/core/field.ts";
-import { toSolidityCalldata } from "../../prover/src/prover/calldata.ts";
 import type { PreparedProof } from "../../prover/src/statements/prepare.ts";
-import type { ProofFile } from "../../prover/src/statements/proof-file.ts";
+import { assembleProofFile, type ProofFile } from "../../prover/src/statements/proof-file-shape.ts";
 
 /**
- * Assembles the proof file exactly as `zkmargin prove` writes it (prover/src/statements/proof-file.ts's
- * toProofFile, whose module reads the manifest from disk and so cannot run here), so that
+ * The proof file exactly as `zkmargin prove` writes it (the SDK's pure assembleProofFile), so that
  * `npx zkmargin verify` accepts the download.
- *
- * @param prepared the prepared statement (prepareMarginProof)
- * @param proof the Groth16 proof and public signals from the worker
- * @param round the oracle round id
- * @param insecureSetup the manifest's ceremony.insecure
  */
 export function browserProofFile(prepared: PreparedProof, proof: { circuitId: string; proof: Groth16Proof; publicSignals: readonly string[] }, round: bigint, insecureSetup: boolean): ProofFile {
-  return {
-    zkmargin: 1,
-    circuit: proof.circuitId,
-    statement: prepared.summary,
-    round: round.toString(),
-    publicInputs: {
-      accountCommitment: toHex32(prepared.accountCommitment),
-      roundCommitment: toHex32(prepared.roundCommitment),
-      statement: toHex32(prepared.statement),
-    },
-    pricesCommitment: toHex32(prepared.pricesCommitment),
-    riskCommitment: toHex32(prepared.riskCommitment),
-    publicSignals: [...proof.publicSignals],
-    proof: proof.proof,
-    calldata: toSolidityCalldata(proof.proof, proof.publicSignals),
-    insecureSetup,
-  };
+  return assembleProofFile(prepared, { circuit: proof.circuitId, proof: proof.proof, publicSignals: proof.publicSignals }, round, insecureSetup);
 }
 
 /** Offers `text` as a file download (a blob URL: nothing is sent anywhere). */

@@ -1,157 +1,450 @@
 /**
- * Proof-time benchmark (npm run bench, zkmargin bench): proof times of the entry circuits, measured side by side in one run.
+ * The reference benchmark of zkmargin's proofs (npm run bench, zkmargin bench).
  *
- * For each proving circuit it times (interleaved, so machine noise hits all equally):
- *   - the warm SDK prover (artifacts loaded and the curve initialised once), per proof;
- *   - `snarkjs groth16 fullprove` run as a fresh process on the same wasm, zkey and input;
- *   - verification with the warm verification key.
- * and reports medians, spreads and the warm/fresh ratio, plus constraints per position slot.
- * Writes bench/results.json and bench/results.md.
+ * Sweeps the position slots N (1 ... 64) and the markets M (16, 64, and the largest M that fits in 2^16
+ * constraints) for the margin and liquidation statements of each margin profile (cross, lending, tiered).
+ * Circuits that circuits/circuits.json lists are taken from build/ (zkmargin build); the others are generated
+ * as bench_<id> specs and built under build/bench/<id>/ with the project's compile and setup functions.
  *
+ * Per point it reports constraints (total, per slot), wires, witness time, proving time (median and spread of
+ * repeated runs), verification time, peak memory, zkey size, setup time and the gas of `verifyProof` on the
+ * generated Solidity verifier (deployed on Hardhat's in-process chain). Proving is measured side by side in
+ * one run, interleaved so that machine noise hits every contender alike:
+ *   - the warm SDK prover (WarmProver, fast engine), in a child process of its own;
+ *   - snarkjs' groth16.prove kept warm in another child process (the engine the SDK used before);
+ *   - a fresh `snarkjs groth16 fullprove` process on the same wasm, zkey and input;
+ *   - a rapidsnark binary on the same zkey and witness, when one is given (--rapidsnark / ZKMARGIN_RAPIDSNARK).
+ * It also measures the throughput of a ProverPool against one warm prover.
+ * Writes bench/results.json, bench/results.md and SVG plots (proving time and constraints vs N).
  */
 import { spawnSync } from "node:child_process";
-import { cpus } from "node:os";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { buildCircuits } from "../build/pipeline.ts";
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { WitnessCalculatorBuilder } from "circom_runtime";
+import * as snarkjs from "snarkjs";
 import { writeFileAtomic } from "../build/files.ts";
-import { artifactPaths, projectPath } from "../build/paths.ts";
-import { packLiquidationStatement, packMarginStatement } from "../commitment/statement.ts";
-import { accountCommitment, roundCommitments } from "../commitment/commitments.ts";
-import { circuitInput } from "../circuit/inputs.ts";
+import { artifactPaths, buildDir, projectPath } from "../build/paths.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
-import type { CircuitSpec } from "../circuit/registry.ts";
-import type { Account, Market, MarketRisk, MarketSet, OracleRound } from "../model/types.ts";
+import type { StatementKind } from "../circuit/registry.ts";
+import { ZkMarginError } from "../core/errors.ts";
+import type { Profile } from "../model/types.ts";
+import { ProverPool } from "../prover/prover-pool.ts";
 import { WarmProver } from "../prover/warm-prover.ts";
+import { benchInput } from "./accounts.ts";
+import { buildBenchCircuits, compileBenchCircuit, withBuildDir, type BuiltCircuit } from "./build.ts";
+import { GasMeter } from "./gas.ts";
+import { BenchHost } from "./host-client.ts";
+import { renderMarkdown, renderPlots } from "./report.ts";
+import { KINDS, MARKET_SWEEP, MAX_CONSTRAINTS, PROFILES, SLOT_SWEEP, benchCircuit, maxMarkets, type BenchCircuit } from "./specs.ts";
+import { logLogSlope, median, slope, timing, type Timing } from "./stats.ts";
 
 const require = createRequire(import.meta.url);
 
 /** Options of {@link runBench}. */
 export interface BenchOptions {
-  /** Fewer repetitions (3 instead of 7). */
+  /**
+   * The quick run (under 5 minutes on 2 cores once the proving circuits are built): the proving circuits at
+   * N = 16, M = 16 of every profile, cross margin at N = 1 and 4, two small generated points (N = 2, 8), 3 runs.
+   */
   readonly quick?: boolean;
-  /** Repetitions per point. */
+  /** The full N x M grid (126 points) instead of the N sweep at M = 16 plus the M sweep at N = 16 (54 points). */
+  readonly grid?: boolean;
+  /** Repetitions per point (default 3 quick, 7 otherwise). */
   readonly runs?: number;
-  /** Circuit ids to measure (default: every proving circuit). */
+  /** Only the points with these circuit ids (as listed in the results). */
   readonly circuits?: readonly string[];
+  /** A rapidsnark `prover` binary to time as well (default $ZKMARGIN_RAPIDSNARK; skipped when absent). */
+  readonly rapidsnark?: string;
+  /** Skip the gas measurement (no Hardhat). */
+  readonly noGas?: boolean;
+  /** Proofs per side in the pool throughput measurement (0 skips it). */
+  readonly poolProofs?: number;
+  /** Where results go (default bench/). */
+  readonly outDir?: string;
   /** Progress messages. */
   readonly log?: (message: string) => void;
 }
 
-/** A full account for a circuit: every slot used, half short, healthy (or, for liquidation circuits, not). */
-function fullAccount(spec: CircuitSpec): { account: Account; round: OracleRound; markets: MarketSet } {
-  const profile = spec.profile ?? "cross";
-  const risk = (index: number): MarketRisk =>
-    profile === "lending" ? { profile, liquidationThreshold: 800_000n, loanToValue: 750_000n }
-    : profile === "tiered" ? { profile, tiers: [
-      { floor: 0n, maintenanceRate: 10_000n + BigInt(index), initialRate: 20_000n },
-      { floor: 1_000n, maintenanceRate: 20_000n, initialRate: 40_000n },
-      { floor: 100_000n, maintenanceRate: 50_000n, initialRate: 100_000n },
-    ] }
-    : { profile, maintenanceRate: 30_000n + BigInt(index) * 1_000n, initialRate: 50_000n + BigInt(index) * 2_000n };
-  const list: Market[] = Array.from({ length: spec.markets }, (_, index) => ({ id: `M${index}`, index, risk: risk(index) }));
-  const markets: MarketSet = { profile, confidenceMultiplier: 200n, markets: list, byId: new Map(list.map((market) => [market.id, market])) };
-  const prices = list.map((_, index) => BigInt(index + 1) * 1_234_567_890n);
-  const round: OracleRound = { round: 1n, timestamp: 1_763_700_000n, prices, confidences: prices.map((price) => price / 1_000n) };
-  const positions = Array.from({ length: spec.slots }, (_, i) => ({ market: list[i % spec.markets]!, size: (i % 2 === 0 ? 1n : -1n) * BigInt(i + 1) * 10n ** 8n, entryPrice: 0n }));
-  const liquidatable = spec.kind === "liquidation";
-  const account: Account = { owner: 0xabcn, salt: 987654321n, nonce: 0n, collateral: liquidatable ? 0n : 10n ** 12n, positions, adjustment: liquidatable ? -(10n ** 30n) : 0n };
-  return { account, round, markets };
+/** One measured point. */
+export interface BenchPoint {
+  readonly circuit: string;
+  readonly profile: Profile;
+  readonly kind: StatementKind;
+  readonly slots: number;
+  readonly markets: number;
+  readonly template: string;
+  readonly constraints: number;
+  readonly constraintsPerSlot: number;
+  readonly wires: number;
+  readonly zkeyBytes: number;
+  readonly setupMs: number | null;
+  readonly witnessMs: Timing;
+  /** Warm SDK prover: proof after the witness. */
+  readonly warmProveMs: Timing;
+  /** Warm SDK prover: witness + proof, what `prove` takes. */
+  readonly warmTotalMs: Timing;
+  /** snarkjs' groth16.prove, warm (witness + proof). */
+  readonly snarkjsWarmMs: Timing;
+  /** A fresh `snarkjs groth16 fullprove` process, wall time. */
+  readonly freshFullproveMs: Timing;
+  /** A rapidsnark process (witness file given), wall time. */
+  readonly rapidsnarkMs: Timing | null;
+  readonly verifyMs: Timing;
+  readonly warmOverFresh: number;
+  readonly warmOverSnarkjsWarm: number;
+  readonly rapidsnarkOverWarm: number | null;
+  readonly peakRssMb: { readonly warm: number; readonly snarkjsWarm: number; readonly fresh: number | null };
+  readonly warmLoadMs: number;
+  readonly verifyGas: number | null;
 }
 
-function inputFor(spec: CircuitSpec) {
-  const { account, round, markets } = fullAccount(spec);
-  const statement = spec.kind === "liquidation"
-    ? packLiquidationStatement({ liquidator: 0xbeefn, collateral: account.collateral })
-    : packMarginStatement({ binder: 0xbeefn, bufferBps: 0n, requirement: "maintenance", collateral: account.collateral });
-  return circuitInput(account, round, markets, spec.slots, spec.markets, { accountCommitment: accountCommitment(account), roundCommitment: roundCommitments(round, markets).roundCommitment, statement });
+/** Per statement and M: how the cost grows with N. */
+export interface BenchSeries {
+  readonly profile: Profile;
+  readonly kind: StatementKind;
+  readonly markets: number;
+  readonly slots: readonly number[];
+  /** Least-squares constraints per added slot. */
+  readonly marginalConstraintsPerSlot: number;
+  /** Constraints per slot at N = 16 (total / 16), when measured. */
+  readonly constraintsPerSlotAt16: number | null;
+  /** Exponent k of warm proving time ~ N^k, over all N and over N >= 8. */
+  readonly warmTimeLogLogSlope: number;
+  readonly warmTimeLogLogSlopeLargeN: number | null;
+  readonly freshTimeLogLogSlope: number;
 }
 
-const median = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const spread = (samples: number[]) => Math.max(...samples) - Math.min(...samples);
+/** Throughput of a pool of warm provers against one warm prover. */
+export interface PoolResult {
+  readonly circuit: string;
+  readonly proofs: number;
+  readonly workers: number;
+  readonly singleProofsPerSecond: number;
+  readonly poolProofsPerSecond: number;
+  readonly speedup: number;
+}
+
+/** Everything results.json holds. */
+export interface BenchResults {
+  readonly date: string;
+  readonly mode: "quick" | "sweep" | "grid";
+  readonly runs: number;
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGb: number; readonly node: string; readonly platform: string; readonly loadAverageAtStart: readonly number[] };
+  readonly tools: { readonly snarkjs: string; readonly compiler: string; readonly rapidsnark: string | null };
+  readonly notes: readonly string[];
+  readonly points: readonly BenchPoint[];
+  readonly series: readonly BenchSeries[];
+  readonly pool: PoolResult | null;
+}
+
+/** The points to measure. */
+async function planCircuits(options: BenchOptions, log: (message: string) => void): Promise<BenchCircuit[]> {
+  const proving = loadCircuitSpecs().filter((spec) => spec.setup);
+  const plan: BenchCircuit[] = [];
+  const add = (circuit: BenchCircuit) => {
+    if (!plan.some((known) => known.spec.id === circuit.spec.id)) plan.push(circuit);
+  };
+  if (options.quick) {
+    for (const slots of [1, 2, 4, 8, 16]) add(benchCircuit("cross", "margin", slots, 16, proving));
+    for (const profile of PROFILES) for (const kind of KINDS) add(benchCircuit(profile, kind, 16, 16, proving));
+    return plan;
+  }
+  const largest = options.grid ? Math.max(...SLOT_SWEEP) : 16;
+  for (const profile of PROFILES) {
+    for (const kind of KINDS) {
+      const markets = [...MARKET_SWEEP, await largestMarkets(profile, kind, largest, proving, log)];
+      for (const m of markets) {
+        for (const slots of SLOT_SWEEP) {
+          if (options.grid || m === 16 || slots === 16) add(benchCircuit(profile, kind, slots, m, proving));
+        }
+      }
+    }
+  }
+  return plan;
+}
+
+/** The largest M whose circuit at N = `slots` fits in 2^16 constraints (compiling to check). */
+async function largestMarkets(profile: Profile, kind: StatementKind, slots: number, proving: Parameters<typeof benchCircuit>[4], log: (message: string) => void): Promise<number> {
+  const constraintsAt = async (markets: number) => {
+    const circuit = benchCircuit(profile, kind, slots, markets, proving);
+    if (circuit.origin === "build") {
+      const [built] = await buildBenchCircuits([circuit], log);
+      return built!.manifest.constraints;
+    }
+    return (await compileBenchCircuit(circuit.spec, log)).constraints;
+  };
+  const low = { markets: MARKET_SWEEP[0]!, constraints: await constraintsAt(MARKET_SWEEP[0]!) };
+  const high = { markets: MARKET_SWEEP[1]!, constraints: await constraintsAt(MARKET_SWEEP[1]!) };
+  let markets = maxMarkets(low, high);
+  // The Poseidon chain adds a link every few markets, so the linear model can be off by a link: check.
+  while (markets > high.markets && (await constraintsAt(markets)) > MAX_CONSTRAINTS - 4) markets -= Math.max(1, Math.ceil(markets * 0.01));
+  log(`${profile} ${kind}: the largest M at N = ${slots} within 2^16 constraints is ${markets}`);
+  return markets;
+}
+
+function machineInfo(): BenchResults["machine"] {
+  return {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: availableParallelism(),
+    memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+  };
+}
+
+/** Writes the peak-memory probe the fresh snarkjs processes are started with (--require). */
+function writePeakProbe(dir: string): string {
+  const path = join(dir, "peak-rss.cjs");
+  writeFileSync(path, `process.on("exit", () => { if (process.env.ZKMARGIN_PEAK_FILE) require("fs").writeFileSync(process.env.ZKMARGIN_PEAK_FILE, String(process.resourceUsage().maxRSS * 1024)); });\n`);
+  return path;
+}
+
+function rapidsnarkPath(option: string | undefined, log: (message: string) => void): string | null {
+  const candidate = option ?? process.env.ZKMARGIN_RAPIDSNARK;
+  if (!candidate) return null;
+  const path = resolve(candidate);
+  if (!existsSync(path)) {
+    log(`rapidsnark: ${path} not found; skipping it`);
+    return null;
+  }
+  return path;
+}
+
+/** Times one shell-free child process; throws with its output when it fails. */
+function timeProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
+  const started = performance.now();
+  const child = spawnSync(command, args, { encoding: "utf8", env });
+  const elapsed = performance.now() - started;
+  if (child.status !== 0) throw new ZkMarginError(command, `failed (${child.status}): ${(child.stderr || child.stdout).trim().split("\n").slice(-3).join(" / ")}`);
+  return elapsed;
+}
+
+/** Measures one point: the contenders interleaved, `runs` times each. */
+async function measurePoint(built: BuiltCircuit, runs: number, work: string, probe: string, rapidsnark: string | null, gas: GasMeter | null, log: (message: string) => void): Promise<BenchPoint> {
+  const { circuit, manifest } = built;
+  const id = circuit.spec.id;
+  const paths = await withBuildDir(built.buildDir, async () => artifactPaths(id));
+  const input = benchInput(circuit);
+  const inputPath = join(work, `${id}.input.json`);
+  writeFileSync(inputPath, JSON.stringify(input));
+  const wtnsPath = join(work, `${id}.wtns`);
+  if (rapidsnark) {
+    const calculator = await WitnessCalculatorBuilder(readFileSync(paths.wasm));
+    writeFileSync(wtnsPath, await calculator.calculateWTNSBin(input, true));
+  }
+  const warm = new BenchHost();
+  const reference = new BenchHost();
+  try {
+    const loaded = await warm.request({ type: "load", circuitId: id, buildDir: built.buildDir, engine: "fast" });
+    await reference.request({ type: "load", circuitId: id, buildDir: built.buildDir, engine: "snarkjs" });
+    // Warm-up: the first proof and verification build what is built once per process.
+    const first = await warm.request({ type: "prove", input });
+    await warm.request({ type: "verify", proof: first.proof, publicSignals: first.publicSignals });
+    await reference.request({ type: "prove", input });
+    const samples = { witness: [] as number[], prove: [] as number[], total: [] as number[], snarkjs: [] as number[], fresh: [] as number[], rapidsnark: [] as number[], verify: [] as number[] };
+    let freshPeak = 0;
+    const snarkjsCli = join(require.resolve("snarkjs"), "..", "cli.cjs");
+    const contenders: (() => Promise<void>)[] = [
+      async () => {
+        const proof = await warm.request({ type: "prove", input });
+        samples.witness.push(proof.witnessMs);
+        samples.prove.push(proof.proveMs);
+        samples.total.push(proof.totalMs);
+        const verified = await warm.request({ type: "verify", proof: proof.proof, publicSignals: proof.publicSignals });
+        if (!verified.valid) throw new ZkMarginError(`circuit ${id}`, "a warm proof does not verify");
+        samples.verify.push(verified.verifyMs);
+      },
+      async () => {
+        samples.snarkjs.push((await reference.request({ type: "prove", input })).totalMs);
+      },
+      async () => {
+        const peakFile = join(work, "peak");
+        samples.fresh.push(timeProcess(process.execPath, ["--require", probe, snarkjsCli, "groth16", "fullprove", inputPath, paths.wasm, paths.zkey, join(work, "fresh-proof.json"), join(work, "fresh-public.json")], { ...process.env, ZKMARGIN_PEAK_FILE: peakFile }));
+        if (existsSync(peakFile)) freshPeak = Math.max(freshPeak, Number(readFileSync(peakFile, "utf8")));
+      },
+      ...(rapidsnark ? [async () => {
+        samples.rapidsnark.push(timeProcess(rapidsnark, [paths.zkey, wtnsPath, join(work, "rapid-proof.json"), join(work, "rapid-public.json")]));
+      }] : []),
+    ];
+    for (let run = 0; run < runs; run++) {
+      // Rotate the order so that no contender always runs right after another's heavy allocation.
+      for (let k = 0; k < contenders.length; k++) await contenders[(run + k) % contenders.length]!();
+    }
+    // The fresh process proved from the same files: its proof must verify with the same key.
+    const freshProof = JSON.parse(readFileSync(join(work, "fresh-proof.json"), "utf8")) as snarkjs.Groth16Proof;
+    const freshPublic = JSON.parse(readFileSync(join(work, "fresh-public.json"), "utf8")) as string[];
+    if (!(await warm.request({ type: "verify", proof: freshProof, publicSignals: freshPublic })).valid) throw new ZkMarginError(`circuit ${id}`, "the fresh snarkjs proof does not verify");
+    if (rapidsnark) {
+      const rapidProof = JSON.parse(readFileSync(join(work, "rapid-proof.json"), "utf8")) as snarkjs.Groth16Proof;
+      const rapidPublic = JSON.parse(readFileSync(join(work, "rapid-public.json"), "utf8")) as string[];
+      if (!(await warm.request({ type: "verify", proof: rapidProof, publicSignals: rapidPublic })).valid) throw new ZkMarginError(`circuit ${id}`, "the rapidsnark proof does not verify");
+    }
+    const warmPeak = (await warm.request({ type: "stats" })).maxRssBytes;
+    const referencePeak = (await reference.request({ type: "stats" })).maxRssBytes;
+    let verifyGas: number | null = null;
+    if (gas) {
+      const measured = await gas.verifyGas(paths.verifier, manifest.verifierContract, first.proof, first.publicSignals);
+      if (!measured.accepted) throw new ZkMarginError(`circuit ${id}`, "the Solidity verifier rejects the warm prover's proof");
+      verifyGas = measured.gas;
+    }
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+    const total = timing(samples.total);
+    const fresh = timing(samples.fresh);
+    const snarkjsWarm = timing(samples.snarkjs);
+    const rapid = rapidsnark ? timing(samples.rapidsnark) : null;
+    const point: BenchPoint = {
+      circuit: id,
+      profile: circuit.profile,
+      kind: circuit.kind,
+      slots: circuit.slots,
+      markets: circuit.markets,
+      template: `${circuit.spec.template}(${circuit.spec.params.join(", ")})`,
+      constraints: manifest.constraints,
+      constraintsPerSlot: Math.round((manifest.constraints / circuit.slots) * 10) / 10,
+      wires: manifest.wires,
+      zkeyBytes: statSync(paths.zkey).size,
+      setupMs: built.setupMs === null ? null : Math.round(built.setupMs),
+      witnessMs: timing(samples.witness),
+      warmProveMs: timing(samples.prove),
+      warmTotalMs: total,
+      snarkjsWarmMs: snarkjsWarm,
+      freshFullproveMs: fresh,
+      rapidsnarkMs: rapid,
+      verifyMs: timing(samples.verify),
+      warmOverFresh: Math.round((median(samples.total) / median(samples.fresh)) * 1000) / 1000,
+      warmOverSnarkjsWarm: Math.round((median(samples.total) / median(samples.snarkjs)) * 1000) / 1000,
+      rapidsnarkOverWarm: rapid ? Math.round((rapid.median / total.median) * 1000) / 1000 : null,
+      peakRssMb: { warm: mb(warmPeak), snarkjsWarm: mb(referencePeak), fresh: freshPeak ? mb(freshPeak) : null },
+      warmLoadMs: Math.round(loaded.loadMs),
+      verifyGas,
+    };
+    log(`${id}: ${point.constraints} constraints; warm ${total.median.toFixed(0)} ms, snarkjs warm ${snarkjsWarm.median.toFixed(0)} ms, fresh process ${fresh.median.toFixed(0)} ms (warm/fresh ${point.warmOverFresh.toFixed(2)})${rapid ? `, rapidsnark ${rapid.median.toFixed(0)} ms` : ""}${verifyGas ? `; verifyProof ${verifyGas} gas` : ""}`);
+    return point;
+  } finally {
+    await warm.close();
+    await reference.close();
+  }
+}
+
+/** Proofs per second: one warm prover proving `proofs` inputs in turn, against a pool proving them at once. */
+async function measurePool(built: BuiltCircuit, proofs: number, log: (message: string) => void): Promise<PoolResult> {
+  const id = built.circuit.spec.id;
+  const input = benchInput(built.circuit);
+  const inputs = Array.from({ length: proofs }, () => input);
+  return withBuildDir(built.buildDir, async () => {
+    const single = await WarmProver.load(id);
+    const pool = await ProverPool.load(id);
+    try {
+      await single.prove(input);
+      await pool.proveAll(Array.from({ length: pool.size }, () => input));
+      const singleRates: number[] = [];
+      const poolRates: number[] = [];
+      for (let round = 0; round < 2; round++) {
+        let started = performance.now();
+        for (const each of inputs) await single.prove(each);
+        singleRates.push((proofs * 1000) / (performance.now() - started));
+        started = performance.now();
+        const bundles = await pool.proveAll(inputs);
+        poolRates.push((proofs * 1000) / (performance.now() - started));
+        if (!(await single.verify(bundles.at(-1)!.proof, bundles.at(-1)!.publicSignals))) throw new ZkMarginError(`circuit ${id}`, "a pool proof does not verify");
+      }
+      const result: PoolResult = {
+        circuit: id,
+        proofs,
+        workers: pool.size,
+        singleProofsPerSecond: Math.round(median(singleRates) * 100) / 100,
+        poolProofsPerSecond: Math.round(median(poolRates) * 100) / 100,
+        speedup: Math.round((median(poolRates) / median(singleRates)) * 100) / 100,
+      };
+      log(`pool (${result.workers} workers, ${proofs} proofs of ${id}): ${result.poolProofsPerSecond} proofs/s vs ${result.singleProofsPerSecond} with one warm prover (x${result.speedup})`);
+      return result;
+    } finally {
+      await pool.close();
+      await single.close();
+    }
+  });
+}
+
+function seriesOf(points: readonly BenchPoint[]): BenchSeries[] {
+  const series: BenchSeries[] = [];
+  for (const profile of PROFILES) {
+    for (const kind of KINDS) {
+      const marketsSeen = [...new Set(points.filter((point) => point.profile === profile && point.kind === kind).map((point) => point.markets))].sort((a, b) => a - b);
+      for (const markets of marketsSeen) {
+        const row = points.filter((point) => point.profile === profile && point.kind === kind && point.markets === markets).sort((a, b) => a.slots - b.slots);
+        if (row.length < 2) continue;
+        const at16 = row.find((point) => point.slots === 16);
+        const large = row.filter((point) => point.slots >= 8);
+        series.push({
+          profile, kind, markets,
+          slots: row.map((point) => point.slots),
+          marginalConstraintsPerSlot: Math.round(slope(row.map((point) => [point.slots, point.constraints])) * 10) / 10,
+          constraintsPerSlotAt16: at16 ? at16.constraintsPerSlot : null,
+          warmTimeLogLogSlope: Math.round(logLogSlope(row.map((point) => [point.slots, point.warmTotalMs.median])) * 1000) / 1000,
+          warmTimeLogLogSlopeLargeN: large.length >= 2 ? Math.round(logLogSlope(large.map((point) => [point.slots, point.warmTotalMs.median])) * 1000) / 1000 : null,
+          freshTimeLogLogSlope: Math.round(logLogSlope(row.map((point) => [point.slots, point.freshFullproveMs.median])) * 1000) / 1000,
+        });
+      }
+    }
+  }
+  return series;
+}
 
 /**
- * Runs the benchmark and writes bench/results.json and bench/results.md.
+ * Runs the benchmark and writes bench/results.json, bench/results.md and bench/*.svg.
  *
- * @returns the results and their Markdown table
+ * @returns the results and their Markdown report
  */
-export async function runBench(options: BenchOptions = {}) {
-  const runs = options.runs ?? (options.quick ? 3 : 7);
+export async function runBench(options: BenchOptions = {}): Promise<{ results: BenchResults; markdown: string }> {
   const log = options.log ?? (() => undefined);
-  const specs = loadCircuitSpecs().filter((spec) => spec.setup && (!options.circuits || options.circuits.includes(spec.id)));
-  await buildCircuits({ only: specs.map((spec) => spec.id), log });
-  const snarkjsCli = join(require.resolve("snarkjs"), "..", "cli.cjs");
+  const runs = options.runs ?? (options.quick ? 3 : 7);
+  const machine = machineInfo();
+  const rapidsnark = rapidsnarkPath(options.rapidsnark, log);
+  const outDir = options.outDir ?? projectPath("bench");
+  let plan = await planCircuits(options, log);
+  if (options.circuits) plan = plan.filter((circuit) => options.circuits!.includes(circuit.spec.id));
+  if (plan.length === 0) throw new ZkMarginError("--circuit", "selects no benchmark point");
+  log(`benchmark: ${plan.length} points, ${runs} runs each${rapidsnark ? ", with rapidsnark" : ""}; building what is missing`);
+  const built = await buildBenchCircuits(plan, log);
+  const gas = options.noGas ? null : await GasMeter.start();
   const work = mkdtempSync(join(tmpdir(), "zkmargin-bench-"));
-  const rows = [];
-  for (const spec of specs) {
-    const paths = artifactPaths(spec.id);
-    const input = inputFor(spec);
-    const inputPath = join(work, `${spec.id}.input.json`);
-    writeFileSync(inputPath, JSON.stringify(input));
-    const prover = await WarmProver.load(spec.id);
-    const first = await prover.prove(input); // warm-up: curve and worker threads start here
-    const warm: number[] = [];
-    const witness: number[] = [];
-    const verify: number[] = [];
-    const fresh: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      let started = performance.now();
-      const bundle = await prover.prove(input);
-      warm.push(performance.now() - started);
-      witness.push(prover.lastTimings.witnessMs);
-      started = performance.now();
-      if (!(await prover.verify(bundle.proof, bundle.publicSignals))) throw new Error(`${spec.id}: proof does not verify`);
-      verify.push(performance.now() - started);
-      started = performance.now();
-      const child = spawnSync(process.execPath, [snarkjsCli, "groth16", "fullprove", inputPath, paths.wasm, paths.zkey, join(work, "proof.json"), join(work, "public.json")], { encoding: "utf8" });
-      fresh.push(performance.now() - started);
-      if (child.status !== 0) throw new Error(`snarkjs fullprove failed: ${child.stderr}`);
-    }
-    void first;
-    await prover.close();
-    const row = {
-      circuit: spec.id,
-      slots: spec.slots,
-      markets: spec.markets,
-      constraints: prover.manifest.constraints,
-      constraintsPerSlot: Math.round(prover.manifest.constraints / spec.slots),
-      warmProveMs: median(warm),
-      warmSpreadMs: spread(warm),
-      witnessMs: median(witness),
-      freshFullproveMs: median(fresh),
-      freshSpreadMs: spread(fresh),
-      warmOverFresh: median(warm) / median(fresh),
-      verifyMs: median(verify),
-    };
-    rows.push(row);
-    log(`${spec.id}: warm ${row.warmProveMs.toFixed(0)} ms, fresh process ${row.freshFullproveMs.toFixed(0)} ms, ratio ${row.warmOverFresh.toFixed(2)}`);
+  const probe = writePeakProbe(work);
+  const points: BenchPoint[] = [];
+  let pool: PoolResult | null = null;
+  try {
+    for (const circuit of built) points.push(await measurePoint(circuit, runs, work, probe, rapidsnark, gas, log));
+    const poolProofs = options.poolProofs ?? (options.quick ? 8 : 24);
+    const poolPoint = built.find((circuit) => circuit.circuit.profile === "cross" && circuit.circuit.kind === "margin" && circuit.circuit.slots === 16 && circuit.circuit.markets === 16);
+    if (poolProofs > 0 && poolPoint) pool = await measurePool(poolPoint, poolProofs, log);
+  } finally {
+    await gas?.close();
+    rmSync(work, { recursive: true, force: true });
   }
-  rmSync(work, { recursive: true, force: true });
-
-  // Marginal cost of a slot: slope of constraints between the smallest and largest capacity of each kind.
-  const marginal: Record<string, number> = {};
-  for (const kind of ["margin", "liquidation"]) {
-    const kindRows = rows.filter((row) => row.circuit.startsWith(kind)).sort((a, b) => a.slots - b.slots);
-    if (kindRows.length >= 2) marginal[kind] = (kindRows.at(-1)!.constraints - kindRows[0]!.constraints) / (kindRows.at(-1)!.slots - kindRows[0]!.slots);
-  }
-  const machine = { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` };
-  const results = { date: new Date().toISOString(), machine, runs, marginalConstraintsPerSlot: marginal, rows };
-  writeFileAtomic(projectPath("bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  const table = [
-    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${runs} runs per point, medians (spread max-min).`,
-    "",
-    "| circuit | N | M | constraints | per slot (total/N) | warm prove ms | fresh fullprove ms | warm/fresh | witness ms | verify ms |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ...rows.map((row) => `| ${row.circuit} | ${row.slots} | ${row.markets} | ${row.constraints} | ${row.constraintsPerSlot} | ${row.warmProveMs.toFixed(0)} (${row.warmSpreadMs.toFixed(0)}) | ${row.freshFullproveMs.toFixed(0)} (${row.freshSpreadMs.toFixed(0)}) | ${row.warmOverFresh.toFixed(2)} | ${row.witnessMs.toFixed(1)} | ${row.verifyMs.toFixed(0)} |`),
-    "",
-    `Marginal constraints per position slot: ${Object.entries(marginal).map(([kind, value]) => `${kind} ${value.toFixed(1)}`).join(", ")}.`,
-  ];
-  writeFileAtomic(projectPath("bench", "results.md"), `${table.join("\n")}\n`);
-  return { results, markdown: table.join("\n") };
+  const compiler = points.length > 0 ? (built[0]!.manifest.compiler) : "";
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    mode: options.quick ? "quick" : options.grid ? "grid" : "sweep",
+    runs,
+    machine,
+    tools: { snarkjs: (JSON.parse(readFileSync(join(require.resolve("snarkjs"), "..", "..", "package.json"), "utf8")) as { version: string }).version, compiler, rapidsnark },
+    notes: [
+      "Times in milliseconds: median of the runs, with min-max and the median absolute deviation; contenders interleaved in one run.",
+      "warm = WarmProver (zkmargin's Groth16 engine, key parsed once, points resident in worker threads): witness + proof. snarkjs warm = snarkjs groth16.prove on the in-memory zkey in a warm process: witness + proof. fresh = a new `snarkjs groth16 fullprove` process (Node start, key read, witness, proof).",
+      "Peak memory: maxRSS of the process (warm and snarkjs-warm provers each run in a child process of their own).",
+      "verifyGas: eth_estimateGas of verifyProof on the generated verifier (solc 0.8 optimizer 200 runs, Cancun), including the 21,000 base cost and calldata.",
+      "Keys come from a development (INSECURE) setup; setup time: phase-2 key + one contribution + beacon + exports, for circuits the benchmark built.",
+    ],
+    points,
+    series: seriesOf(points),
+    pool,
+  };
+  writeFileAtomic(join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  const markdown = renderMarkdown(results);
+  writeFileAtomic(join(outDir, "results.md"), `${markdown}\n`);
+  for (const [name, svg] of Object.entries(renderPlots(results))) writeFileAtomic(join(outDir, name), svg);
+  log(`wrote ${join(outDir, "results.json")}, results.md and plots (${buildDir()})`);
+  return { results, markdown };
 }

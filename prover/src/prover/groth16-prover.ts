@@ -99,7 +99,7 @@ export class Groth16Prover {
       const entry = new URL("./msm-worker.ts", import.meta.url);
       shards = partsPerShard.map((parts) => {
         const data: MsmWorkerData = { module, parts };
-        const worker = new TsWorker<MsmRequest, Uint8Array[]>(entry, data, parts.map((part) => part.bases.buffer as ArrayBuffer));
+        const worker = new TsWorker<MsmRequest, Uint8Array[]>(entry, data, parts.map((part) => part.bases.buffer as ArrayBuffer), true);
         return { multiexp: (names, scalars) => worker.call({ names, scalars }), close: () => worker.terminate() };
       });
       try {

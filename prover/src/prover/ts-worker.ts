@@ -27,8 +27,8 @@ export function workerPayload(data: unknown): unknown {
 
 /**
  * A worker thread running a TypeScript module of this package, with request/reply messaging. The module is
- * loaded through tsx's loader (a dependency) so that it works the same under tsx, vitest and plain Node
- * with type stripping. The worker must post `{ ready: true }` once set up, then answer each
+ * loaded through tsx's loader (a dependency) so that it works the same under tsx, vitest and plain Node,
+ * or by Node's own type stripping for modules that allow it. The worker must post `{ ready: true }` once set up, then answer each
  * `{ id, ...request }` with a {@link WorkerReply}.
  */
 export class TsWorker<Request extends object, Reply> {
@@ -42,9 +42,12 @@ export class TsWorker<Request extends object, Reply> {
    * @param entry file URL of the worker module
    * @param workerData data the module reads from worker_threads' workerData
    * @param transferList buffers moved (not copied) into the worker
+   * @param erasable the module and its imports use only erasable TypeScript: where Node strips types itself,
+   *   it starts without tsx (faster)
    */
-  constructor(entry: URL, workerData: unknown, transferList: readonly Transferable[] = []) {
-    const tsx = tsxRegisterPath();
+  constructor(entry: URL, workerData: unknown, transferList: readonly Transferable[] = [], erasable = false) {
+    const native = erasable && Boolean((process.features as { typescript?: unknown }).typescript);
+    const tsx = native ? undefined : tsxRegisterPath();
     const bootstrap = [
       "(async () => {",
       tsx ? `  require(${JSON.stringify(tsx)}).register();` : "",

@@ -7,43 +7,13 @@ import { readManifest } from "../build/setup.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import type { Groth16Proof } from "snarkjs";
 import type { PreparedProof, StatementSummary } from "./prepare.ts";
+import { assembleProofFile, type ProofFile } from "./proof-file-shape.ts";
 
-/** The JSON file `zkmargin prove` writes and `zkmargin verify` reads. */
-export interface ProofFile {
-  readonly zkmargin: 1;
-  readonly circuit: string;
-  readonly statement: StatementSummary;
-  readonly round: string;
-  readonly publicInputs: { readonly accountCommitment: string; readonly roundCommitment: string; readonly statement: string };
-  readonly pricesCommitment: string;
-  readonly riskCommitment: string;
-  readonly publicSignals: readonly string[];
-  readonly proof: Groth16Proof;
-  readonly calldata: ProofBundle["calldata"];
-  /** True when the circuit's keys come from a development (single-party) setup. */
-  readonly insecureSetup: boolean;
-}
+export type { ProofFile };
 
-/** Assembles the proof file of a prepared proof and its bundle. */
+/** Assembles the proof file of a prepared proof and its bundle, with the setup's security label from the manifest. */
 export function toProofFile(prepared: PreparedProof, bundle: ProofBundle, round: bigint): ProofFile {
-  const manifest = readManifest(bundle.circuit);
-  return {
-    zkmargin: 1,
-    circuit: bundle.circuit,
-    statement: prepared.summary,
-    round: round.toString(),
-    publicInputs: {
-      accountCommitment: toHex32(prepared.accountCommitment),
-      roundCommitment: toHex32(prepared.roundCommitment),
-      statement: toHex32(prepared.statement),
-    },
-    pricesCommitment: toHex32(prepared.pricesCommitment),
-    riskCommitment: toHex32(prepared.riskCommitment),
-    publicSignals: bundle.publicSignals,
-    proof: bundle.proof,
-    calldata: bundle.calldata,
-    insecureSetup: manifest?.ceremony.insecure ?? true,
-  };
+  return assembleProofFile(prepared, bundle, round, readManifest(bundle.circuit)?.ceremony.insecure ?? true);
 }
 
 /** The outcome of verifying a proof file. */
