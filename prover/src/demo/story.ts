@@ -46,7 +46,8 @@ const USDC = 10n ** 6n;
  */
 export async function runStory(options: { log?: (message: string) => void } = {}): Promise<StoryResult> {
   const log = options.log ?? (() => undefined);
-  await buildCircuits({ log });
+  // The story uses the cross-margin circuits only: build (or reuse) just those.
+  await buildCircuits({ only: loadCircuitSpecs().filter((spec) => spec.setup && spec.profile === "cross").map((spec) => spec.id), log });
   process.chdir(projectPath());
   const hre = (await import("hardhat")).default;
   log("compiling contracts (cached)...");
