@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import hre from "hardhat";
-import { expect } from "vitest";
+import { afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { Interface, type ContractTransactionResponse, type ErrorDescription } from "ethers";
 
 export const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -245,4 +245,23 @@ export async function postRound(
   await (await f.registry.connect(f.signers[1]).post(roundId, ts, pricesCommitment)).wait();
   const [commitment] = await f.registry.getRound(roundId);
   return { commitment, timestamp: ts };
+}
+
+/**
+ * Deploys the fixture once for the calling test file and snapshots the chain around every test, so each
+ * test starts from the freshly deployed state. `receive` gets the fixture once it is deployed.
+ */
+export function withFixture(receive: (fixture: Fixture) => void): void {
+  let fixture: Fixture;
+  let snap: string;
+  beforeAll(async () => {
+    fixture = await deploy();
+    receive(fixture);
+  });
+  beforeEach(async () => {
+    snap = await snapshot(fixture.ethers);
+  });
+  afterEach(async () => {
+    await revertTo(fixture.ethers, snap);
+  });
 }

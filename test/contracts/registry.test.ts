@@ -1,32 +1,20 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { poseidon2 } from "poseidon-lite";
 import {
   FIELD,
   MAX_AGE,
   RISK_COMMITMENT,
-  deploy,
   expectRevert,
   increaseTime,
   latestTimestamp,
   postRound,
-  revertTo,
   setNextTimestamp,
-  snapshot,
   type Fixture,
+  withFixture,
 } from "./helpers.ts";
 
 let f: Fixture;
-let snap: string;
-
-beforeAll(async () => {
-  f = await deploy();
-});
-beforeEach(async () => {
-  snap = await snapshot(f.ethers);
-});
-afterEach(async () => {
-  await revertTo(f.ethers, snap);
-});
+withFixture((fixture) => (f = fixture));
 
 const gov = () => f.signers[0];
 const poster = () => f.signers[1];

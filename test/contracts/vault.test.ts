@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   BOND,
   BONUS_BPS,
@@ -6,7 +6,6 @@ import {
   INSURANCE_BPS,
   MAX_AGE,
   WINDOW,
-  deploy,
   expectBalanceInvariant,
   expectRevert,
   increaseTime,
@@ -21,20 +20,11 @@ import {
   snapshot,
   type AnyContract,
   type Fixture,
+  withFixture,
 } from "./helpers.ts";
 
 let f: Fixture;
-let snap: string;
-
-beforeAll(async () => {
-  f = await deploy();
-});
-beforeEach(async () => {
-  snap = await snapshot(f.ethers);
-});
-afterEach(async () => {
-  await revertTo(f.ethers, snap);
-});
+withFixture((fixture) => (f = fixture));
 
 const COMMITMENT = 0x0badc0ffee0ddf00d5eedn;
 const COMMITMENT_2 = 0x1234567890abcdefn;

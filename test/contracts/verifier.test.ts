@@ -1,18 +1,16 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CAPACITIES, FIELD, deploy, expectRevert, proofWords, revertOf, revertTo, snapshot, type Fixture } from "./helpers.ts";
+import { describe, expect, it } from "vitest";
+import {
+  CAPACITIES,
+  FIELD,
+  expectRevert,
+  proofWords,
+  revertOf,
+  type Fixture,
+  withFixture,
+} from "./helpers.ts";
 
 let f: Fixture;
-let snap: string;
-
-beforeAll(async () => {
-  f = await deploy();
-});
-beforeEach(async () => {
-  snap = await snapshot(f.ethers);
-});
-afterEach(async () => {
-  await revertTo(f.ethers, snap);
-});
+withFixture((fixture) => (f = fixture));
 
 const SIGNALS = [11n, 22n, 33n] as const;
 
