@@ -43,6 +43,7 @@ template LendingHealthProof(N, M) {
 
     component decoded = MarginStatement();
     decoded.statement <== statement;
+    _ <== decoded.binder; // bound through the public statement only
 
     component risk = RatePairRisk(M, LENDING_RISK_TAG());
     risk.multiplier <== multiplier;
@@ -85,4 +86,5 @@ template LendingHealthProof(N, M) {
 
     component surplus = Num2Bits(172);
     surplus.in <== 1000000000000 * (decoded.collateral * 10000000000 + adjustment) + valuation.total;
+    _ <== surplus.out; // only the range check is wanted
 }

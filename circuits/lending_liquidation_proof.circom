@@ -40,6 +40,7 @@ template LendingLiquidationProof(N, M) {
 
     component decoded = LiquidationStatement();
     decoded.statement <== statement;
+    _ <== decoded.liquidator; // bound through the public statement only
 
     component risk = RatePairRisk(M, LENDING_RISK_TAG());
     risk.multiplier <== multiplier;
@@ -84,4 +85,5 @@ template LendingLiquidationProof(N, M) {
 
     component deficit = Num2Bits(157);
     deficit.in <== valuation.total - 100000000 * (decoded.collateral * 10000000000 + adjustment) - 1;
+    _ <== deficit.out; // only the range check is wanted
 }

@@ -44,6 +44,7 @@ template LiquidationProof(N, M) {
 
     component decoded = LiquidationStatement();
     decoded.statement <== statement;
+    _ <== decoded.liquidator; // bound through the public statement only
 
     component risk = RatePairRisk(M, CROSS_RISK_TAG());
     risk.multiplier <== multiplier;
@@ -89,4 +90,5 @@ template LiquidationProof(N, M) {
 
     component deficit = Num2Bits(151);
     deficit.in <== valuation.total - 1000000 * (decoded.collateral * 10000000000 + adjustment) - 1;
+    _ <== deficit.out; // only the range check is wanted
 }

@@ -50,6 +50,7 @@ template MarginProof(N, M) {
 
     component decoded = MarginStatement();
     decoded.statement <== statement;
+    _ <== decoded.binder; // bound through the public statement only
 
     component risk = RatePairRisk(M, CROSS_RISK_TAG());
     risk.multiplier <== multiplier;
@@ -93,4 +94,5 @@ template MarginProof(N, M) {
 
     component surplus = Num2Bits(166);
     surplus.in <== 10000000000 * (decoded.collateral * 10000000000 + adjustment) + valuation.total;
+    _ <== surplus.out; // only the range check is wanted
 }

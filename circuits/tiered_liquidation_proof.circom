@@ -46,6 +46,7 @@ template TieredLiquidationProof(N, M, T) {
 
     component decoded = LiquidationStatement();
     decoded.statement <== statement;
+    _ <== decoded.liquidator; // bound through the public statement only
 
     component risk = TieredRisk(M, T);
     risk.multiplier <== multiplier;
@@ -109,4 +110,5 @@ template TieredLiquidationProof(N, M, T) {
 
     component deficit = Num2Bits(152);
     deficit.in <== requirementSum + valuation.total - 1000000 * (decoded.collateral * 10000000000 + adjustment) - 1;
+    _ <== deficit.out; // only the range check is wanted
 }

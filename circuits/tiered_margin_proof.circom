@@ -48,6 +48,7 @@ template TieredMarginProof(N, M, T) {
 
     component decoded = MarginStatement();
     decoded.statement <== statement;
+    _ <== decoded.binder; // bound through the public statement only
 
     component risk = TieredRisk(M, T);
     risk.multiplier <== multiplier;
@@ -114,4 +115,5 @@ template TieredMarginProof(N, M, T) {
 
     component surplus = Num2Bits(167);
     surplus.in <== 10000000000 * (decoded.collateral * 10000000000 + adjustment) + valuation.total - bufferedRequirement;
+    _ <== surplus.out; // only the range check is wanted
 }

@@ -35,6 +35,7 @@ template AccountCommitment(N) {
     var OFFSET = 1 << ADJUSTMENT_BITS();
     component adjustmentRange = Num2Bits(ADJUSTMENT_BITS() + 1);
     adjustmentRange.in <== adjustment + OFFSET;
+    _ <== adjustmentRange.out; // only the range check is wanted
 
     component chain = PoseidonChain(4 + ELEMENTS);
     chain.in[0] <== salt;

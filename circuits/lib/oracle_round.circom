@@ -32,6 +32,9 @@ template OracleRound(M) {
         priceRange[j].in <== price[j];
         confidenceRange[j] = Num2Bits(CONFIDENCE_BITS());
         confidenceRange[j].in <== confidence[j];
+        // Only the range checks are wanted.
+        _ <== priceRange[j].out;
+        _ <== confidenceRange[j].out;
     }
 
     component chain = PoseidonChain(2 + ELEMENTS);

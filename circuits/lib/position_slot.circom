@@ -24,6 +24,7 @@ template PositionSlot(MARKET_BITS) {
 
     component sizeBits = Num2Bits(SIZE_BITS());
     sizeBits.in <== size;
+    _ <== sizeBits.out; // only the range check is wanted
     isShort * (isShort - 1) === 0;
     component marketDecomposition = Num2Bits(MARKET_BITS);
     marketDecomposition.in <== market;

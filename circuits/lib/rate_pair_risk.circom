@@ -28,6 +28,7 @@ template RatePairRisk(M, TAG) {
 
     component multiplierRange = Num2Bits(MULTIPLIER_BITS());
     multiplierRange.in <== multiplier;
+    _ <== multiplierRange.out; // only the range check is wanted
     component firstRange[M];
     component secondRange[M];
     for (var j = 0; j < M; j++) {
@@ -35,6 +36,9 @@ template RatePairRisk(M, TAG) {
         firstRange[j].in <== first[j];
         secondRange[j] = Num2Bits(RATE_BITS());
         secondRange[j].in <== second[j];
+        // Only the range checks are wanted.
+        _ <== firstRange[j].out;
+        _ <== secondRange[j].out;
     }
 
     component chain = PoseidonChain(1 + ELEMENTS);

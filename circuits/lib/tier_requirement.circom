@@ -63,6 +63,9 @@ template TierRequirement(M, T) {
     aboveFloor.in <== notional - pick[2].out;
     component belowCeiling = Num2Bits(NOTIONAL_BITS());
     belowCeiling.in <== pick[3].out - 1 - notional;
+    // Only the range checks are wanted.
+    _ <== aboveFloor.out;
+    _ <== belowCeiling.out;
 
     signal gross <== size * pick[0].out;
     requirement <== gross - pick[1].out;

@@ -30,6 +30,7 @@ template TieredRisk(M, T) {
 
     component multiplierRange = Num2Bits(MULTIPLIER_BITS());
     multiplierRange.in <== multiplier;
+    _ <== multiplierRange.out; // only the range check is wanted
     component floorRange[M][T];
     component maintenanceRange[M][T];
     component initialRange[M][T];
@@ -42,6 +43,10 @@ template TieredRisk(M, T) {
             maintenanceRange[j][t].in <== maintenanceRate[j][t];
             initialRange[j][t] = Num2Bits(RATE_BITS());
             initialRange[j][t].in <== initialRate[j][t];
+            // Only the range checks are wanted.
+            _ <== floorRange[j][t].out;
+            _ <== maintenanceRange[j][t].out;
+            _ <== initialRange[j][t].out;
         }
     }
 

@@ -18,9 +18,9 @@ export interface BenchShape {
  * A full account for a circuit shape: every slot used (markets reused round-robin when N > M, which the
  * circuits accept), half of the positions short, every market priced with a confidence interval; healthy for
  * a margin circuit, deep underwater for a liquidation circuit. Deterministic, so every run proves the same
- * statement.
+ * statement; `variant` changes the account's salt (another account, another commitment).
  */
-export function benchScenario(shape: BenchShape): { account: Account; round: OracleRound; markets: MarketSet } {
+export function benchScenario(shape: BenchShape, variant = 0): { account: Account; round: OracleRound; markets: MarketSet } {
   const { profile } = shape;
   const risk = (index: number): MarketRisk =>
     profile === "lending" ? { profile, liquidationThreshold: 800_000n, loanToValue: 750_000n }
@@ -41,7 +41,7 @@ export function benchScenario(shape: BenchShape): { account: Account; round: Ora
   }));
   const liquidatable = shape.kind === "liquidation";
   const account: Account = {
-    owner: 0xabcn, salt: 987654321n, nonce: 0n,
+    owner: 0xabcn, salt: 987654321n + BigInt(variant), nonce: 0n,
     collateral: liquidatable ? 0n : 10n ** 12n,
     positions,
     adjustment: liquidatable ? -(10n ** 30n) : 0n,
@@ -53,8 +53,8 @@ export function benchScenario(shape: BenchShape): { account: Account; round: Ora
  * The circuit input of {@link benchScenario}: a maintenance margin proof bound to 0xbeef, or a liquidation
  * proof by liquidator 0xbeef.
  */
-export function benchInput(shape: BenchShape): CircuitInput {
-  const { account, round, markets } = benchScenario(shape);
+export function benchInput(shape: BenchShape, variant = 0): CircuitInput {
+  const { account, round, markets } = benchScenario(shape, variant);
   const statement = shape.kind === "liquidation"
     ? packLiquidationStatement({ liquidator: 0xbeefn, collateral: account.collateral })
     : packMarginStatement({ binder: 0xbeefn, bufferBps: 0n, requirement: "maintenance", collateral: account.collateral });

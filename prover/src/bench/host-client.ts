@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
+import { ZkMarginError } from "../core/errors.ts";
 import type { HostReplies, HostRequest } from "./host.ts";
 
 const require = createRequire(import.meta.url);
@@ -16,7 +17,7 @@ export class BenchHost {
     this.child = fork(new URL("./host.ts", import.meta.url), [], { execArgv: ["--import", tsx], serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
     this.ready = new Promise((resolve, reject) => {
       this.child.once("message", () => resolve());
-      this.child.once("exit", (code) => reject(new Error(`benchmark host exited (code ${code})`)));
+      this.child.once("exit", (code) => reject(new ZkMarginError("benchmark host", `exited (code ${code})`)));
     });
     this.ready.catch(() => undefined);
     this.child.on("message", (message: { ok: boolean; value?: unknown; message?: string; ready?: boolean }) => {
@@ -24,10 +25,10 @@ export class BenchHost {
       const waiting = this.waiting;
       this.waiting = undefined;
       if (message.ok) waiting?.resolve(message.value);
-      else waiting?.reject(new Error(message.message));
+      else waiting?.reject(new ZkMarginError("benchmark host", message.message ?? "failed"));
     });
     this.child.on("exit", (code) => {
-      this.waiting?.reject(new Error(`benchmark host exited (code ${code})`));
+      this.waiting?.reject(new ZkMarginError("benchmark host", `exited (code ${code})`));
       this.waiting = undefined;
     });
   }

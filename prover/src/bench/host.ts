@@ -2,8 +2,9 @@
  * A benchmark child process: holds one warm prover and times proofs when the benchmark asks, so that its
  * peak memory is the prover's own (process.resourceUsage().maxRSS). Started by BenchHost (host-client.ts).
  */
-import * as snarkjs from "snarkjs";
+import type * as snarkjs from "snarkjs";
 import type { CircuitInput } from "../circuit/inputs.ts";
+import { ZkMarginError } from "../core/errors.ts";
 import { WarmProver } from "../prover/warm-prover.ts";
 
 /** Requests a host answers, one at a time. */
@@ -32,14 +33,14 @@ async function handle(request: HostRequest): Promise<HostReplies[keyof HostRepli
       return { loadMs: performance.now() - started };
     }
     case "prove": {
-      if (!prover) throw new Error("no prover loaded");
+      if (!prover) throw new ZkMarginError("benchmark host", "has no prover loaded");
       const started = performance.now();
       const bundle = await prover.prove(request.input);
       const totalMs = performance.now() - started;
       return { ...prover.lastTimings, totalMs, proof: bundle.proof, publicSignals: [...bundle.publicSignals] };
     }
     case "verify": {
-      if (!prover) throw new Error("no prover loaded");
+      if (!prover) throw new ZkMarginError("benchmark host", "has no prover loaded");
       const started = performance.now();
       const valid = await prover.verify(request.proof, request.publicSignals);
       return { verifyMs: performance.now() - started, valid };

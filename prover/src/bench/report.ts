@@ -69,7 +69,7 @@ export function renderPlots(results: BenchResults): Record<string, string> {
   };
   const machine = `${results.machine.cores} cores, Node ${results.machine.node}`;
   const timeSeries: ChartSeries[] = [
-    ...groups.map((name) => lineOf(name, (point) => point.warmTotalMs.median)),
+    ...groups.map((name) => lineOf(name, (point) => point.warmTotalMs.median, { name: `${name}, warm` })),
     lineOf("cross margin", (point) => point.snarkjsWarmMs.median, { name: "snarkjs warm (cross margin)", color: "#ff7f0e", dashed: false }),
     lineOf("cross margin", (point) => point.freshFullproveMs.median, { name: "fresh snarkjs (cross margin)", color: "#7f7f7f", dashed: true }),
   ];

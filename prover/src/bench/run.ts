@@ -25,9 +25,9 @@ import { join, resolve } from "node:path";
 import { WitnessCalculatorBuilder } from "circom_runtime";
 import * as snarkjs from "snarkjs";
 import { writeFileAtomic } from "../build/files.ts";
-import { artifactPaths, buildDir, projectPath } from "../build/paths.ts";
+import { artifactPaths, projectPath } from "../build/paths.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
-import type { StatementKind } from "../circuit/registry.ts";
+import type { CircuitSpec, StatementKind } from "../circuit/registry.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import type { Profile } from "../model/types.ts";
 import { ProverPool } from "../prover/prover-pool.ts";
@@ -98,6 +98,8 @@ export interface BenchPoint {
   readonly peakRssMb: { readonly warm: number; readonly snarkjsWarm: number; readonly fresh: number | null };
   readonly warmLoadMs: number;
   readonly verifyGas: number | null;
+  /** Fingerprint of the circuit sources the point was compiled from (compile.ts). */
+  readonly sourceHash: string;
 }
 
 /** Per statement and M: how the cost grows with N. */
@@ -130,39 +132,47 @@ export interface PoolResult {
 export interface BenchResults {
   readonly date: string;
   readonly mode: "quick" | "sweep" | "grid";
+  /** True while a run is still going (results are written after every point). */
+  readonly partial: boolean;
   readonly runs: number;
   readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGb: number; readonly node: string; readonly platform: string; readonly loadAverageAtStart: readonly number[] };
-  readonly tools: { readonly snarkjs: string; readonly compiler: string; readonly rapidsnark: string | null };
+  readonly tools: { readonly snarkjs: string; readonly compiler: string; readonly rapidsnark: string | null; readonly commit: string };
   readonly notes: readonly string[];
+  /** Points left out, and why. */
+  readonly skipped: readonly string[];
   readonly points: readonly BenchPoint[];
   readonly series: readonly BenchSeries[];
   readonly pool: PoolResult | null;
 }
 
-/** The points to measure. */
-async function planCircuits(options: BenchOptions, log: (message: string) => void): Promise<BenchCircuit[]> {
-  const proving = loadCircuitSpecs().filter((spec) => spec.setup);
-  const plan: BenchCircuit[] = [];
-  const add = (circuit: BenchCircuit) => {
-    if (!plan.some((known) => known.spec.id === circuit.spec.id)) plan.push(circuit);
-  };
+/**
+ * The points to measure, in stages (measured in this order, so that a long run that is stopped still has the
+ * N sweep): quick; or the N sweep at M = 16, then M = 64 and the largest M at N = 16 (all N with --grid).
+ */
+function planStages(options: BenchOptions, log: (message: string) => void): (() => Promise<BenchCircuit[]>)[] {
   if (options.quick) {
-    for (const slots of [1, 2, 4, 8, 16]) add(benchCircuit("cross", "margin", slots, 16, proving));
-    for (const profile of PROFILES) for (const kind of KINDS) add(benchCircuit(profile, kind, 16, 16, proving));
-    return plan;
+    // The quick run reuses the proving circuits `zkmargin build` made (build/).
+    const proving = loadCircuitSpecs().filter((spec) => spec.setup);
+    return [async () => [
+      ...[1, 2, 4, 8, 16].map((slots) => benchCircuit("cross", "margin", slots, 16, proving)),
+      ...PROFILES.flatMap((profile) => KINDS.map((kind) => benchCircuit(profile, kind, 16, 16, proving))).filter((circuit) => !(circuit.profile === "cross" && circuit.kind === "margin")),
+    ]];
   }
-  const largest = options.grid ? Math.max(...SLOT_SWEEP) : 16;
-  for (const profile of PROFILES) {
-    for (const kind of KINDS) {
-      const markets = [...MARKET_SWEEP, await largestMarkets(profile, kind, largest, proving, log)];
-      for (const m of markets) {
-        for (const slots of SLOT_SWEEP) {
-          if (options.grid || m === 16 || slots === 16) add(benchCircuit(profile, kind, slots, m, proving));
-        }
+  // A long run builds every point under build/bench/ (bench_<id>), apart from the project's build/.
+  const proving: CircuitSpec[] = [];
+  const slotsFor = (markets: number) => (options.grid || markets === MARKET_SWEEP[0] ? SLOT_SWEEP : [16]);
+  const statements = PROFILES.flatMap((profile) => KINDS.map((kind) => ({ profile, kind })));
+  return [
+    ...MARKET_SWEEP.map((markets) => async () => statements.flatMap(({ profile, kind }) => slotsFor(markets).map((slots) => benchCircuit(profile, kind, slots, markets, proving)))),
+    async () => {
+      const circuits: BenchCircuit[] = [];
+      for (const { profile, kind } of statements) {
+        const markets = await largestMarkets(profile, kind, options.grid ? Math.max(...SLOT_SWEEP) : 16, proving, log);
+        for (const slots of options.grid ? SLOT_SWEEP : [16]) circuits.push(benchCircuit(profile, kind, slots, markets, proving));
       }
-    }
-  }
-  return plan;
+      return circuits;
+    },
+  ];
 }
 
 /** The largest M whose circuit at N = `slots` fits in 2^16 constraints (compiling to check). */
@@ -178,6 +188,7 @@ async function largestMarkets(profile: Profile, kind: StatementKind, slots: numb
   const low = { markets: MARKET_SWEEP[0]!, constraints: await constraintsAt(MARKET_SWEEP[0]!) };
   const high = { markets: MARKET_SWEEP[1]!, constraints: await constraintsAt(MARKET_SWEEP[1]!) };
   let markets = maxMarkets(low, high);
+  if (markets <= high.markets) return high.markets;
   // The Poseidon chain adds a link every few markets, so the linear model can be off by a link: check.
   while (markets > high.markets && (await constraintsAt(markets)) > MAX_CONSTRAINTS - 4) markets -= Math.max(1, Math.ceil(markets * 0.01));
   log(`${profile} ${kind}: the largest M at N = ${slots} within 2^16 constraints is ${markets}`);
@@ -211,6 +222,14 @@ function rapidsnarkPath(option: string | undefined, log: (message: string) => vo
     return null;
   }
   return path;
+}
+
+/** The checked-out commit, with "+changes" when the work tree differs from it. */
+function gitCommit(): string {
+  const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: projectPath(), encoding: "utf8" });
+  if (head.status !== 0) return "unknown";
+  const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: projectPath(), encoding: "utf8" });
+  return `${head.stdout.trim()}${dirty.stdout.trim() ? "+changes" : ""}`;
 }
 
 /** Times one shell-free child process; throws with its output when it fails. */
@@ -320,6 +339,7 @@ async function measurePoint(built: BuiltCircuit, runs: number, work: string, pro
       peakRssMb: { warm: mb(warmPeak), snarkjsWarm: mb(referencePeak), fresh: freshPeak ? mb(freshPeak) : null },
       warmLoadMs: Math.round(loaded.loadMs),
       verifyGas,
+      sourceHash: manifest.sourceHash.slice(0, 16),
     };
     log(`${id}: ${point.constraints} constraints; warm ${total.median.toFixed(0)} ms, snarkjs warm ${snarkjsWarm.median.toFixed(0)} ms, fresh process ${fresh.median.toFixed(0)} ms (warm/fresh ${point.warmOverFresh.toFixed(2)})${rapid ? `, rapidsnark ${rapid.median.toFixed(0)} ms` : ""}${verifyGas ? `; verifyProof ${verifyGas} gas` : ""}`);
     return point;
@@ -404,32 +424,67 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
   const machine = machineInfo();
   const rapidsnark = rapidsnarkPath(options.rapidsnark, log);
   const outDir = options.outDir ?? projectPath("bench");
-  let plan = await planCircuits(options, log);
-  if (options.circuits) plan = plan.filter((circuit) => options.circuits!.includes(circuit.spec.id));
-  if (plan.length === 0) throw new ZkMarginError("--circuit", "selects no benchmark point");
-  log(`benchmark: ${plan.length} points, ${runs} runs each${rapidsnark ? ", with rapidsnark" : ""}; building what is missing`);
-  const built = await buildBenchCircuits(plan, log);
+  const stages = planStages(options, log);
+  log(`benchmark (${options.quick ? "quick" : options.grid ? "grid" : "sweep"}): ${runs} runs per point${rapidsnark ? ", with rapidsnark" : ""}; builds what is missing as it goes`);
   const gas = options.noGas ? null : await GasMeter.start();
   const work = mkdtempSync(join(tmpdir(), "zkmargin-bench-"));
   const probe = writePeakProbe(work);
   const points: BenchPoint[] = [];
+  const skipped: string[] = [];
+  const measured: BuiltCircuit[] = [];
   let pool: PoolResult | null = null;
+  let compiler = "";
+  const write = (partial: boolean) => {
+    const results = assemble({ options, runs, machine, rapidsnark, compiler, points, skipped, pool, partial });
+    writeFileAtomic(join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    const markdown = renderMarkdown(results);
+    writeFileAtomic(join(outDir, "results.md"), `${markdown}\n`);
+    for (const [name, svg] of Object.entries(renderPlots(results))) writeFileAtomic(join(outDir, name), svg);
+    return { results, markdown };
+  };
   try {
-    for (const circuit of built) points.push(await measurePoint(circuit, runs, work, probe, rapidsnark, gas, log));
+    for (const stage of stages) {
+      for (const circuit of await stage()) {
+        if (options.circuits && !options.circuits.includes(circuit.spec.id)) continue;
+        if (points.some((point) => point.circuit === circuit.spec.id)) continue;
+        if (circuit.origin === "bench") {
+          const { constraints } = await compileBenchCircuit(circuit.spec, log);
+          if (constraints + 4 > MAX_CONSTRAINTS) {
+            log(`${circuit.spec.id}: ${constraints} constraints do not fit in 2^16; skipped`);
+            skipped.push(`${circuit.spec.id} (${constraints} constraints > 2^16)`);
+            continue;
+          }
+        }
+        const [built] = await buildBenchCircuits([circuit], log);
+        compiler ||= built!.manifest.compiler;
+        points.push(await measurePoint(built!, runs, work, probe, rapidsnark, gas, log));
+        measured.push(built!);
+        write(true);
+      }
+    }
+    if (points.length === 0) throw new ZkMarginError("--circuit", "selects no benchmark point");
     const poolProofs = options.poolProofs ?? (options.quick ? 8 : 24);
-    const poolPoint = built.find((circuit) => circuit.circuit.profile === "cross" && circuit.circuit.kind === "margin" && circuit.circuit.slots === 16 && circuit.circuit.markets === 16);
+    const poolPoint = measured.find((circuit) => circuit.circuit.profile === "cross" && circuit.circuit.kind === "margin" && circuit.circuit.slots === 16 && circuit.circuit.markets === 16);
     if (poolProofs > 0 && poolPoint) pool = await measurePool(poolPoint, poolProofs, log);
   } finally {
     await gas?.close();
     rmSync(work, { recursive: true, force: true });
   }
-  const compiler = points.length > 0 ? (built[0]!.manifest.compiler) : "";
-  const results: BenchResults = {
+  const done = write(false);
+  log(`wrote ${join(outDir, "results.json")}, results.md and plots`);
+  return done;
+}
+
+/** The results object of the points measured so far. */
+function assemble(state: { options: BenchOptions; runs: number; machine: BenchResults["machine"]; rapidsnark: string | null; compiler: string; points: readonly BenchPoint[]; skipped: readonly string[]; pool: PoolResult | null; partial: boolean }): BenchResults {
+  const { options, points } = state;
+  return {
     date: new Date().toISOString(),
     mode: options.quick ? "quick" : options.grid ? "grid" : "sweep",
-    runs,
-    machine,
-    tools: { snarkjs: (JSON.parse(readFileSync(join(require.resolve("snarkjs"), "..", "..", "package.json"), "utf8")) as { version: string }).version, compiler, rapidsnark },
+    partial: state.partial,
+    runs: state.runs,
+    machine: state.machine,
+    tools: { snarkjs: (JSON.parse(readFileSync(join(require.resolve("snarkjs"), "..", "..", "package.json"), "utf8")) as { version: string }).version, compiler: state.compiler, rapidsnark: state.rapidsnark, commit: gitCommit() },
     notes: [
       "Times in milliseconds: median of the runs, with min-max and the median absolute deviation; contenders interleaved in one run.",
       "warm = WarmProver (zkmargin's Groth16 engine, key parsed once, points resident in worker threads): witness + proof. snarkjs warm = snarkjs groth16.prove on the in-memory zkey in a warm process: witness + proof. fresh = a new `snarkjs groth16 fullprove` process (Node start, key read, witness, proof).",
@@ -437,14 +492,9 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
       "verifyGas: eth_estimateGas of verifyProof on the generated verifier (solc 0.8 optimizer 200 runs, Cancun), including the 21,000 base cost and calldata.",
       "Keys come from a development (INSECURE) setup; setup time: phase-2 key + one contribution + beacon + exports, for circuits the benchmark built.",
     ],
+    skipped: state.skipped,
     points,
     series: seriesOf(points),
-    pool,
+    pool: state.pool,
   };
-  writeFileAtomic(join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  const markdown = renderMarkdown(results);
-  writeFileAtomic(join(outDir, "results.md"), `${markdown}\n`);
-  for (const [name, svg] of Object.entries(renderPlots(results))) writeFileAtomic(join(outDir, name), svg);
-  log(`wrote ${join(outDir, "results.json")}, results.md and plots (${buildDir()})`);
-  return { results, markdown };
 }

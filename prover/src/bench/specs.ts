@@ -17,7 +17,9 @@ export const STATEMENT_TEMPLATES: Readonly<Record<Profile, Readonly<Record<State
   },
 };
 
+/** The margin profiles benchmarked. */
 export const PROFILES: readonly Profile[] = ["cross", "lending", "tiered"];
+/** The statements benchmarked. */
 export const KINDS: readonly StatementKind[] = ["margin", "liquidation"];
 /** Position slots swept. */
 export const SLOT_SWEEP: readonly number[] = [1, 2, 4, 8, 16, 32, 64];
@@ -45,8 +47,9 @@ export function provingCircuitId(profile: Profile, kind: StatementKind, slots: n
 }
 
 /**
- * The benchmark circuit of a shape: the proving circuit of circuits/circuits.json when there is one (already
- * built by `zkmargin build`), else a generated spec `bench_<proving id>` built under build/bench/.
+ * The benchmark circuit of a shape: the proving circuit of circuits/circuits.json when there is one and
+ * `proving` lists it (already built by `zkmargin build`), else a generated spec `bench_<proving id>` built
+ * under build/bench/ (pass no proving circuits to keep a long run apart from build/).
  */
 export function benchCircuit(profile: Profile, kind: StatementKind, slots: number, markets: number, proving: readonly CircuitSpec[]): BenchCircuit {
   const id = provingCircuitId(profile, kind, slots, markets);

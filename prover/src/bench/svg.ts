@@ -22,16 +22,20 @@ export interface ChartSpec {
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const fmt = (value: number) => (value >= 1000 ? value.toLocaleString("en-US", { maximumFractionDigits: 0 }) : Number(value.toPrecision(3)).toString());
 
-/** 1-2-5 ticks covering [low, high]. */
+/** 1-2-5 ticks covering [low, high] (1 to 9 when that gives fewer than four). */
 function logTicks(low: number, high: number): number[] {
-  const ticks: number[] = [];
-  for (let exponent = Math.floor(Math.log10(low)) - 1; exponent <= Math.ceil(Math.log10(high)); exponent++) {
-    for (const mantissa of [1, 2, 5]) {
-      const value = mantissa * 10 ** exponent;
-      if (value >= low * 0.999 && value <= high * 1.001) ticks.push(value);
+  const pick = (mantissas: readonly number[]) => {
+    const ticks: number[] = [];
+    for (let exponent = Math.floor(Math.log10(low)) - 1; exponent <= Math.ceil(Math.log10(high)); exponent++) {
+      for (const mantissa of mantissas) {
+        const value = mantissa * 10 ** exponent;
+        if (value >= low * 0.999 && value <= high * 1.001) ticks.push(value);
+      }
     }
-  }
-  return ticks;
+    return ticks;
+  };
+  const coarse = pick([1, 2, 5]);
+  return coarse.length >= 4 ? coarse : pick([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 }
 
 /**

@@ -93,11 +93,17 @@ export async function compileCircuit(spec: CircuitSpec, options: { force?: boole
   mkdirSync(staging, { recursive: true });
   writeFileAtomic(join(staging, "main.circom"), main);
   const rel = (path: string) => relative(PROJECT_ROOT, path) || ".";
-  const args = [...compiler.args, rel(join(staging, "main.circom")), "--r1cs", "--wasm", "--sym", "--O2", "-l", rel(projectPath("circuits")), "-l", rel(projectPath("node_modules")), "-o", rel(staging)];
+  const args = [...compiler.args, rel(join(staging, "main.circom")), "--r1cs", "--wasm", "--sym", "--O2", "--inspect", "-l", rel(projectPath("circuits")), "-l", rel(projectPath("node_modules")), "-o", rel(staging)];
   const output = await run(compiler.command, args);
   if (output.code !== 0 || !existsSync(join(staging, "main.r1cs"))) {
     rmSync(staging, { recursive: true, force: true });
     throw new ZkMarginError(`circuit ${spec.id}`, `circom failed:\n${output.text.trim()}`);
+  }
+  // `circom --inspect` warnings (unused or unconstrained signals...) are errors: nothing is kept.
+  const warnings = inspectionWarnings(output.text);
+  if (warnings.length > 0) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new ZkMarginError(`circuit ${spec.id}`, `circom --inspect reported ${warnings.length} warning(s), treated as errors:\n${warnings.join("\n")}`);
   }
   mkdirSync(paths.dir, { recursive: true });
   for (const name of ["main.circom", "main.r1cs", "main.sym", "main_js"]) {
@@ -107,6 +113,39 @@ export async function compileCircuit(spec: CircuitSpec, options: { force?: boole
   rmSync(staging, { recursive: true, force: true });
   writeFileAtomic(paths.compileRecord, `${JSON.stringify({ sourceHash, compiler: compiler.version, log: output.text.trim().split("\n") }, null, 2)}\n`);
   return { compiled: true, sourceHash, compiler: compiler.version };
+}
+
+/**
+ * The warnings of a circom run (`--inspect` adds unused- and under-constrained-signal checks), one line each:
+ * "warning[CA02]: In template ...", followed by circom's example line when it gives one.
+ */
+export function inspectionWarnings(output: string): string[] {
+  const lines = output.split("\n");
+  return lines.flatMap((line, i) => {
+    if (!/^warning\[/.test(line.trim())) return [];
+    const example = lines[i + 1]?.trim().startsWith("= ") ? ` (${lines[i + 1]!.trim().slice(2)})` : "";
+    return [`${line.trim()}${example}`];
+  });
+}
+
+/**
+ * Runs `circom --inspect` on an entry circuit without writing any output and returns its warnings (see
+ * {@link inspectionWarnings}); the build refuses a circuit with any. About a second per circuit.
+ */
+export async function inspectCircuit(spec: CircuitSpec): Promise<string[]> {
+  const compiler = detectCompiler();
+  const dir = `${artifactPaths(spec.id).dir}.inspect-${process.pid}`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  try {
+    writeFileAtomic(join(dir, "main.circom"), mainSource(spec));
+    const rel = (path: string) => relative(PROJECT_ROOT, path) || ".";
+    const output = await run(compiler.command, [...compiler.args, rel(join(dir, "main.circom")), "--inspect", "-l", rel(projectPath("circuits")), "-l", rel(projectPath("node_modules")), "-o", rel(dir)]);
+    if (output.code !== 0) throw new ZkMarginError(`circuit ${spec.id}`, `circom failed:\n${output.text.trim()}`);
+    return inspectionWarnings(output.text);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function run(command: string, args: readonly string[]): Promise<{ code: number; text: string }> {

@@ -3,7 +3,7 @@ import type { CircuitSpec } from "../circuit/registry.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { compileCircuit } from "./compile.ts";
 import { resolvePtau, type PtauOptions } from "./ptau.ts";
-import { readManifest, requiredPower, setupCircuit, setupIsCurrent, type CircuitManifest } from "./setup.ts";
+import { readManifest, requiredPower, reuseKeys, setupCircuit, setupIsCurrent, type CircuitManifest } from "./setup.ts";
 
 /** Options of {@link buildCircuits}. */
 export interface BuildOptions extends PtauOptions {
@@ -43,6 +43,12 @@ export async function buildCircuits(options: BuildOptions = {}): Promise<BuildSt
     if (!options.force && !compiled.compiled && (await setupIsCurrent(spec, compiled.sourceHash))) {
       const manifest = readManifest(spec.id)!;
       steps.push({ circuit: spec.id, compiled: false, setUp: false, constraints: manifest.constraints, manifest });
+      continue;
+    }
+    const kept = options.force ? undefined : await reuseKeys(spec, compiled.sourceHash, compiled.compiler);
+    if (kept) {
+      log(`kept the keys of ${spec.id}: its sources changed, its constraint system did not`);
+      steps.push({ circuit: spec.id, compiled: compiled.compiled, setUp: false, constraints: kept.constraints, manifest: kept });
       continue;
     }
     const ptau = await resolvePtau(await requiredPower(spec), options);

@@ -1,8 +1,15 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
 import * as snarkjs from "snarkjs";
 import { ZkMarginError } from "../core/errors.ts";
+import { Bn128Arena } from "../prover/bn128-wasm.ts";
+import { bn128Module } from "../prover/bn128-module.ts";
+import { FixedBaseMultiplier } from "../prover/fixed-base.ts";
+import type { FixedBaseRequest } from "../prover/fixed-base-worker.ts";
+import { TsWorker } from "../prover/ts-worker.ts";
+import { BN254_Q, BN254_R, bigIntToLittleEndian, littleEndianToBigInt } from "../prover/zkey.ts";
 import { hashFile, produceAtomic, writeFileAtomic } from "./files.ts";
 import { PROJECT_ROOT, buildDir } from "./paths.ts";
 
@@ -97,6 +104,10 @@ interface CacheRecord {
   blake2b: string;
   trust: "hermez" | "development";
   source: string;
+  /** How a development file was made: "known-tau" (computed from a random tau, alpha, beta the machine knew) or "ceremony" (snarkjs new, contribute, beacon, prepare phase 2). */
+  method?: "known-tau" | "ceremony";
+  /** Always true for development files: whoever made the file could forge proofs for keys made from it. */
+  insecure?: boolean;
 }
 
 function cacheDir(): string {
@@ -127,7 +138,9 @@ export interface PtauOptions {
  * 1. the user's file, whose blake2b must match the published Hermez table for its power;
  * 2. a cached file under build/ptau (hash re-checked);
  * 3. the development file in ../shared/ptau (hash checked against its README), used in place;
- * 4. otherwise a new single-party development file, made once and cached (slow: minutes), INSECURE.
+ * 4. otherwise a new development file, made once and cached: by default computed from a random tau (and
+ *    alpha, beta) that this machine knows (about a minute for power 16), or with ZKMARGIN_DEV_PTAU=ceremony
+ *    by snarkjs' single-party ceremony (half an hour at power 16); INSECURE either way.
  */
 export async function resolvePtau(power: number, options: PtauOptions = {}): Promise<PtauChoice> {
   const log = options.log ?? (() => undefined);
@@ -165,12 +178,176 @@ export async function resolvePtau(power: number, options: PtauOptions = {}): Pro
     return { path: shared.path, power: filePower, blake2b, trust: "development", source: `shared development file ${shared.path} (INSECURE)` };
   }
 
-  return generateDevelopmentPtau(Math.max(power, 8), log);
+  const generatePower = Math.max(power, 8);
+  return process.env.ZKMARGIN_DEV_PTAU === "ceremony" ? generateDevelopmentPtau(generatePower, log) : generateKnownTauPtau(generatePower, log);
 }
 
 /**
- * Makes a single-party Powers of Tau (new, one random contribution, a beacon, prepare phase 2) and caches
- * it under build/ptau. INSECURE: whoever ran it could keep the toxic waste.
+ * Makes a development Powers of Tau of `power` from a random tau (and alpha, beta) known to this machine and
+ * caches it under build/ptau, labelled INSECURE (method "known-tau") in the cache index.
+ */
+export async function generateKnownTauPtau(power: number, log: (message: string) => void): Promise<PtauChoice> {
+  const dir = cacheDir();
+  mkdirSync(dir, { recursive: true });
+  const file = `dev_known_tau_bn128_${power}.ptau`;
+  const path = join(dir, file);
+  log(`making a development Powers of Tau of power ${power} from a random tau known to this machine (INSECURE; cached in ${dir})`);
+  const started = performance.now();
+  await produceAtomic(path, (temporary) => writeKnownTauPtau(power, temporary, { log }));
+  log(`made ${file} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const blake2b = await hashFile(path, "blake2b512");
+  const record: CacheRecord = {
+    file, power, blake2b, trust: "development", method: "known-tau", insecure: true,
+    source: `generated development file (INSECURE: tau was known to this machine; power ${power})`,
+  };
+  writeCache([...readCache().filter((entry) => entry.file !== file), record]);
+  return { path, power, blake2b, trust: "development", source: record.source };
+}
+
+/** Options of {@link writeKnownTauPtau}. */
+export interface KnownTauOptions {
+  /** Threads for the group multiplications (default: the machine's available parallelism). */
+  readonly threads?: number;
+  /** The secrets to use instead of random ones (tests: compare with snarkjs on a known tau). */
+  readonly secrets?: { readonly tau: bigint; readonly alpha: bigint; readonly beta: bigint };
+  readonly log?: (message: string) => void;
+}
+
+/**
+ * Writes a phase-2-ready Powers of Tau file (snarkjs' ptau format, version 1: header, tau powers in G1 and G2,
+ * alpha and beta tau powers, beta G2, zero contributions, and the Lagrange-basis sections 12 to 15 that
+ * `snarkjs powersoftau prepare phase2` adds) computed directly from field elements: every point is a known
+ * scalar times a generator, so it costs one fixed-base multiplication per point instead of the ceremony's
+ * group FFTs. The Lagrange scalars L_i(tau) of each domain size come from an inverse FFT over the tau
+ * powers, the same transform snarkjs applies to the points (with the last power of the 2^(power+1) domain
+ * left out, as snarkjs does). INSECURE: the process knew tau, so keys made from the file can be forged.
+ *
+ * @param power 2^power constraints fit (at most 27)
+ */
+export async function writeKnownTauPtau(power: number, path: string, options: KnownTauOptions = {}): Promise<void> {
+  if (!Number.isInteger(power) || power < 1 || power > 27) throw new ZkMarginError("ptau power", `must be a whole number from 1 to 27, got ${power}`);
+  const log = options.log ?? (() => undefined);
+  const random = () => (littleEndianToBigInt(randomBytes(64)) % (BN254_R - 1n)) + 1n;
+  const secrets = options.secrets ?? { tau: random(), alpha: random(), beta: random() };
+  const module = await bn128Module();
+  const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+  const multiply = multiplierPool(module, threads);
+  const arena = new Bn128Arena(module);
+  const n = 2 ** power;
+  const montgomery = (value: bigint) => bigIntToLittleEndian(((value % BN254_R) << 256n) % BN254_R);
+  const one = arena.allocSet(montgomery(1n));
+  const constant = (value: bigint) => arena.allocSet(montgomery(value));
+  // tau^i for i < 2^(power+1) - 1, Montgomery form
+  const powersCount = 2 * n - 1;
+  const powers = arena.alloc(2 * n * 32);
+  const ones = new Uint8Array(powersCount * 32);
+  const oneBytes = arena.get(one, 32);
+  for (let i = 0; i < powersCount; i++) ones.set(oneBytes, i * 32);
+  arena.set(powers, ones);
+  arena.fn("frm_batchApplyKey")(powers, powersCount, one, constant(secrets.tau), powers);
+  const scratch = arena.alloc(2 * n * 32);
+  /** Standard-form scalars: the vector at `pointer` (Montgomery) times `factor`. */
+  const scaled = (pointer: number, count: number, factor: bigint) => {
+    arena.fn("frm_batchApplyKey")(pointer, count, constant(factor), one, scratch);
+    arena.fn("frm_batchFromMontgomery")(scratch, count, scratch);
+    return arena.get(scratch, count * 32);
+  };
+  /** Standard-form L_i(tau) over the domain of size 2^p (for p = power + 1, without the last tau power). */
+  const lagrange = (p: number) => {
+    const m = 2 ** p;
+    const buffer = arena.alloc(m * 32);
+    arena.bytes().copyWithin(buffer, powers, powers + Math.min(m, powersCount) * 32);
+    if (m > powersCount) arena.bytes().fill(0, buffer + powersCount * 32, buffer + m * 32);
+    arena.fn("frm_ifft")(buffer, m);
+    return buffer;
+  };
+
+  const fd = openSync(path, "w");
+  try {
+    const write = (bytes: Uint8Array) => writeSync(fd, bytes);
+    const u32 = (value: number) => {
+      const bytes = new Uint8Array(4);
+      new DataView(bytes.buffer).setUint32(0, value, true);
+      return bytes;
+    };
+    const sectionHead = (type: number, size: number) => {
+      const bytes = new Uint8Array(12);
+      const view = new DataView(bytes.buffer);
+      view.setUint32(0, type, true);
+      view.setBigUint64(4, BigInt(size), true);
+      return bytes;
+    };
+    write(new TextEncoder().encode("ptau"));
+    write(u32(1));
+    write(u32(11));
+    write(sectionHead(1, 4 + 32 + 4 + 4));
+    write(u32(32));
+    write(bigIntToLittleEndian(BN254_Q));
+    write(u32(power));
+    write(u32(power));
+    const section = async (type: number, parts: readonly { group: "g1" | "g2"; scalars: Uint8Array }[], label: string) => {
+      const size = parts.reduce((sum, part) => sum + (part.scalars.byteLength / 32) * (part.group === "g1" ? 64 : 128), 0);
+      const started = performance.now();
+      write(sectionHead(type, size));
+      for (const part of parts) write(await multiply(part.group, part.scalars));
+      log(`ptau power ${power}: ${label} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    };
+    await section(2, [{ group: "g1", scalars: scaled(powers, powersCount, 1n) }], "tau powers in G1");
+    await section(3, [{ group: "g2", scalars: scaled(powers, n, 1n) }], "tau powers in G2");
+    await section(4, [{ group: "g1", scalars: scaled(powers, n, secrets.alpha) }], "alpha tau powers");
+    await section(5, [{ group: "g1", scalars: scaled(powers, n, secrets.beta) }], "beta tau powers");
+    await section(6, [{ group: "g2", scalars: bigIntToLittleEndian(secrets.beta % BN254_R) }], "beta G2");
+    write(sectionHead(7, 4));
+    write(u32(0));
+    const lagrangeSection = async (type: number, group: "g1" | "g2", factor: bigint, topPower: number, label: string) => {
+      const mark = arena.free;
+      const parts = [];
+      for (let p = 0; p <= topPower; p++) parts.push({ group, scalars: scaled(lagrange(p), 2 ** p, factor) });
+      arena.release(mark);
+      await section(type, parts, label);
+    };
+    await lagrangeSection(12, "g1", 1n, power + 1, "Lagrange basis in G1");
+    await lagrangeSection(13, "g2", 1n, power, "Lagrange basis in G2");
+    await lagrangeSection(14, "g1", secrets.alpha, power, "alpha Lagrange basis");
+    await lagrangeSection(15, "g1", secrets.beta, power, "beta Lagrange basis");
+  } finally {
+    closeSync(fd);
+    await multiply.close();
+  }
+}
+
+/** k_i G for batches of scalars, spread over worker threads (or in this thread for one). */
+function multiplierPool(module: WebAssembly.Module, threads: number): ((group: "g1" | "g2", scalars: Uint8Array) => Promise<Uint8Array>) & { close(): Promise<void> } {
+  const CHUNK = 4096 * 32;
+  if (threads === 1) {
+    const multiplier = new FixedBaseMultiplier(module);
+    return Object.assign(async (group: "g1" | "g2", scalars: Uint8Array) => multiplier.multiply(group, scalars), { close: async () => undefined });
+  }
+  const workers = Array.from({ length: threads }, () => new TsWorker<FixedBaseRequest, Uint8Array>(new URL("../prover/fixed-base-worker.ts", import.meta.url), module, [], true));
+  let next = 0;
+  const multiply = async (group: "g1" | "g2", scalars: Uint8Array) => {
+    const chunks: Promise<Uint8Array>[] = [];
+    for (let offset = 0; offset < scalars.byteLength; offset += CHUNK) {
+      const worker = workers[next++ % workers.length]!;
+      chunks.push(worker.call({ group, scalars: scalars.slice(offset, offset + CHUNK) }));
+    }
+    const results = await Promise.all(chunks);
+    const out = new Uint8Array(results.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+    let at = 0;
+    for (const chunk of results) {
+      out.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    return out;
+  };
+  return Object.assign(multiply, { close: async () => void (await Promise.all(workers.map((worker) => worker.terminate()))) });
+}
+
+/**
+ * Makes a single-party Powers of Tau with snarkjs (new, one random contribution, a beacon, prepare phase 2)
+ * and caches it under build/ptau: slow (about half an hour at power 16; prepare phase 2 dominates).
+ * INSECURE: whoever ran it could keep the toxic waste. {@link generateKnownTauPtau} makes an equally
+ * insecure file in about a minute.
  */
 export async function generateDevelopmentPtau(power: number, log: (message: string) => void): Promise<PtauChoice> {
   const dir = cacheDir();
@@ -190,7 +367,7 @@ export async function generateDevelopmentPtau(power: number, log: (message: stri
     for (const name of ["0", "1", "2"]) rmSync(stage(name), { force: true });
   }
   const blake2b = await hashFile(path, "blake2b512");
-  const record: CacheRecord = { file, power, blake2b, trust: "development", source: `generated development file (INSECURE, power ${power})` };
+  const record: CacheRecord = { file, power, blake2b, trust: "development", method: "ceremony", insecure: true, source: `generated development file (single-party ceremony, INSECURE, power ${power})` };
   writeCache([...readCache().filter((entry) => entry.file !== file), record]);
   return { path, ...record };
 }

@@ -18,6 +18,7 @@ import { prepareLiquidationProof, prepareMarginProof, type PreparedProof } from 
 import { toProofFile, verifyProofFile } from "../statements/proof-file.ts";
 import { loadSubject } from "../statements/load.ts";
 import { ProverSet } from "../statements/prover-set.ts";
+import { CEREMONY_OPTIONS, CEREMONY_USAGE } from "../ceremony/usage.ts";
 import { formatReport } from "./format.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -220,6 +221,16 @@ export const commands: Record<string, Command> = {
       const result = await runStory({ log: values.json ? () => undefined : (message) => err(`  ${message}`) });
       out(values.json ? JSON.stringify(result, null, 2) : formatStory(result));
       return result.balanced ? 0 : 1;
+    },
+  },
+
+  ceremony: {
+    summary: "multi-party trusted setup (phase 2): init, contribute, verify, beacon, finalize",
+    usage: CEREMONY_USAGE,
+    options: CEREMONY_OPTIONS,
+    async run(values, positionals) {
+      const { runCeremony } = await import("../ceremony/cli.ts");
+      return runCeremony(values, positionals, { out, err });
     },
   },
 

@@ -48,6 +48,11 @@ export class Bn128Arena {
     return pointer;
   }
 
+  /** Frees everything allocated since the free pointer was `mark` (see {@link free}). */
+  release(mark: number): void {
+    new Uint32Array(this.memory.buffer, 0, 1)[0] = mark;
+  }
+
   /** Allocates and copies `data` in. */
   allocSet(data: Uint8Array): number {
     const pointer = this.alloc(data.byteLength);

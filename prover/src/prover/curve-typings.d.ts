@@ -39,3 +39,37 @@ declare namespace WebAssembly {
   var Instance: { prototype: Instance; new (module: Module, imports?: Record<string, Record<string, unknown>>): Instance };
   function compile(bytes: Uint8Array): Promise<Module>;
 }
+
+declare module "ffjavascript" {
+  /** wasmbuilder's code builder: each method returns the bytes of a WebAssembly expression. */
+  export interface WasmCodeBuilder {
+    getLocal(name: string): number[];
+    setLocal(name: string, value: number[]): number[];
+    i32_const(value: number): number[];
+    i32_load(address: number[], offset?: number): number[];
+    i32_add(a: number[], b: number[]): number[];
+    i32_sub(a: number[], b: number[]): number[];
+    i32_mul(a: number[], b: number[]): number[];
+    i32_eq(a: number[], b: number[]): number[];
+    call(name: string, ...args: number[][]): number[];
+    block(code: number[]): number[];
+    loop(...code: number[][]): number[];
+    br_if(depth: number, condition: number[]): number[];
+    br(depth: number): number[];
+  }
+  /** wasmbuilder's function builder. */
+  export interface WasmFunctionBuilder {
+    addParam(name: string, type: "i32"): void;
+    addLocal(name: string, type: "i32"): void;
+    getCodeBuilder(): WasmCodeBuilder;
+    addCode(...code: number[][]): void;
+  }
+  /** wasmbuilder's module builder, as ffjavascript passes it to plugins. */
+  export interface WasmModuleBuilder {
+    addFunction(name: string): WasmFunctionBuilder;
+    exportFunction(name: string): void;
+    /** Reserves static memory; returns its address. */
+    alloc(bytes: number): number;
+  }
+  export function buildBn128(singleThread: boolean, plugins: (builder: WasmModuleBuilder) => void): Promise<Bn128Curve>;
+}

@@ -90,16 +90,18 @@ export class Groth16Prover {
     const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
     const module = await bn128Module();
     const arena = new Bn128Arena(module);
-    const partsPerShard = splitBases(zkey, threads);
+    const parts = keptBases(zkey);
     let shards: ShardHandle[];
     if (threads === 1) {
-      const shard = new MsmShard(module, partsPerShard[0]!);
+      const shard = new MsmShard(module, parts);
       shards = [{ multiexp: async (names, scalars) => shard.multiexp(names, scalars), close: async () => undefined }];
     } else {
       const entry = new URL("./msm-worker.ts", import.meta.url);
-      shards = partsPerShard.map((parts) => {
-        const data: MsmWorkerData = { module, parts };
-        const worker = new TsWorker<MsmRequest, Uint8Array[]>(entry, data, parts.map((part) => part.bases.buffer as ArrayBuffer), true);
+      shards = Array.from({ length: threads }, (_, index) => {
+        // Every worker holds all the points (its own copy) and computes its share of the windows.
+        const copy = parts.map((part) => ({ ...part, bases: part.bases.slice() }));
+        const data: MsmWorkerData = { module, parts: copy, share: { index, count: threads } };
+        const worker = new TsWorker<MsmRequest, Uint8Array[]>(entry, data, copy.map((part) => part.bases.buffer as ArrayBuffer), true);
         return { multiexp: (names, scalars) => worker.call({ names, scalars }), close: () => worker.terminate() };
       });
       try {
@@ -287,10 +289,10 @@ function randomScalar(): bigint {
 }
 
 /**
- * Splits the five queries' base points across `shards`: points at infinity (wires a query does not use)
- * are dropped, the others dealt round-robin so that every shard gets a similar mix of witness values.
+ * The five queries' base points without the points at infinity (wires a query does not use), each with the
+ * index of the scalar (witness wire or H coefficient) that multiplies it.
  */
-function splitBases(zkey: Groth16Zkey, shards: number): MsmPart[][] {
+function keptBases(zkey: Groth16Zkey): MsmPart[] {
   const queries: readonly { name: MsmName; points: Uint8Array; size: number; count: number; offset: number }[] = [
     { name: "a", points: zkey.pointsA, size: G1_AFFINE, count: zkey.nVars, offset: 0 },
     { name: "b1", points: zkey.pointsB1, size: G1_AFFINE, count: zkey.nVars, offset: 0 },
@@ -298,30 +300,23 @@ function splitBases(zkey: Groth16Zkey, shards: number): MsmPart[][] {
     { name: "c", points: zkey.pointsC, size: G1_AFFINE, count: zkey.nVars - zkey.nPublic - 1, offset: zkey.nPublic + 1 },
     { name: "h", points: zkey.pointsH, size: G1_AFFINE, count: zkey.domainSize, offset: 0 },
   ];
-  const result: MsmPart[][] = Array.from({ length: shards }, () => []);
-  for (const query of queries) {
+  return queries.map((query) => {
     const kept: number[] = [];
     for (let i = 0; i < query.count; i++) {
       const start = i * query.size;
-      let zero = true;
       for (let j = start; j < start + query.size; j++) {
         if (query.points[j] !== 0) {
-          zero = false;
+          kept.push(i);
           break;
         }
       }
-      if (!zero) kept.push(i);
     }
-    for (let shard = 0; shard < shards; shard++) {
-      const mine = kept.filter((_, k) => k % shards === shard);
-      const bases = new Uint8Array(mine.length * query.size);
-      const scalarIndex = new Uint32Array(mine.length);
-      mine.forEach((i, j) => {
-        bases.set(query.points.subarray(i * query.size, (i + 1) * query.size), j * query.size);
-        scalarIndex[j] = i + query.offset;
-      });
-      result[shard]!.push({ name: query.name, bases, scalarIndex });
-    }
-  }
-  return result;
+    const bases = new Uint8Array(kept.length * query.size);
+    const scalarIndex = new Uint32Array(kept.length);
+    kept.forEach((i, j) => {
+      bases.set(query.points.subarray(i * query.size, (i + 1) * query.size), j * query.size);
+      scalarIndex[j] = i + query.offset;
+    });
+    return { name: query.name, bases, scalarIndex };
+  });
 }

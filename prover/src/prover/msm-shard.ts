@@ -1,4 +1,4 @@
-import { Bn128Arena, multiexpWindow } from "./bn128-wasm.ts";
+import { Bn128Arena } from "./bn128-wasm.ts";
 
 /** The five multi-exponentiations of a Groth16 proof. */
 export type MsmName = "a" | "b1" | "b2" | "c" | "h";
@@ -13,37 +13,97 @@ const AFFINE_SIZE: Readonly<Record<"g1" | "g2", number>> = { g1: 64, g2: 128 };
 /** One shard's part of a multi-exponentiation: its base points and, for each, the index of its scalar. */
 export interface MsmPart {
   readonly name: MsmName;
-  /** Affine points, Montgomery form, little endian (as in the zkey). */
+  /** Affine points, Montgomery form, little endian (as in the zkey), none at infinity. */
   readonly bases: Uint8Array;
   /** scalarIndex[j]: which scalar (witness wire, or H coefficient) multiplies base j. */
   readonly scalarIndex: Uint32Array;
 }
 
+interface Part {
+  readonly group: "g1" | "g2";
+  readonly pointer: number;
+  /** The same points negated. */
+  readonly negated: number;
+  readonly count: number;
+  readonly index: Uint32Array;
+}
+
+const MAX_WINDOW = 13;
+/** Most windows a multi-exponentiation has (254-bit scalars, c >= 4, one carry window). */
+const WINDOWS_MAX = 64;
+/** Bucket entries reduced in one go (windows are batched up to this): bounds the scratch memory. */
+const ENTRIES = 1 << 18;
+
+/** Which windows of each multi-exponentiation a shard computes: those with w % count = index. */
+export interface WindowShare {
+  readonly index: number;
+  readonly count: number;
+}
+
 /**
- * A share of a Groth16 proving key's base points, resident in one WebAssembly memory for the life of a
- * prover, with the multi-exponentiations over them. A prover splits each query across its shards (one per
- * thread) and adds the partial results; with one shard it runs in the caller's thread.
+ * A proving key's base points, resident in one WebAssembly memory for the life of a prover, with the
+ * multi-exponentiations over them. A prover with several threads gives each shard a share of the windows
+ * (same points, same window size, so the shares add up to the whole) and adds the partial results; with
+ * one shard it runs in the caller's thread.
+ *
+ * The multi-exponentiation is Pippenger's bucket method with batch-affine additions: per window, the points
+ * of each bucket are added pairwise in rounds, every round one batch sharing a single field inversion
+ * (zkm_g?_batchAddAffine, about 6 multiplications per addition against 11 for a mixed projective one); the
+ * weighted bucket sum sum_d d B_d is then sum_k 2^k S_k, where S_k adds the buckets whose index has bit k,
+ * again by batch additions. The window size is picked per call from the number of large scalars.
  */
 export class MsmShard {
   private readonly arena: Bn128Arena;
-  private readonly parts = new Map<MsmName, { pointer: number; count: number; scalars: number; result: number; index: Uint32Array; window: number }>();
+  private readonly parts = new Map<MsmName, Part>();
+  private readonly share: WindowShare;
+  private readonly capacity: number;
+  private readonly scratch: { list: Int32Array; start: Int32Array; length: Int32Array; digits: Int32Array; outputs: number; triples: number; kernel: number; windows: number; total: number; result: number; temporary: number };
 
   /**
-   * @param module the compiled bn128 module
-   * @param parts this shard's base points (copied into the shard's memory once)
+   * @param module the compiled bn128 module (with zkmargin's kernels, see bn128-module.ts)
+   * @param parts the base points (copied into the shard's memory once)
+   * @param share the windows this shard computes (default: all)
    */
-  constructor(module: WebAssembly.Module, parts: readonly MsmPart[]) {
+  constructor(module: WebAssembly.Module, parts: readonly MsmPart[], share: WindowShare = { index: 0, count: 1 }) {
+    this.share = share;
     this.arena = new Bn128Arena(module);
+    const { arena } = this;
+    let largest = 1;
     for (const part of parts) {
       const group = MSM_GROUP[part.name];
       const count = part.scalarIndex.length;
-      const pointer = this.arena.allocSet(part.bases.subarray(0, count * AFFINE_SIZE[group]));
-      const scalars = this.arena.alloc(count * 32);
-      const result = this.arena.alloc(PROJECTIVE_SIZE[group]);
-      const window = multiexpWindow(count);
-      this.arena.reserve((1 << window) * PROJECTIVE_SIZE[group] + (1 << 20));
-      this.parts.set(part.name, { pointer, count, scalars, result, index: part.scalarIndex, window });
+      const size = AFFINE_SIZE[group];
+      // The points, then their negatives (x, -y): signed digits pick either.
+      const pointer = arena.alloc(2 * count * size);
+      arena.set(pointer, part.bases.subarray(0, count * size));
+      const field = group === "g1" ? "f1m" : "f2m";
+      const half = size / 2;
+      for (let j = 0; j < count; j++) {
+        const from = pointer + j * size;
+        const to = pointer + (count + j) * size;
+        arena.bytes().copyWithin(to, from, from + half);
+        arena.fn(`${field}_neg`)(from + half, to + half);
+      }
+      this.parts.set(part.name, { group, pointer, negated: pointer + count * size, count, index: part.scalarIndex });
+      largest = Math.max(largest, count);
     }
+    // Entries of one batch of windows: at most ENTRIES, and at least one window's worth.
+    this.capacity = Math.max(ENTRIES, largest + MAX_WINDOW * 2 ** (MAX_WINDOW - 1));
+    const capacity = this.capacity;
+    const groups = WINDOWS_MAX * (2 ** (MAX_WINDOW - 1) + 1);
+    this.scratch = {
+      list: new Int32Array(capacity),
+      start: new Int32Array(groups + 1),
+      length: new Int32Array(groups),
+      digits: new Int32Array(capacity),
+      outputs: arena.alloc(capacity * AFFINE_SIZE.g2),
+      triples: arena.alloc(capacity * 6 + 12),
+      kernel: arena.alloc(capacity * 32 + 64),
+      windows: arena.alloc(WINDOWS_MAX * PROJECTIVE_SIZE.g2),
+      total: arena.alloc(PROJECTIVE_SIZE.g2),
+      result: arena.alloc(PROJECTIVE_SIZE.g2),
+      temporary: arena.alloc(PROJECTIVE_SIZE.g2),
+    };
   }
 
   /**
@@ -56,32 +116,214 @@ export class MsmShard {
     const source = aligned(scalars);
     return names.map((name) => {
       const part = this.parts.get(name);
-      const group = MSM_GROUP[name];
-      if (!part) return zeroProjective(group);
-      const memory = this.arena.bytes();
-      const target = new Uint32Array(memory.buffer, part.scalars, part.count * 8);
-      const index = part.index;
-      for (let j = 0; j < part.count; j++) {
-        const from = index[j]! * 8;
-        const to = j * 8;
-        target[to] = source[from]!;
-        target[to + 1] = source[from + 1]!;
-        target[to + 2] = source[from + 2]!;
-        target[to + 3] = source[from + 3]!;
-        target[to + 4] = source[from + 4]!;
-        target[to + 5] = source[from + 5]!;
-        target[to + 6] = source[from + 6]!;
-        target[to + 7] = source[from + 7]!;
-      }
-      this.arena.fn(`${group}m_multiexpAffine`)(part.pointer, part.scalars, 32, part.count, part.result);
-      return this.arena.get(part.result, PROJECTIVE_SIZE[group]);
+      if (!part) return zeroProjective(MSM_GROUP[name]);
+      return this.pippenger(part, source);
     });
+  }
+
+  private pippenger(part: Part, source: Uint32Array): Uint8Array {
+    const { arena, scratch, share } = this;
+    const { group, count, index } = part;
+    const affine = AFFINE_SIZE[group];
+    const projective = PROJECTIVE_SIZE[group];
+    // Gather this part's scalars as 8 words each; count the large ones (they set the window size).
+    const words = new Uint32Array(count * 8);
+    let large = 0;
+    let topWord = 0;
+    for (let j = 0; j < count; j++) {
+      const from = index[j]! * 8;
+      let high = 0;
+      for (let k = 0; k < 8; k++) {
+        const word = source[from + k]!;
+        words[j * 8 + k] = word;
+        if (word !== 0) high = k;
+      }
+      if (high >= 4) large++;
+      if (high > topWord) topWord = high;
+    }
+    const bits = Math.min((topWord + 1) * 32, 254);
+    // Signed digits in (-2^(c-1), 2^(c-1)]: 2^(c-1) buckets per window. Cost per window: one batch addition
+    // per large scalar, (c - 1) 2^(c-2) for the bucket sums (step 3).
+    let c = 4;
+    let best = Infinity;
+    for (let candidate = 4; candidate <= MAX_WINDOW; candidate++) {
+      const cost = (Math.floor(bits / candidate) + 1) * (Math.max(large, 1) + (candidate - 1) * 2 ** (candidate - 2));
+      if (cost < best) {
+        best = cost;
+        c = candidate;
+      }
+    }
+    const windows = Math.floor(bits / c) + 1; // one more for the last carry
+    const half = 1 << (c - 1);
+    const mask = (1 << c) - 1;
+    const buckets = half + 1; // bucket d = 1 .. 2^(c-1)
+    const mine: number[] = [];
+    for (let w = 0; w < windows; w++) if (w % share.count === share.index) mine.push(w);
+    // Signed digits of every scalar in every window (carries run upwards), kept for the windows of this share.
+    // Windows per batch: bucket entries (count per window) and bucket-sum entries (c 2^(c-1)) within capacity.
+    const perBatch = Math.max(1, Math.floor(this.capacity / (count + c * half)));
+    const fn = {
+      zero: arena.fn(`${group}m_zero`),
+      add: arena.fn(`${group}m_add`),
+      addMixed: arena.fn(`${group}m_addMixed`),
+      double: arena.fn(`${group}m_double`),
+      isZero: arena.fn(`${group}m_isZero`),
+    };
+    const carry = new Uint8Array(count);
+    let nextWindow = 0; // digits computed up to this window (carries need every window in order)
+    const digitsFor = (w: number, out: Int32Array, offset: number) => {
+      const bit = w * c;
+      const word = bit >>> 5;
+      const shift = bit & 31;
+      for (let j = 0; j < count; j++) {
+        let value = 0;
+        if (word < 8) {
+          value = words[j * 8 + word]! >>> shift;
+          if (shift + c > 32 && word < 7) value |= words[j * 8 + word + 1]! << (32 - shift);
+          value &= mask;
+        }
+        value += carry[j]!;
+        if (value > half) {
+          value -= 1 << c;
+          carry[j] = 1;
+        } else {
+          carry[j] = 0;
+        }
+        out[offset + j] = value;
+      }
+    };
+    const skip = new Int32Array(count);
+    for (let m = 0; m < mine.length; m += perBatch) {
+      const batch = mine.slice(m, m + perBatch);
+      // 1. digits of the batch's windows (computing, for the carries, the windows in between too)
+      for (const [b, w] of batch.entries()) {
+        while (nextWindow < w) digitsFor(nextWindow++, skip, 0);
+        digitsFor(nextWindow++, scratch.digits, b * count);
+      }
+      // 2. bucket lists: group (b, d) holds the points (or their negatives) whose digit in window b is +-d
+      const groups = batch.length * buckets;
+      const { start, length, list } = scratch;
+      start.fill(0, 0, groups + 1);
+      for (let b = 0; b < batch.length; b++) {
+        for (let j = 0; j < count; j++) {
+          const digit = scratch.digits[b * count + j]!;
+          if (digit !== 0) start[b * buckets + Math.abs(digit) + 1]!++;
+        }
+      }
+      for (let g = 1; g <= groups; g++) start[g]! += start[g - 1]!;
+      length.fill(0, 0, groups);
+      for (let b = 0; b < batch.length; b++) {
+        for (let j = 0; j < count; j++) {
+          const digit = scratch.digits[b * count + j]!;
+          if (digit === 0) continue;
+          const g = b * buckets + Math.abs(digit);
+          list[start[g]! + length[g]!++] = (digit > 0 ? part.pointer : part.negated) + j * affine;
+        }
+      }
+      // 3. add up each bucket in rounds of batch-affine additions (all windows of the batch at once)
+      const outputAt = this.reduceGroups(group, list, start, length, groups, scratch.outputs);
+      // 4. sum_d d B_d = sum_k 2^k S_k, S_k = the buckets whose index has bit k, again by batch additions
+      //    (the list is rebuilt in place: bucket points first move to `bitList` positions after `groups`)
+      const bitGroups = batch.length * c;
+      const bitStart = new Int32Array(bitGroups + 1);
+      const bitLength = new Int32Array(bitGroups);
+      const bitList = new Int32Array(batch.length * c * half);
+      let at = 0;
+      for (let b = 0; b < batch.length; b++) {
+        for (let k = 0; k < c; k++) {
+          bitStart[b * c + k] = at;
+          for (let d = 1 << k; d < buckets; d++) {
+            const g = b * buckets + d;
+            if ((d >> k) & 1 && length[g] === 1) bitList[at++] = list[start[g]!]!;
+          }
+          bitLength[b * c + k] = at - bitStart[b * c + k]!;
+        }
+      }
+      this.reduceGroups(group, bitList, bitStart, bitLength, bitGroups, outputAt);
+      for (let b = 0; b < batch.length; b++) {
+        const total = scratch.windows + batch[b]! * projective;
+        fn.zero(total);
+        for (let k = c - 1; k >= 0; k--) {
+          if (!fn.isZero(total)) fn.double(total, total);
+          const g = b * c + k;
+          if (bitLength[g] === 1) fn.addMixed(total, bitList[bitStart[g]!]!, total);
+        }
+      }
+    }
+    // 5. result = sum over this share's windows of 2^(c w) T_w (Horner from the top window)
+    fn.zero(scratch.result);
+    for (let w = windows - 1; w >= 0; w--) {
+      if (!fn.isZero(scratch.result)) for (let k = 0; k < c; k++) fn.double(scratch.result, scratch.result);
+      if (w % share.count === share.index) fn.add(scratch.result, scratch.windows + w * projective, scratch.result);
+    }
+    return arena.get(scratch.result, projective);
+  }
+
+  /**
+   * Adds up the affine points of each group (group g: list[start[g] .. start[g] + length[g])) in rounds of
+   * pairwise additions, each round one batch with a single inversion, until every group holds at most one
+   * point (left at list[start[g]], length[g] = 0 or 1). New points are written from `outputAt` on.
+   *
+   * @returns where the next new point would go
+   */
+  private reduceGroups(group: "g1" | "g2", list: Int32Array, start: Int32Array, length: Int32Array, groups: number, outputAt: number): number {
+    const { arena, scratch } = this;
+    const affine = AFFINE_SIZE[group];
+    const xWords = affine / 8;
+    const kernel = arena.fn(`zkm_${group}_batchAddAffine`);
+    const addAffine = arena.fn(`${group}m_addAffine`);
+    const isZero = arena.fn(`${group}m_isZero`);
+    const toAffine = arena.fn(`${group}m_toAffine`);
+    let next = outputAt;
+    for (;;) {
+      let pairs = 0;
+      let more = false;
+      const words = new Uint32Array(arena.bytes().buffer);
+      for (let g = 0; g < groups; g++) {
+        const n = length[g]!;
+        if (n < 2) continue;
+        const s = start[g]!;
+        let kept = 0;
+        for (let k = 0; k + 1 < n; k += 2) {
+          const a = list[s + k]!;
+          const b = list[s + k + 1]!;
+          let sameX = true;
+          for (let q = 0; q < xWords; q++) {
+            if (words[(a >>> 2) + q] !== words[(b >>> 2) + q]) {
+              sameX = false;
+              break;
+            }
+          }
+          if (sameX) {
+            // a = b or a = -b: the rare case the batch formula cannot take.
+            addAffine(a, b, scratch.temporary);
+            if (!isZero(scratch.temporary)) {
+              toAffine(scratch.temporary, next);
+              list[s + kept++] = next;
+              next += affine;
+            }
+            continue;
+          }
+          const t = (scratch.triples >>> 2) + pairs * 3;
+          words[t] = a;
+          words[t + 1] = b;
+          words[t + 2] = next;
+          list[s + kept++] = next;
+          next += affine;
+          pairs++;
+        }
+        if (n % 2 === 1) list[s + kept++] = list[s + n - 1]!;
+        length[g] = kept;
+        if (kept > 1) more = true;
+      }
+      if (pairs > 0) kernel(scratch.triples, pairs, scratch.kernel);
+      if (!more) return next;
+    }
   }
 }
 
-/** The point at infinity in the wasm's projective Montgomery form: (0, 1, 0) with 1 = R mod q. */
+/** The point at infinity in the wasm's projective form (z = 0 is all wasmcurves checks). */
 export function zeroProjective(group: "g1" | "g2"): Uint8Array {
-  // A zero z coordinate is all wasmcurves checks for infinity; x and y may be anything.
   return new Uint8Array(PROJECTIVE_SIZE[group]);
 }
 

@@ -3,13 +3,14 @@
  * and answers multi-exponentiation requests. Started by groth16-prover.ts through TsWorker.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { MsmShard, type MsmName, type MsmPart } from "./msm-shard.ts";
+import { MsmShard, type MsmName, type MsmPart, type WindowShare } from "./msm-shard.ts";
 import { serveRequests, workerPayload } from "./ts-worker.ts";
 
 /** What the prover passes as workerData. */
 export interface MsmWorkerData {
   readonly module: WebAssembly.Module;
   readonly parts: readonly MsmPart[];
+  readonly share: WindowShare;
 }
 
 /** One request: these multi-exponentiations over these scalars. */
@@ -20,7 +21,7 @@ export interface MsmRequest {
 
 if (parentPort) {
   const data = workerPayload(workerData) as MsmWorkerData;
-  const shard = new MsmShard(data.module, data.parts);
+  const shard = new MsmShard(data.module, data.parts, data.share);
   await serveRequests<MsmRequest, Uint8Array[]>(parentPort, async (request) => {
     const value = shard.multiexp(request.names, request.scalars);
     return { value, transfer: value.map((point) => point.buffer as ArrayBuffer) };

@@ -1,0 +1,164 @@
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sha256 } from "../../prover/src/build/files.ts";
+import { buildDir } from "../../prover/src/build/paths.ts";
+import type { CircuitManifest } from "../../prover/src/build/setup.ts";
+import type { Transcript } from "../../prover/src/ceremony/transcript.ts";
+import { WarmProver } from "../../prover/src/prover/warm-prover.ts";
+import { marginFor, solventBook } from "./helpers/books.ts";
+import { run } from "./helpers/cli.ts";
+
+// A real multi-party phase 2 on a small circuit, through the CLI, in a build folder of its own: two
+// contributors, a beacon, verification, refusals, finalisation (export from the final key only, then a
+// proof with it), and tampering detected.
+const CIRCUIT = "test_margin_n3_m5";
+const BEACON = "0x9f3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80912";
+
+/** Offset of the contributions section (type 10) of a zkey file. */
+function contributionsSection(path: string): number {
+  const fd = openSync(path, "r");
+  try {
+    const read = (position: number, length: number) => {
+      const buffer = Buffer.alloc(length);
+      readSync(fd, buffer, 0, length, position);
+      return buffer;
+    };
+    let offset = 12;
+    for (let i = 0; i < read(8, 4).readUInt32LE(0); i++) {
+      const head = read(offset, 12);
+      if (head.readUInt32LE(0) === 10) return offset + 12;
+      offset += 12 + Number(head.readBigUInt64LE(4));
+    }
+    throw new Error("no contributions section");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe("zkmargin ceremony (multi-party phase 2)", () => {
+  let build: string;
+  const original = process.env.ZKMARGIN_BUILD_DIR;
+  const ceremony = (...args: string[]) => run(["ceremony", ...args, "--circuit", CIRCUIT], { ZKMARGIN_BUILD_DIR: build });
+  const transcript = () => JSON.parse(readFileSync(join(build, "ceremony", CIRCUIT, "transcript.json"), "utf8")) as Transcript;
+  const announced: Record<string, string> = {};
+
+  beforeAll(() => {
+    build = mkdtempSync(join(tmpdir(), "zkmargin-ceremony-"));
+    // The compiled circuit (so nothing recompiles) and the Powers of Tau cache, if the build made one.
+    for (const id of [CIRCUIT, "test_liquidation_n3_m5"]) cpSync(join(buildDir(), id), join(build, id), { recursive: true });
+    if (existsSync(join(buildDir(), "ptau"))) symlinkSync(join(buildDir(), "ptau"), join(build, "ptau"));
+  });
+  afterAll(() => {
+    if (original === undefined) delete process.env.ZKMARGIN_BUILD_DIR;
+    else process.env.ZKMARGIN_BUILD_DIR = original;
+    rmSync(build, { recursive: true, force: true });
+  });
+
+  it("Should start a ceremony with a checked Powers of Tau, label a development one INSECURE, and refuse a second start", () => {
+    const started = ceremony("init");
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toMatch(new RegExp(`initial key ${CIRCUIT}_0000\\.zkey`));
+    const { ptau, steps } = transcript();
+    expect(steps).toHaveLength(1);
+    if (ptau.trust !== "hermez") expect(started.stderr).toMatch(/INSECURE/);
+    expect(ceremony("init").stderr).toMatch(/a ceremony for test_margin_n3_m5 already exists/);
+  });
+
+  it("Should refuse a Powers of Tau file that is not a published Hermez file, and a file that is no ptau at all", () => {
+    const notPublished = run(["ceremony", "init", "--circuit", "test_liquidation_n3_m5", "--ptau", transcript().ptau.path], { ZKMARGIN_BUILD_DIR: build });
+    expect(notPublished.code).toBe(2);
+    expect(notPublished.stderr).toMatch(/--ptau: .* is not a published Hermez Powers of Tau file; pass --allow-unverified-ptau/);
+    const other = join(build, "other.ptau");
+    writeFileSync(other, "not a ptau");
+    expect(run(["ceremony", "init", "--circuit", "test_liquidation_n3_m5", "--ptau", other], { ZKMARGIN_BUILD_DIR: build }).stderr).toMatch(/is not a Powers of Tau file/);
+    expect(existsSync(join(build, "ceremony", "test_liquidation_n3_m5"))).toBe(false);
+  });
+
+  it("Should add two contributions, each printing the hash its contributor announces", () => {
+    for (const name of ["alice", "bob"]) {
+      const made = ceremony("contribute", "--name", name, "--entropy", `${name} rolled dice`);
+      expect(made.code, made.stderr).toBe(0);
+      expect(made.stdout).toMatch(new RegExp(`contribution #\\d by ${name}`));
+      const words = made.stdout.split("announce it):")[1]!.trim().split(/\s+/);
+      expect(words).toHaveLength(16);
+      announced[name] = words.join("");
+      expect(announced[name]).toMatch(/^[0-9a-f]{128}$/);
+    }
+    expect(transcript().steps.map((step) => [step.kind, step.name, step.hash])).toEqual([["init", undefined, undefined], ["contribution", "alice", announced.alice], ["contribution", "bob", announced.bob]]);
+  });
+
+  it("Should refuse to finalise without a beacon, with fewer contributions than asked, and a beacon given as no hex", () => {
+    expect(ceremony("finalize", "--min-contributions", "2").stderr).toMatch(/has no final beacon/);
+    expect(ceremony("beacon", "--hash", "zz", "--iterations", "10").stderr).toMatch(/--hash: must be 32 to 255 bytes of hex/);
+    expect(ceremony("beacon", "--hash", BEACON, "--iterations", "5").stderr).toMatch(/--iterations: must be a whole number from 10 to 63/);
+    const beacon = ceremony("beacon", "--hash", BEACON, "--iterations", "10");
+    expect(beacon.code, beacon.stderr).toBe(0);
+    expect(beacon.stdout).toMatch(/beacon 9f3c4d5e.* \(2\^10 iterations\)/);
+    const tooFew = ceremony("finalize", "--min-contributions", "3");
+    expect(tooFew.code).toBe(2);
+    expect(tooFew.stderr.trim()).toBe("zkmargin ceremony: ceremony test_margin_n3_m5: has 2 contribution(s); at least 3 required");
+    expect(ceremony("contribute", "--name", "mallory").stderr).toMatch(/the beacon has been applied: it must be the last step/);
+    expect(existsSync(join(build, CIRCUIT, "main.zkey"))).toBe(false);
+  });
+
+  it("Should verify the transcript from the r1cs and the Powers of Tau and list every contribution as announced", () => {
+    const verified = ceremony("verify", "--json");
+    expect(verified.code, verified.stderr).toBe(0);
+    const result = JSON.parse(verified.stdout) as { valid: boolean; contributionCount: number; hasBeacon: boolean; contributions: { name: string; kind: string; hash: string; announced: string }[] };
+    expect(result).toMatchObject({ valid: true, contributionCount: 2, hasBeacon: true });
+    expect(result.contributions.map((c) => [c.kind, c.name, c.hash])).toEqual([["contribution", "alice", announced.alice], ["contribution", "bob", announced.bob], ["beacon", "beacon", transcript().steps[3]!.hash]]);
+    expect(result.contributions.every((c) => c.hash === c.announced)).toBe(true);
+  });
+
+  it("Should finalise with 2 contributions required, export only from the final key, and prove with it", async () => {
+    const done = ceremony("finalize", "--min-contributions", "2");
+    expect(done.code, done.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(build, CIRCUIT, "manifest.json"), "utf8")) as CircuitManifest;
+    const final = transcript().steps.at(-1)!;
+    expect(manifest.artifacts.zkey).toBe(final.sha256);
+    expect(sha256(readFileSync(join(build, CIRCUIT, "main.zkey")))).toBe(final.sha256);
+    expect(manifest.ceremony).toMatchObject({ kind: "multi-party", contributions: [{ name: "alice", hash: announced.alice }, { name: "bob", hash: announced.bob }], beacon: { hash: BEACON.slice(2), iterationsExp: 10 } });
+    expect(manifest.ceremony.insecure).toBe(manifest.ptau.trust !== "hermez");
+    expect(readFileSync(join(build, CIRCUIT, "verifier.sol"), "utf8")).toMatch(/contract TestMarginN3M5Verifier/);
+    expect(ceremony("finalize", "--min-contributions", "2").stderr).toMatch(/was finalised on/);
+
+    process.env.ZKMARGIN_BUILD_DIR = build;
+    const prover = await WarmProver.load(CIRCUIT);
+    try {
+      const bundle = await prover.prove(marginFor(solventBook, 3, 5));
+      await expect(prover.verify(bundle.proof, bundle.publicSignals)).resolves.toBe(true);
+    } finally {
+      await prover.close();
+    }
+  });
+
+  it("Should detect a tampered contribution even when the transcript's file hash was updated to match", () => {
+    const forged = mkdtempSync(join(tmpdir(), "zkmargin-ceremony-forged-"));
+    try {
+      cpSync(join(build, "ceremony"), join(forged, "ceremony"), { recursive: true });
+      const dir = join(forged, "ceremony", CIRCUIT);
+      const record = transcript();
+      const last = record.steps.at(-1)!;
+      const key = join(dir, last.file);
+      const bytes = readFileSync(key);
+      // Contribution #1 (alice): 68 bytes of header, then deltaAfter, g1_s, g1_sx (64 each), g2_spx (128), transcript.
+      bytes[contributionsSection(key) + 68 + 320 + 5] ^= 0xff;
+      writeFileSync(key, bytes);
+      const steps = record.steps.map((step) => (step === last ? { ...step, sha256: sha256(bytes) } : step));
+      writeFileSync(join(dir, "transcript.json"), JSON.stringify({ ...record, steps, finalized: undefined }));
+      const verified = run(["ceremony", "verify", "--circuit", CIRCUIT], { ZKMARGIN_BUILD_DIR: forged });
+      expect(verified.code).toBe(1);
+      expect(verified.stderr).toMatch(/INVALID: snarkjs rejects the key/);
+
+      // A key swapped without updating the transcript is caught before any cryptography.
+      writeFileSync(join(dir, "transcript.json"), JSON.stringify(record));
+      const swapped = run(["ceremony", "verify", "--circuit", CIRCUIT], { ZKMARGIN_BUILD_DIR: forged });
+      expect(swapped.code).toBe(1);
+      expect(swapped.stderr).toMatch(/is not the key the transcript records/);
+    } finally {
+      rmSync(forged, { recursive: true, force: true });
+    }
+  });
+});
