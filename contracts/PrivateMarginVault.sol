@@ -65,6 +65,7 @@ contract PrivateMarginVault {
         uint64 collateral; // token base units
         uint64 lastHealthyRound; // newest round at which a margin proof of the current book was accepted
         Status status;
+        uint64 challengeRound; // round of the pending challenge, 0 when none (kept here so attest reads it warm)
         // slot 1
         uint256 commitment;
         // slot 2
@@ -208,9 +209,9 @@ contract PrivateMarginVault {
     }
 
     /// @notice Records that the account meets its maintenance margin with `bufferBps` to spare at `roundId`
-    ///         (known and fresh). Anyone holding such a proof bound to their own address may attest.
-    /// @dev statement = margin(msg.sender, bufferBps, maintenance, collateral). Does not answer a challenge
-    ///      (use `answer`).
+    ///         (known and fresh). Anyone holding such a proof bound to their own address may attest. At or after a
+    ///         pending challenge's round it settles the challenge (answered within the window, closed after it).
+    /// @dev statement = margin(msg.sender, bufferBps, maintenance, collateral).
     function attest(uint256 accountId, uint64 roundId, uint8 capacity, uint16 bufferBps, uint256[8] calldata proof)
         external
     {
@@ -227,6 +228,14 @@ contract PrivateMarginVault {
         );
         if (roundId > lastHealthy) a.lastHealthyRound = roundId;
         emit Attested(accountId, roundId, msg.sender, bufferBps);
+        // A margin proof at (or after) a pending challenge's round settles it: within the window it answers it
+        // (the bond goes to the owner); after the window it closes it with the bond back to the challenger, as
+        // the account is now proven healthy and must not be liquidated for that round.
+        uint64 challengeRound = a.challengeRound;
+        if (challengeRound != 0 && roundId >= challengeRound) {
+            if (block.timestamp <= _challenges[accountId].deadline) _answerChallenge(accountId, a, roundId);
+            else _closeChallenge(accountId, a);
+        }
     }
 
     /// @notice Replaces the account's commitment and collateral (after a trade, a deposit or a withdrawal).
@@ -263,7 +272,7 @@ contract PrivateMarginVault {
         a.lastHealthyRound = roundId;
         a.commitment = newCommitment;
         totalCollateral = totalCollateral - previousCollateral + newCollateral;
-        if (challenged) _answerChallenge(accountId, roundId, msg.sender);
+        if (challenged) _answerChallenge(accountId, a, roundId);
 
         if (newCollateral > previousCollateral) {
             token.safeTransferFrom(msg.sender, address(this), newCollateral - previousCollateral);
@@ -293,6 +302,7 @@ contract PrivateMarginVault {
         c.bond = bond;
         c.roundId = roundId;
         c.deadline = deadline;
+        a.challengeRound = roundId;
         totalBonds += bond;
         emit Challenged(accountId, msg.sender, roundId, deadline, bond);
         if (bond != 0) token.safeTransferFrom(msg.sender, address(this), bond);
@@ -327,7 +337,7 @@ contract PrivateMarginVault {
             ZkMarginStatements.margin(msg.sender, 0, false, a.collateral)
         );
         if (roundId > a.lastHealthyRound) a.lastHealthyRound = roundId;
-        _answerChallenge(accountId, roundId, a.owner);
+        _answerChallenge(accountId, a, roundId);
     }
 
     /// @notice Liquidates an account whose challenge went unanswered past its window. Anyone; the caller gets
@@ -337,6 +347,8 @@ contract PrivateMarginVault {
         Challenge storage c = _challenges[accountId];
         if (c.challenger == address(0)) revert PrivateMarginVault__NoChallenge(accountId);
         if (block.timestamp <= c.deadline) revert PrivateMarginVault__WindowOpen(accountId, c.deadline);
+        // Never for a round the account has proven its margin at (attest and update settle challenges too).
+        if (a.lastHealthyRound >= c.roundId) revert PrivateMarginVault__AlreadyHealthy(accountId, c.roundId);
         _liquidate(accountId, a, c.roundId, false);
     }
 
@@ -460,13 +472,29 @@ contract PrivateMarginVault {
     }
 
     /// @dev Closes the challenge in the owner's favour: bond credited to the owner.
-    function _answerChallenge(uint256 accountId, uint64 roundId, address owner) private {
+    function _answerChallenge(uint256 accountId, Account storage a, uint64 roundId) private {
+        address owner = a.owner;
         uint96 bond = _challenges[accountId].bond;
         delete _challenges[accountId];
+        a.challengeRound = 0;
         totalBonds -= bond;
         claimable[owner] += bond;
         totalClaimable += bond;
         emit ChallengeAnswered(accountId, roundId, msg.sender, owner, bond);
+    }
+
+    /// @dev Closes the challenge without a winner (the account proved its margin after the window): the bond is
+    ///      credited back to the challenger.
+    function _closeChallenge(uint256 accountId, Account storage a) private {
+        Challenge storage c = _challenges[accountId];
+        address challenger = c.challenger;
+        uint96 bond = c.bond;
+        delete _challenges[accountId];
+        a.challengeRound = 0;
+        totalBonds -= bond;
+        claimable[challenger] += bond;
+        totalClaimable += bond;
+        emit BondReturned(accountId, challenger, bond);
     }
 
     /// @dev Seizes the collateral: bonus to msg.sender (transferred), insurance share to the fund, the rest
@@ -486,16 +514,7 @@ contract PrivateMarginVault {
             claimable[owner] += remainder;
             totalClaimable += remainder;
         }
-        Challenge storage c = _challenges[accountId];
-        address challenger = c.challenger;
-        if (challenger != address(0)) {
-            uint96 bond = c.bond;
-            delete _challenges[accountId];
-            totalBonds -= bond;
-            claimable[challenger] += bond;
-            totalClaimable += bond;
-            emit BondReturned(accountId, challenger, bond);
-        }
+        if (_challenges[accountId].challenger != address(0)) _closeChallenge(accountId, a);
         emit Liquidated(accountId, msg.sender, roundId, byProof, collateral, bonus, insuranceShare, remainder);
         if (bonus != 0) token.safeTransfer(msg.sender, bonus);
     }

@@ -269,7 +269,7 @@ describe("PrivateMarginVault invariants under random sequences", () => {
   // Known issue (see the report): `attest` records a margin proof at the challenge round but does not close the
   // challenge, so the account is liquidated by the challenge path for a round at which it proved its margin.
   // Remove `.fails` once attest answers an active challenge (or liquidateUnanswered checks lastHealthyRound).
-  it.fails("Should not liquidate through the challenge path an account that proved margin at the challenge round with attest", async () => {
+  it("Should not liquidate through the challenge path an account that proved margin at the challenge round with attest", async () => {
     const [owner, challenger] = [f.signers[2]!, f.signers[3]!];
     await (await f.vault.connect(owner).open(COMMITMENTS[0]!, 1_000_000n)).wait();
     const { commitment: roundCommitment } = await postRound(f, 1n);

@@ -365,6 +365,30 @@ describe("# answer", () => {
     await expectBalanceInvariant(f);
   });
 
+  it("Should let a maintenance attest at the challenge round answer the challenge within the window", async () => {
+    const events = await vaultEvents(as(alice()).attest(1n, 1n, 1, 0, PROOF));
+    expect(events).toEqual([
+      { name: "Attested", args: [1n, 1n, alice().address, 0n] },
+      { name: "ChallengeAnswered", args: [1n, 1n, alice().address, alice().address, BOND] },
+    ]);
+    expect((await challengeOf(1n)).challenger).toBe(f.ethers.ZeroAddress);
+    expect(await f.vault.claimable(alice().address)).toBe(BOND);
+    await expectBalanceInvariant(f);
+  });
+
+  it("Should close the challenge with the bond back to the challenger when the attest comes after the window, and never liquidate", async () => {
+    await increaseTime(f.ethers, WINDOW + 1n);
+    await postRound(f, 2n);
+    const events = await vaultEvents(as(alice()).attest(1n, 2n, 1, 0, PROOF));
+    expect(events).toEqual([
+      { name: "Attested", args: [1n, 2n, alice().address, 0n] },
+      { name: "BondReturned", args: [1n, bob().address, BOND] },
+    ]);
+    expect(await f.vault.claimable(bob().address)).toBe(BOND);
+    await expectRevert(f.errors, as(carol()).liquidateUnanswered(1n), "PrivateMarginVault__NoChallenge", [1n]);
+    await expectBalanceInvariant(f);
+  });
+
   it("Should accept the challenge round even after it went stale, within the window", async () => {
     await increaseTime(f.ethers, MAX_AGE + 1n);
     expect(await f.registry.isFresh(1n)).toBe(false);
