@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as snarkjs from "snarkjs";
+import { ZkMarginError } from "../core/errors.ts";
 import type { CircuitSpec } from "../circuit/registry.ts";
 import { hashFile, produceAtomic, writeFileAtomic } from "./files.ts";
 import { artifactPaths, projectPath } from "./paths.ts";
@@ -49,7 +50,12 @@ export function verifierContractName(circuitId: string): string {
 /** Reads a circuit's manifest, or undefined when it has not been set up. */
 export function readManifest(circuitId: string): CircuitManifest | undefined {
   const path = artifactPaths(circuitId).manifest;
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as CircuitManifest) : undefined;
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as CircuitManifest;
+  } catch (error) {
+    throw new ZkMarginError(`manifest ${path}`, `is not valid JSON (${(error as Error).message.replace(/\s+/g, " ")}): rebuild with \`npx zkmargin build --force\``);
+  }
 }
 
 /** Whether the circuit's setup is current for compiled sources `sourceHash` (and the zkey is intact). */

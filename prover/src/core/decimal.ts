@@ -38,7 +38,7 @@ export function parseScaled(value: unknown, field: string, decimals: number, opt
   if (sign === "-" && !options.signed && /[1-9]/.test(whole + fraction)) {
     throw new ZkMarginError(field, `must not be negative, got ${text}`);
   }
-  const significant = fraction.replace(/0+$/, "");
+  const significant = trimTrailingZeros(fraction);
   if (significant.length > decimals) {
     throw new ZkMarginError(field, `${text} has more than ${decimals} decimals`);
   }
@@ -90,7 +90,7 @@ export function formatScaled(value: bigint, decimals: number, maxDecimals?: numb
   const negative = scaled < 0n;
   const digits = (negative ? -scaled : scaled).toString().padStart(places + 1, "0");
   const whole = digits.slice(0, digits.length - places);
-  const fraction = digits.slice(digits.length - places).replace(/0+$/, "");
+  const fraction = trimTrailingZeros(digits.slice(digits.length - places));
   const text = fraction ? `${whole}.${fraction}` : whole;
   return negative && text !== "0" ? `-${text}` : text;
 }
@@ -109,4 +109,11 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+}
+
+/** Drops trailing "0" characters in linear time (a /0+$/ regex backtracks quadratically on long inputs). */
+function trimTrailingZeros(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 48) end--;
+  return text.slice(0, end);
 }

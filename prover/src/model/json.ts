@@ -23,7 +23,7 @@ export function readJsonFile(path: string, role: string): JsonObject {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ZkMarginError(`${role} file ${path}`, `is not valid JSON (${(error as Error).message})`);
+    throw new ZkMarginError(`${role} file ${path}`, `is not valid JSON (${(error as Error).message.replace(/\s+/g, " ")})`);
   }
   return expectObject(parsed, role);
 }

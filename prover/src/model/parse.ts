@@ -108,7 +108,7 @@ export function parseRound(json: unknown, markets: MarketSet, field = "round"): 
   }
   const prices = markets.markets.map((market) => {
     const path = `${field}.prices.${market.id}`;
-    if (!(market.id in priceObject)) throw new ZkMarginError(path, "missing: the round must price every market");
+    if (!Object.hasOwn(priceObject, market.id)) throw new ZkMarginError(path, "missing: the round must price every market");
     return parseScaled(priceObject[market.id], path, PRICE_DECIMALS, { min: 1n, maxExclusive: bound(PRICE_BITS), limitText: `2^${PRICE_BITS} / 10^${PRICE_DECIMALS}` });
   });
   const confidenceObject = expectObject(object.confidence ?? {}, `${field}.confidence`);
@@ -116,7 +116,7 @@ export function parseRound(json: unknown, markets: MarketSet, field = "round"): 
     if (!markets.byId.has(id)) throw new ZkMarginError(`${field}.confidence.${id}`, `unknown market (the markets file lists ${[...markets.byId.keys()].join(", ")})`);
   }
   const confidences = markets.markets.map((market) =>
-    parseScaled(confidenceObject[market.id] ?? "0", `${field}.confidence.${market.id}`, PRICE_DECIMALS, { min: 0n, maxExclusive: bound(CONFIDENCE_BITS), limitText: `2^${CONFIDENCE_BITS} / 10^${PRICE_DECIMALS}` }));
+    parseScaled(Object.hasOwn(confidenceObject, market.id) ? confidenceObject[market.id] : "0", `${field}.confidence.${market.id}`, PRICE_DECIMALS, { min: 0n, maxExclusive: bound(CONFIDENCE_BITS), limitText: `2^${CONFIDENCE_BITS} / 10^${PRICE_DECIMALS}` }));
   const declaredPricesCommitment = object.pricesCommitment === undefined ? undefined : parseFieldElement(object.pricesCommitment, `${field}.pricesCommitment`);
   return { round, timestamp, prices, confidences, ...(declaredPricesCommitment === undefined ? {} : { declaredPricesCommitment }) };
 }
