@@ -14,21 +14,28 @@ import { loadTarget, type Target } from "./helpers/zkmargin-forgery.ts";
 // signal, so all of them are cheap).
 const DELTAS = [1n, 0x1234567890abcdefn, FIELD_MODULUS - 1n];
 
-/** The witness signals (by name) that no constraint notices when they change alone. */
-function freeSignals(target: Target, witness: readonly bigint[]): { scanned: number; free: string[] } {
+/**
+ * The witness signals (by name) that no constraint notices when they change alone. Edits one working copy in
+ * place (a copy per signal would make the scan quadratic) and yields to the event loop now and then, so the
+ * test worker keeps answering vitest's runner (whose RPC times out after 60 s of silence).
+ */
+async function freeSignals(target: Target, witness: readonly bigint[]): Promise<{ scanned: number; free: string[] }> {
   const { forger, tester } = target;
   const first = 1 + tester.r1cs.nOutputs + tester.r1cs.nPubInputs;
   const free: string[] = [];
-  for (let index = first; index < witness.length; index++) {
+  const working = [...witness];
+  for (let index = first; index < working.length; index++) {
+    if ((index - first) % 1_000 === 0) await new Promise((resolve) => setImmediate(resolve));
     const constraints = forger.constraintsWith(index);
+    const original = working[index]!;
     const noticed = DELTAS.some((delta) => {
-      const changed = [...witness];
-      changed[index] = (changed[index]! + delta) % FIELD_MODULUS;
-      return constraints.some((k) => !forger.holds(k, changed));
+      working[index] = (original + delta) % FIELD_MODULUS;
+      return constraints.some((k) => !forger.holds(k, working));
     });
+    working[index] = original;
     if (!noticed) free.push(forger.nameOf(index));
   }
-  return { scanned: witness.length - first, free };
+  return { scanned: working.length - first, free };
 }
 
 /** Five markets of a profile, prices and confidences of the attack books' round, k = 2.00. */
@@ -71,7 +78,7 @@ describe("Signal scan: every private witness signal is pinned by a constraint", 
       // empty where the book has fewer positions, or the round fewer markets, than the circuit's capacity.
       const emptyLinkInverse = /^main\.[\w.[\]]+\.chain\.empty\[\d+\]\.inv$/;
       const small = await witnessOf(trueBook(markets, spec.kind!, Math.min(spec.slots, 3)));
-      const { scanned, free } = freeSignals(target, small);
+      const { scanned, free } = await freeSignals(target, small);
       expect(scanned).toBe(target.tester.r1cs.nVars - 1 - target.tester.r1cs.nOutputs - target.tester.r1cs.nPubInputs);
       expect(free.filter((name) => !emptyLinkInverse.test(name))).toEqual([]);
       expect(free.filter((name) => small[target.forger.index(name)] !== 0n), "IsZero(0) sets inv = 0: the link is empty").toEqual([]);
@@ -79,7 +86,7 @@ describe("Signal scan: every private witness signal is pinned by a constraint", 
       expect(accountLinks).toHaveLength(links);
       if (links > 0) {
         // A book filling every slot: the account chain has no empty link, and none of its signals is free.
-        const full = freeSignals(target, await witnessOf(trueBook(markets, spec.kind!, spec.slots))).free;
+        const full = (await freeSignals(target, await witnessOf(trueBook(markets, spec.kind!, spec.slots)))).free;
         expect(full.filter((name) => name.includes(".account.chain."))).toEqual([]);
         expect(full.filter((name) => !emptyLinkInverse.test(name))).toEqual([]);
       }
