@@ -1,12 +1,12 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { compileCircuit } from "../build/compile.ts";
 import { writeFileAtomic } from "../build/files.ts";
-import { artifactPaths, buildDir, projectPath } from "../build/paths.ts";
+import { artifactPaths, buildDir } from "../build/paths.ts";
 import { buildCircuits } from "../build/pipeline.ts";
 import { resolvePtau } from "../build/ptau.ts";
-import { readManifest, requiredPower, setupCircuit, setupIsCurrent, verifierContractName, type CircuitManifest } from "../build/setup.ts";
+import { readManifest, requiredPower, setupCircuit, setupIsCurrent, type CircuitManifest } from "../build/setup.ts";
 import type { CircuitSpec } from "../circuit/registry.ts";
 import type { BenchCircuit } from "./specs.ts";
 
@@ -88,12 +88,10 @@ export async function buildBenchCircuits(circuits: readonly BenchCircuit[], log:
     }
     const power = await withBuildDir(dir, () => requiredPower(spec));
     const ptau = await resolvePtau(power, { log });
-    const contract = projectPath("contracts", "generated", `${verifierContractName(spec.id)}.sol`);
     const started = performance.now();
     log(`setting up ${spec.id} (${compiled.constraints} constraints, power ${power})`);
-    const manifest = await withBuildDir(dir, () => setupCircuit(spec, compiled.sourceHash, compiled.compiler, ptau));
+    const manifest = await withBuildDir(dir, () => setupCircuit(spec, compiled.sourceHash, compiled.compiler, ptau, { publishContract: false }));
     const setupMs = performance.now() - started;
-    rmSync(contract, { force: true });
     writeFileAtomic(recordPath, `${JSON.stringify({ sourceHash: compiled.sourceHash, setupMs, compileMs: compiled.compileMs } satisfies SetupRecord, null, 2)}\n`);
     log(`set up ${spec.id} in ${(setupMs / 1000).toFixed(1)} s`);
     built.push({ circuit, buildDir: dir, manifest, setupMs, compileMs: compiled.compileMs });

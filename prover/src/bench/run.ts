@@ -15,7 +15,8 @@
  *   - a fresh `snarkjs groth16 fullprove` process on the same wasm, zkey and input;
  *   - a rapidsnark binary on the same zkey and witness, when one is given (--rapidsnark / ZKMARGIN_RAPIDSNARK).
  * It also measures the throughput of a ProverPool against one warm prover.
- * Writes bench/results.json, bench/results.md and SVG plots (proving time and constraints vs N).
+ * Writes bench/results.json, bench/results.md and SVG plots (proving time and constraints vs N); the quick
+ * run writes the same under bench/quick/.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -28,6 +29,7 @@ import { writeFileAtomic } from "../build/files.ts";
 import { artifactPaths, projectPath } from "../build/paths.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import type { CircuitSpec, StatementKind } from "../circuit/registry.ts";
+import { MAX_MARKETS } from "../core/constants.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import type { Profile } from "../model/types.ts";
 import { ProverPool } from "../prover/prover-pool.ts";
@@ -61,7 +63,9 @@ export interface BenchOptions {
   readonly noGas?: boolean;
   /** Proofs per side in the pool throughput measurement (0 skips it). */
   readonly poolProofs?: number;
-  /** Where results go (default bench/). */
+  /** Keep the points of the results.json already in the output folder (same mode) and measure only the others. */
+  readonly resume?: boolean;
+  /** Where results go (default bench/, or bench/quick/ for the quick run so that it never overwrites a full run). */
   readonly outDir?: string;
   /** Progress messages. */
   readonly log?: (message: string) => void;
@@ -187,11 +191,12 @@ async function largestMarkets(profile: Profile, kind: StatementKind, slots: numb
   };
   const low = { markets: MARKET_SWEEP[0]!, constraints: await constraintsAt(MARKET_SWEEP[0]!) };
   const high = { markets: MARKET_SWEEP[1]!, constraints: await constraintsAt(MARKET_SWEEP[1]!) };
-  let markets = maxMarkets(low, high);
+  // The templates take at most MAX_MARKETS markets.
+  let markets = Math.min(maxMarkets(low, high), MAX_MARKETS);
   if (markets <= high.markets) return high.markets;
   // The Poseidon chain adds a link every few markets, so the linear model can be off by a link: check.
   while (markets > high.markets && (await constraintsAt(markets)) > MAX_CONSTRAINTS - 4) markets -= Math.max(1, Math.ceil(markets * 0.01));
-  log(`${profile} ${kind}: the largest M at N = ${slots} within 2^16 constraints is ${markets}`);
+  log(`${profile} ${kind}: the largest M at N = ${slots} within 2^16 constraints (and the templates' ${MAX_MARKETS}) is ${markets}`);
   return markets;
 }
 
@@ -423,7 +428,7 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
   const runs = options.runs ?? (options.quick ? 3 : 7);
   const machine = machineInfo();
   const rapidsnark = rapidsnarkPath(options.rapidsnark, log);
-  const outDir = options.outDir ?? projectPath("bench");
+  const outDir = options.outDir ?? (options.quick ? projectPath("bench", "quick") : projectPath("bench"));
   const stages = planStages(options, log);
   log(`benchmark (${options.quick ? "quick" : options.grid ? "grid" : "sweep"}): ${runs} runs per point${rapidsnark ? ", with rapidsnark" : ""}; builds what is missing as it goes`);
   const gas = options.noGas ? null : await GasMeter.start();
@@ -431,8 +436,18 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
   const probe = writePeakProbe(work);
   const points: BenchPoint[] = [];
   const skipped: string[] = [];
-  const measured: BuiltCircuit[] = [];
   let pool: PoolResult | null = null;
+  const previous = join(outDir, "results.json");
+  if (options.resume && existsSync(previous)) {
+    const earlier = JSON.parse(readFileSync(previous, "utf8")) as BenchResults;
+    if (earlier.mode === (options.quick ? "quick" : options.grid ? "grid" : "sweep")) {
+      points.push(...earlier.points);
+      skipped.push(...(earlier.skipped ?? []));
+      pool = earlier.pool ?? null;
+      log(`resuming: ${points.length} points kept from ${previous}`);
+    }
+  }
+  const measured: BuiltCircuit[] = [];
   let compiler = "";
   const write = (partial: boolean) => {
     const results = assemble({ options, runs, machine, rapidsnark, compiler, points, skipped, pool, partial });
@@ -446,7 +461,7 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
     for (const stage of stages) {
       for (const circuit of await stage()) {
         if (options.circuits && !options.circuits.includes(circuit.spec.id)) continue;
-        if (points.some((point) => point.circuit === circuit.spec.id)) continue;
+        if (points.some((point) => point.circuit === circuit.spec.id) || skipped.some((entry) => entry.startsWith(`${circuit.spec.id} `))) continue;
         if (circuit.origin === "bench") {
           const { constraints } = await compileBenchCircuit(circuit.spec, log);
           if (constraints + 4 > MAX_CONSTRAINTS) {
@@ -493,7 +508,7 @@ function assemble(state: { options: BenchOptions; runs: number; machine: BenchRe
       "Keys come from a development (INSECURE) setup; setup time: phase-2 key + one contribution + beacon + exports, for circuits the benchmark built.",
     ],
     skipped: state.skipped,
-    points,
+    points: [...points].sort((a, b) => PROFILES.indexOf(a.profile) - PROFILES.indexOf(b.profile) || KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || a.markets - b.markets || a.slots - b.slots),
     series: seriesOf(points),
     pool: state.pool,
   };

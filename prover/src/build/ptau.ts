@@ -139,7 +139,7 @@ export interface PtauOptions {
  * 2. a cached file under build/ptau (hash re-checked);
  * 3. the development file in ../shared/ptau (hash checked against its README), used in place;
  * 4. otherwise a new development file, made once and cached: by default computed from a random tau (and
- *    alpha, beta) that this machine knows (about a minute for power 16), or with ZKMARGIN_DEV_PTAU=ceremony
+ *    alpha, beta) that this machine knows (about 20 s for power 16 on 2 cores), or with ZKMARGIN_DEV_PTAU=ceremony
  *    by snarkjs' single-party ceremony (half an hour at power 16); INSECURE either way.
  */
 export async function resolvePtau(power: number, options: PtauOptions = {}): Promise<PtauChoice> {

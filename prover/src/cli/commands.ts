@@ -18,6 +18,7 @@ import { prepareLiquidationProof, prepareMarginProof, type PreparedProof } from 
 import { toProofFile, verifyProofFile } from "../statements/proof-file.ts";
 import { loadSubject } from "../statements/load.ts";
 import { ProverSet } from "../statements/prover-set.ts";
+import { BENCH_OPTIONS, BENCH_USAGE, runBenchCommand } from "../bench/command.ts";
 import { CEREMONY_OPTIONS, CEREMONY_USAGE } from "../ceremony/usage.ts";
 import { formatReport } from "./format.ts";
 import { UsageError } from "./usage-error.ts";
@@ -199,16 +200,11 @@ export const commands: Record<string, Command> = {
   },
 
   bench: {
-    summary: "time proofs: warm prover vs a fresh snarkjs process, per circuit (writes bench/)",
-    usage: "Usage: zkmargin bench [--quick] [--runs N] [--circuit ID ...]",
-    options: { quick: { type: "boolean" }, runs: { type: "string" }, circuit: { type: "string", multiple: true } },
+    summary: "the reference benchmark: proving time, constraints, memory, gas per N and M (writes bench/)",
+    usage: BENCH_USAGE,
+    options: BENCH_OPTIONS,
     async run(values) {
-      const { runBench } = await import("../bench/run.ts");
-      const runs = typeof values.runs === "string" ? Number(values.runs) : undefined;
-      if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) throw new ZkMarginError("--runs", `must be a positive whole number, got ${String(values.runs)}`);
-      const { markdown } = await runBench({ quick: values.quick === true, ...(runs ? { runs } : {}), ...(values.circuit ? { circuits: values.circuit as string[] } : {}), log: err });
-      out(markdown);
-      return 0;
+      return runBenchCommand(values, err, out);
     },
   },
 

@@ -36,14 +36,15 @@ const FR_MONTGOMERY = (1n << 256n) % BN254_R;
 
 /**
  * A Groth16 prover over a proving key parsed once and kept in memory: the QAP coefficients in a
- * WebAssembly memory of this thread, the base points split across worker threads (each shard resident in
- * its own memory), every buffer reused from one proof to the next. Each proof computes exactly what
+ * WebAssembly memory of this thread, the base points resident in each worker thread's memory (each worker
+ * computes its share of the windows of every multi-exponentiation, see MsmShard), every buffer reused from
+ * one proof to the next. Each proof computes exactly what
  * snarkjs 0.7.6's groth16.prove computes (the same QAP, odd-coset FFTs and multi-exponentiations, fresh
  * random r and s), so it verifies with snarkjs groth16.verify and the generated Solidity verifiers.
  *
  * @example
  * const prover = await Groth16Prover.create(zkeyBytes);
- * const { proof, publicSignals } = await prover.prove(witness); // witness: nVars x 32 bytes, or a .wtns file
+ * const { proof, publicSignals } = await prover.prove(witness); // nVars x 32 bytes (wtnsWitness(wtnsFile))
  * await prover.close();
  */
 export class Groth16Prover {

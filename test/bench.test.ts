@@ -1,0 +1,112 @@
+/**
+ * The benchmark harness: its statistics, its flags, and one real point measured end to end (warm prover,
+ * snarkjs kept warm, a fresh snarkjs process, a stand-in rapidsnark binary, Solidity gas), including the
+ * refusal of a contender whose proof does not verify.
+ */
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { benchRequest } from "../prover/src/bench/command.ts";
+import { runBench } from "../prover/src/bench/run.ts";
+import { maxMarkets } from "../prover/src/bench/specs.ts";
+import { logLogSlope, mad, median, slope } from "../prover/src/bench/stats.ts";
+import { readManifest } from "../prover/src/build/setup.ts";
+
+const require = createRequire(import.meta.url);
+const work = mkdtempSync(join(tmpdir(), "zkmargin-bench-test-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/**
+ * A stand-in for a rapidsnark binary (same arguments: zkey, witness, proof, public), proving with snarkjs;
+ * `tamper` rewrites the public signals after proving, as a broken prover would.
+ */
+function standInRapidsnark(name: string, tamper: boolean): string {
+  const snarkjsCli = join(require.resolve("snarkjs"), "..", "cli.cjs");
+  const path = join(work, name);
+  writeFileSync(path, `#!/bin/sh\n"${process.execPath}" "${snarkjsCli}" groth16 prove "$1" "$2" "$3" "$4" >/dev/null || exit 1\n${tamper ? `printf '["1","2","3"]' > "$4"\n` : ""}`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+describe("benchmark statistics", () => {
+  it("median and median absolute deviation ignore one slow outlier", () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(mad([10, 11, 9, 10, 500])).toBe(1);
+  });
+
+  it("the log-log slope recovers the exponent of a power law, the linear slope the marginal cost", () => {
+    const sweep = [1, 2, 4, 8, 16, 32, 64];
+    expect(logLogSlope(sweep.map((n) => [n, 300 * n ** 0.35]))).toBeCloseTo(0.35, 10);
+    expect(logLogSlope(sweep.map((n) => [n, 700]))).toBeCloseTo(0, 10);
+    expect(slope(sweep.map((n) => [n, 4_700 + 120 * n]))).toBeCloseTo(120, 10);
+    expect(slope([[1, 1]])).toBeNaN();
+  });
+
+  it("the largest M that fits is the last whose linear model stays in the budget", () => {
+    // 6,744 constraints at M = 16 and 17,051 at M = 64 (cross margin, N = 16): 214.7 per market.
+    const markets = maxMarkets({ markets: 16, constraints: 6_744 }, { markets: 64, constraints: 17_051 });
+    const perMarket = (17_051 - 6_744) / 48;
+    expect(17_051 + (markets - 64) * perMarket).toBeLessThanOrEqual(2 ** 16 - 4);
+    expect(17_051 + (markets + 1 - 64) * perMarket).toBeGreaterThan(2 ** 16 - 4);
+  });
+});
+
+describe("zkmargin bench flags", () => {
+  it("turns flags into options and resolves the output folder", () => {
+    const request = benchRequest({ quick: true, runs: "2", circuit: ["margin_n1_m16"], "pool-proofs": "0", out: "tmp/x", "no-gas": true });
+    expect(request.mode).toBe("measure");
+    if (request.mode !== "measure") return;
+    expect(request.options).toMatchObject({ quick: true, grid: false, runs: 2, circuits: ["margin_n1_m16"], poolProofs: 0, noGas: true });
+    expect(request.options.outDir).toMatch(/tmp\/x$/);
+    expect(benchRequest({ "dev-ptau": "16" })).toEqual({ mode: "dev-ptau", power: 16 });
+    expect(benchRequest({ render: true })).toMatchObject({ mode: "render" });
+  });
+
+  it.each([
+    [{ runs: "0" }, /--runs: must be a whole number from 1/],
+    [{ runs: "2.5" }, /--runs: must be a whole number/],
+    [{ "pool-proofs": "-1" }, /--pool-proofs: must be a whole number/],
+    [{ "dev-ptau": "40" }, /--dev-ptau: must be a whole number from 1 to 28/],
+    [{ quick: true, grid: true }, /--grid: cannot be combined with --quick/],
+    [{ render: true, "dev-ptau": "12" }, /--render: cannot be combined with --dev-ptau/],
+    [{ rapidsnark: "/nonexistent/rapidsnark" }, /--rapidsnark: no such file/],
+  ])("refuses %j, naming the flag", (values, message) => {
+    expect(() => benchRequest(values)).toThrow(message);
+  });
+});
+
+describe("one benchmark point end to end", () => {
+  const circuit = "margin_n1_m16";
+
+  it("times every contender on the same files, checks every proof, and writes the report", async () => {
+    const outDir = join(work, "out");
+    const { results, markdown } = await runBench({ quick: true, circuits: [circuit], runs: 1, poolProofs: 0, rapidsnark: standInRapidsnark("rapidsnark", false), outDir });
+    expect(results.partial).toBe(false);
+    expect(results.points).toHaveLength(1);
+    const [point] = results.points;
+    expect(point).toMatchObject({ circuit, profile: "cross", kind: "margin", slots: 1, markets: 16, constraints: readManifest(circuit)!.constraints });
+    for (const timing of [point!.warmTotalMs, point!.snarkjsWarmMs, point!.freshFullproveMs, point!.rapidsnarkMs!, point!.verifyMs]) {
+      expect(timing.samples).toHaveLength(1);
+      expect(timing.median).toBeGreaterThan(0);
+    }
+    expect(point!.warmOverFresh).toBeCloseTo(point!.warmTotalMs.median / point!.freshFullproveMs.median, 2);
+    expect(point!.rapidsnarkOverWarm).toBeGreaterThan(0);
+    // The generated verifier accepted the warm proof on the in-process chain: about 232k gas with 3 public inputs.
+    expect(point!.verifyGas).toBeGreaterThan(200_000);
+    expect(point!.verifyGas).toBeLessThan(260_000);
+    expect(results.machine.cores).toBeGreaterThan(0);
+    expect(results.tools.rapidsnark).toBeTruthy();
+    expect(markdown).toContain("| cross margin | 1 | 16 |");
+    for (const file of ["results.json", "results.md", "proving-time.svg", "constraints.svg"]) expect(existsSync(join(outDir, file))).toBe(true);
+    expect(JSON.parse(readFileSync(join(outDir, "results.json"), "utf8")).points).toHaveLength(1);
+    expect(readFileSync(join(outDir, "proving-time.svg"), "utf8")).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+  });
+
+  it("refuses a contender whose proof does not verify", async () => {
+    await expect(runBench({ quick: true, circuits: [circuit], runs: 1, poolProofs: 0, noGas: true, rapidsnark: standInRapidsnark("broken-rapidsnark", true), outDir: join(work, "broken") }))
+      .rejects.toThrow(/rapidsnark proof does not verify/);
+  });
+});
