@@ -9,10 +9,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     // Two cores: more parallel files only fight over them (proving is itself multi-threaded).
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    // Vitest's worker RPC has a fixed 60 s timeout ("[vitest-worker]: Timeout calling onTaskUpdate",
-    // vitest-dev/vitest#6479, #8164): a test file that keeps a worker's event loop busy that long under CI load
-    // (the ceremony and Powers of Tau tests run snarkjs' long synchronous loops) makes the run exit 1 although
-    // every test passed. Failed tests still fail the run. TODO: find the blocking section and yield there.
-    dangerouslyIgnoreUnhandledErrors: true,
+    // Names a test that blocks its worker long enough to trip vitest's fixed 60 s worker RPC timeout.
+    setupFiles: ["test/helpers/event-loop-watch.ts"],
   },
 });

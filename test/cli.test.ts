@@ -20,8 +20,8 @@ describe("zkmargin CLI", () => {
   };
 
   describe("# check", () => {
-    it("Should print the report as JSON with exact decimal amounts", () => {
-      const result = zkmargin("check", ...subject, "--json");
+    it("Should print the report as JSON with exact decimal amounts", async () => {
+      const result = await zkmargin("check", ...subject, "--json");
       expect(result.code).toBe(0);
       const report = JSON.parse(result.stdout) as Record<string, unknown>;
       // ETH -1.5 @ 3150.25 (entry 3000), BTC 0.05 @ 97250.5 (entry 95000), SOL 12 @ 142.375 (entry 150.5).
@@ -29,8 +29,8 @@ describe("zkmargin CLI", () => {
       expect(report.positions).toHaveLength(3);
     });
 
-    it("Should print a readable table without --json", () => {
-      const result = zkmargin("check", ...insolvent);
+    it("Should print a readable table without --json", async () => {
+      const result = await zkmargin("check", ...insolvent);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/LIQUIDATABLE/);
       expect(result.stdout).toMatch(/equity\s+-46\.25/);
@@ -38,48 +38,48 @@ describe("zkmargin CLI", () => {
   });
 
   describe("# prove and verify", () => {
-    it("Should prove the example with a buffer and bind it, and verify it", () => {
+    it("Should prove the example with a buffer and bind it, and verify it", async () => {
       const out = join(dir, "proof.json");
-      const proved = zkmargin("prove", ...subject, "--out", out, "--buffer-bps", "500", "--bind", LIQUIDATOR);
+      const proved = await zkmargin("prove", ...subject, "--out", out, "--buffer-bps", "500", "--bind", LIQUIDATOR);
       expect(proved.code, proved.stderr).toBe(0);
       const file = JSON.parse(readFileSync(out, "utf8")) as { circuit: string; statement: Record<string, unknown>; calldata: { proof: string[] } };
       expect(file.circuit).toBe("margin_n4_m16");
       expect(file.statement).toMatchObject({ kind: "margin", requirement: "maintenance", bufferBps: 500, binder: LIQUIDATOR.toLowerCase(), collateral: "10000" });
       expect(file.calldata.proof).toHaveLength(8);
-      const verified = zkmargin("verify", out);
+      const verified = await zkmargin("verify", out);
       expect(verified.code).toBe(0);
       expect(verified.stdout).toMatch(/^valid: .*5% buffer/);
     });
 
-    it("Should refuse a tampered public signal, a tampered proof and a tampered statement summary", () => {
+    it("Should refuse a tampered public signal, a tampered proof and a tampered statement summary", async () => {
       const out = join(dir, "tamper.json");
-      expect(zkmargin("prove", ...subject, "--out", out).code).toBe(0);
+      expect((await zkmargin("prove", ...subject, "--out", out)).code).toBe(0);
       const file = JSON.parse(readFileSync(out, "utf8")) as { publicSignals: string[]; proof: { pi_a: string[] }; statement: { bufferBps: number } };
       const signal = { ...file, publicSignals: [file.publicSignals[0], file.publicSignals[1], (BigInt(file.publicSignals[2]!) + 1n).toString()] };
-      expect(zkmargin("verify", write("t1.json", signal)).code).toBe(1);
+      expect((await zkmargin("verify", write("t1.json", signal))).code).toBe(1);
       const proof = { ...file, proof: { ...file.proof, pi_a: [(BigInt(file.proof.pi_a[0]!) + 1n).toString(), ...file.proof.pi_a.slice(1)] } };
-      expect(zkmargin("verify", write("t2.json", proof)).code).toBe(1);
+      expect((await zkmargin("verify", write("t2.json", proof))).code).toBe(1);
       const summary = { ...file, statement: { ...file.statement, bufferBps: 9000 } };
-      const result = zkmargin("verify", write("t3.json", summary));
+      const result = await zkmargin("verify", write("t3.json", summary));
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/statement written in the file does not match/);
     });
 
-    it("Should refuse to prove margin for an insolvent account, say the shortfall and write nothing", () => {
+    it("Should refuse to prove margin for an insolvent account, say the shortfall and write nothing", async () => {
       const out = join(dir, "never.json");
-      const result = zkmargin("prove", ...insolvent, "--out", out);
+      const result = await zkmargin("prove", ...insolvent, "--out", out);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/short by 803\.5375/);
       expect(existsSync(out)).toBe(false);
     });
 
-    it("Should prove liquidation of the insolvent account bound to the liquidator, and refuse a healthy one", () => {
+    it("Should prove liquidation of the insolvent account bound to the liquidator, and refuse a healthy one", async () => {
       const out = join(dir, "liquidation.json");
-      const proved = zkmargin("prove-liquidation", ...insolvent, "--bind", LIQUIDATOR, "--out", out);
+      const proved = await zkmargin("prove-liquidation", ...insolvent, "--bind", LIQUIDATOR, "--out", out);
       expect(proved.code, proved.stderr).toBe(0);
-      expect(zkmargin("verify", out).stdout).toMatch(/is liquidatable .* liquidator 0x3c44/);
+      expect((await zkmargin("verify", out)).stdout).toMatch(/is liquidatable .* liquidator 0x3c44/);
       const healthyOut = join(dir, "healthy-liquidation.json");
-      const refused = zkmargin("prove-liquidation", ...subject, "--bind", LIQUIDATOR, "--out", healthyOut);
+      const refused = await zkmargin("prove-liquidation", ...subject, "--bind", LIQUIDATOR, "--out", healthyOut);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/not liquidatable/);
       expect(existsSync(healthyOut)).toBe(false);
@@ -104,9 +104,9 @@ describe("zkmargin CLI", () => {
       }, /account\.positions: 17 positions over 17 markets fit no cross margin circuit/],
     ];
     for (const [what, args, message] of cases) {
-      it(`Should refuse ${what} with one line naming the field, no stack trace and no file`, () => {
+      it(`Should refuse ${what} with one line naming the field, no stack trace and no file`, async () => {
         const out = join(dir, "bad.json");
-        const result = zkmargin("prove", ...args(), "--out", out);
+        const result = await zkmargin("prove", ...args(), "--out", out);
         expect(result.code).toBe(2);
         expect(result.stderr).toMatch(message);
         expect(result.stderr.trim().split("\n")).toHaveLength(1);
@@ -115,9 +115,9 @@ describe("zkmargin CLI", () => {
       });
     }
 
-    it("Should print usage for a missing required flag and an unknown command", () => {
-      expect(zkmargin("prove", "--account", example("account.json")).stderr).toMatch(/--round is required|--out is required/);
-      expect(zkmargin("frobnicate").code).toBe(2);
+    it("Should print usage for a missing required flag and an unknown command", async () => {
+      expect((await zkmargin("prove", "--account", example("account.json"))).stderr).toMatch(/--round is required|--out is required/);
+      expect((await zkmargin("frobnicate")).code).toBe(2);
     });
   });
 });

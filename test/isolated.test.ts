@@ -42,25 +42,25 @@ describe("isolated positions", () => {
     expect(isLiquidatable(merged, rally, markets)).toBe(false);
   });
 
-  it("Should prove margin for the cross part and liquidation of the isolated one through the CLI, and refuse the reverse", () => {
+  it("Should prove margin for the cross part and liquidation of the isolated one through the CLI, and refuse the reverse", async () => {
     const dir = mkdtempSync(join(tmpdir(), "zkmargin-isolated-"));
     const subject = ["--account", file("account.json"), "--round", file("round-rally.json"), "--markets", file("markets.json")];
-    expect(zkmargin("prove", ...subject, "--out", join(dir, "cross.json")).code).toBe(0);
-    const refused = zkmargin("prove", ...subject, "--subaccount", "isolated:ETH-USD", "--out", join(dir, "eth.json"));
+    expect((await zkmargin("prove", ...subject, "--out", join(dir, "cross.json"))).code).toBe(0);
+    const refused = await zkmargin("prove", ...subject, "--subaccount", "isolated:ETH-USD", "--out", join(dir, "eth.json"));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/short by/);
     expect(existsSync(join(dir, "eth.json"))).toBe(false);
-    const liquidation = zkmargin("prove-liquidation", ...subject, "--subaccount", "isolated:ETH-USD", "--bind", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "--out", join(dir, "eth-liquidation.json"));
+    const liquidation = await zkmargin("prove-liquidation", ...subject, "--subaccount", "isolated:ETH-USD", "--bind", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "--out", join(dir, "eth-liquidation.json"));
     expect(liquidation.code, liquidation.stderr).toBe(0);
-    expect(zkmargin("verify", join(dir, "eth-liquidation.json")).code).toBe(0);
-    expect(zkmargin("prove-liquidation", ...subject, "--bind", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "--out", join(dir, "x.json")).code).toBe(1);
-    const unknown = zkmargin("prove", ...subject, "--subaccount", "isolated:DOGE", "--out", join(dir, "y.json"));
+    expect((await zkmargin("verify", join(dir, "eth-liquidation.json"))).code).toBe(0);
+    expect((await zkmargin("prove-liquidation", ...subject, "--bind", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "--out", join(dir, "x.json"))).code).toBe(1);
+    const unknown = await zkmargin("prove", ...subject, "--subaccount", "isolated:DOGE", "--out", join(dir, "y.json"));
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--subaccount: no subaccount isolated:DOGE \(the account has cross, isolated:ETH-USD\)/);
   });
 
-  it("Should report every subaccount with check --json", () => {
-    const result = zkmargin("check", "--account", file("account.json"), "--round", file("round-rally.json"), "--markets", file("markets.json"), "--json");
+  it("Should report every subaccount with check --json", async () => {
+    const result = await zkmargin("check", "--account", file("account.json"), "--round", file("round-rally.json"), "--markets", file("markets.json"), "--json");
     const report = JSON.parse(result.stdout) as { liquidatable: boolean; isolated: { subaccount: string; liquidatable: boolean }[] };
     expect(report.liquidatable).toBe(false);
     expect(report.isolated).toEqual([expect.objectContaining({ subaccount: "isolated:ETH-USD", liquidatable: true })]);

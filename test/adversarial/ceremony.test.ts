@@ -56,29 +56,29 @@ describe("zkmargin ceremony (multi-party phase 2)", () => {
     rmSync(build, { recursive: true, force: true });
   });
 
-  it("Should start a ceremony with a checked Powers of Tau, label a development one INSECURE, and refuse a second start", () => {
-    const started = ceremony("init");
+  it("Should start a ceremony with a checked Powers of Tau, label a development one INSECURE, and refuse a second start", async () => {
+    const started = await ceremony("init");
     expect(started.code, started.stderr).toBe(0);
     expect(started.stdout).toMatch(new RegExp(`initial key ${CIRCUIT}_0000\\.zkey`));
     const { ptau, steps } = transcript();
     expect(steps).toHaveLength(1);
     if (ptau.trust !== "hermez") expect(started.stderr).toMatch(/INSECURE/);
-    expect(ceremony("init").stderr).toMatch(/a ceremony for test_margin_n3_m5 already exists/);
+    expect((await ceremony("init")).stderr).toMatch(/a ceremony for test_margin_n3_m5 already exists/);
   });
 
-  it("Should refuse a Powers of Tau file that is not a published Hermez file, and a file that is no ptau at all", () => {
-    const notPublished = run(["ceremony", "init", "--circuit", "test_liquidation_n3_m5", "--ptau", transcript().ptau.path], { ZKMARGIN_BUILD_DIR: build });
+  it("Should refuse a Powers of Tau file that is not a published Hermez file, and a file that is no ptau at all", async () => {
+    const notPublished = await run(["ceremony", "init", "--circuit", "test_liquidation_n3_m5", "--ptau", transcript().ptau.path], { ZKMARGIN_BUILD_DIR: build });
     expect(notPublished.code).toBe(2);
     expect(notPublished.stderr).toMatch(/--ptau: .* is not a published Hermez Powers of Tau file; pass --allow-unverified-ptau/);
     const other = join(build, "other.ptau");
     writeFileSync(other, "not a ptau");
-    expect(run(["ceremony", "init", "--circuit", "test_liquidation_n3_m5", "--ptau", other], { ZKMARGIN_BUILD_DIR: build }).stderr).toMatch(/is not a Powers of Tau file/);
+    expect((await run(["ceremony", "init", "--circuit", "test_liquidation_n3_m5", "--ptau", other], { ZKMARGIN_BUILD_DIR: build })).stderr).toMatch(/is not a Powers of Tau file/);
     expect(existsSync(join(build, "ceremony", "test_liquidation_n3_m5"))).toBe(false);
   });
 
-  it("Should add two contributions, each printing the hash its contributor announces", () => {
+  it("Should add two contributions, each printing the hash its contributor announces", async () => {
     for (const name of ["alice", "bob"]) {
-      const made = ceremony("contribute", "--name", name, "--entropy", `${name} rolled dice`);
+      const made = await ceremony("contribute", "--name", name, "--entropy", `${name} rolled dice`);
       expect(made.code, made.stderr).toBe(0);
       expect(made.stdout).toMatch(new RegExp(`contribution #\\d by ${name}`));
       const words = made.stdout.split("announce it):")[1]!.trim().split(/\s+/);
@@ -89,22 +89,22 @@ describe("zkmargin ceremony (multi-party phase 2)", () => {
     expect(transcript().steps.map((step) => [step.kind, step.name, step.hash])).toEqual([["init", undefined, undefined], ["contribution", "alice", announced.alice], ["contribution", "bob", announced.bob]]);
   });
 
-  it("Should refuse to finalise without a beacon, with fewer contributions than asked, and a beacon given as no hex", () => {
-    expect(ceremony("finalize", "--min-contributions", "2").stderr).toMatch(/has no final beacon/);
-    expect(ceremony("beacon", "--hash", "zz", "--iterations", "10").stderr).toMatch(/--hash: must be 32 to 255 bytes of hex/);
-    expect(ceremony("beacon", "--hash", BEACON, "--iterations", "5").stderr).toMatch(/--iterations: must be a whole number from 10 to 63/);
-    const beacon = ceremony("beacon", "--hash", BEACON, "--iterations", "10");
+  it("Should refuse to finalise without a beacon, with fewer contributions than asked, and a beacon given as no hex", async () => {
+    expect((await ceremony("finalize", "--min-contributions", "2")).stderr).toMatch(/has no final beacon/);
+    expect((await ceremony("beacon", "--hash", "zz", "--iterations", "10")).stderr).toMatch(/--hash: must be 32 to 255 bytes of hex/);
+    expect((await ceremony("beacon", "--hash", BEACON, "--iterations", "5")).stderr).toMatch(/--iterations: must be a whole number from 10 to 63/);
+    const beacon = await ceremony("beacon", "--hash", BEACON, "--iterations", "10");
     expect(beacon.code, beacon.stderr).toBe(0);
     expect(beacon.stdout).toMatch(/beacon 9f3c4d5e.* \(2\^10 iterations\)/);
-    const tooFew = ceremony("finalize", "--min-contributions", "3");
+    const tooFew = await ceremony("finalize", "--min-contributions", "3");
     expect(tooFew.code).toBe(2);
     expect(tooFew.stderr.trim()).toBe("zkmargin ceremony: ceremony test_margin_n3_m5: has 2 contribution(s); at least 3 required");
-    expect(ceremony("contribute", "--name", "mallory").stderr).toMatch(/the beacon has been applied: it must be the last step/);
+    expect((await ceremony("contribute", "--name", "mallory")).stderr).toMatch(/the beacon has been applied: it must be the last step/);
     expect(existsSync(join(build, CIRCUIT, "main.zkey"))).toBe(false);
   });
 
-  it("Should verify the transcript from the r1cs and the Powers of Tau and list every contribution as announced", () => {
-    const verified = ceremony("verify", "--json");
+  it("Should verify the transcript from the r1cs and the Powers of Tau and list every contribution as announced", async () => {
+    const verified = await ceremony("verify", "--json");
     expect(verified.code, verified.stderr).toBe(0);
     const result = JSON.parse(verified.stdout) as { valid: boolean; contributionCount: number; hasBeacon: boolean; contributions: { name: string; kind: string; hash: string; announced: string }[] };
     expect(result).toMatchObject({ valid: true, contributionCount: 2, hasBeacon: true });
@@ -113,7 +113,7 @@ describe("zkmargin ceremony (multi-party phase 2)", () => {
   });
 
   it("Should finalise with 2 contributions required, export only from the final key, and prove with it", async () => {
-    const done = ceremony("finalize", "--min-contributions", "2");
+    const done = await ceremony("finalize", "--min-contributions", "2");
     expect(done.code, done.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(build, CIRCUIT, "manifest.json"), "utf8")) as CircuitManifest;
     const final = transcript().steps.at(-1)!;
@@ -122,7 +122,7 @@ describe("zkmargin ceremony (multi-party phase 2)", () => {
     expect(manifest.ceremony).toMatchObject({ kind: "multi-party", contributions: [{ name: "alice", hash: announced.alice }, { name: "bob", hash: announced.bob }], beacon: { hash: BEACON.slice(2), iterationsExp: 10 } });
     expect(manifest.ceremony.insecure).toBe(manifest.ptau.trust !== "hermez");
     expect(readFileSync(join(build, CIRCUIT, "verifier.sol"), "utf8")).toMatch(/contract TestMarginN3M5Verifier/);
-    expect(ceremony("finalize", "--min-contributions", "2").stderr).toMatch(/was finalised on/);
+    expect((await ceremony("finalize", "--min-contributions", "2")).stderr).toMatch(/was finalised on/);
 
     process.env.ZKMARGIN_BUILD_DIR = build;
     const prover = await WarmProver.load(CIRCUIT);
@@ -134,7 +134,7 @@ describe("zkmargin ceremony (multi-party phase 2)", () => {
     }
   });
 
-  it("Should detect a tampered contribution even when the transcript's file hash was updated to match", () => {
+  it("Should detect a tampered contribution even when the transcript's file hash was updated to match", async () => {
     const forged = mkdtempSync(join(tmpdir(), "zkmargin-ceremony-forged-"));
     try {
       cpSync(join(build, "ceremony"), join(forged, "ceremony"), { recursive: true });
@@ -148,13 +148,13 @@ describe("zkmargin ceremony (multi-party phase 2)", () => {
       writeFileSync(key, bytes);
       const steps = record.steps.map((step) => (step === last ? { ...step, sha256: sha256(bytes) } : step));
       writeFileSync(join(dir, "transcript.json"), JSON.stringify({ ...record, steps, finalized: undefined }));
-      const verified = run(["ceremony", "verify", "--circuit", CIRCUIT], { ZKMARGIN_BUILD_DIR: forged });
+      const verified = await run(["ceremony", "verify", "--circuit", CIRCUIT], { ZKMARGIN_BUILD_DIR: forged });
       expect(verified.code).toBe(1);
       expect(verified.stderr).toMatch(/INVALID: snarkjs rejects the key/);
 
       // A key swapped without updating the transcript is caught before any cryptography.
       writeFileSync(join(dir, "transcript.json"), JSON.stringify(record));
-      const swapped = run(["ceremony", "verify", "--circuit", CIRCUIT], { ZKMARGIN_BUILD_DIR: forged });
+      const swapped = await run(["ceremony", "verify", "--circuit", CIRCUIT], { ZKMARGIN_BUILD_DIR: forged });
       expect(swapped.code).toBe(1);
       expect(swapped.stderr).toMatch(/is not the key the transcript records/);
     } finally {

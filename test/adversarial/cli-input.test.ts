@@ -33,9 +33,9 @@ describe("zkmargin prove: hostile input files", () => {
     "--round", files.round ?? example("round.json"),
     "--markets", files.markets ?? example("markets.json"),
   ];
-  const expectRefused = (args: readonly string[], message: RegExp) => {
+  const expectRefused = async (args: readonly string[], message: RegExp) => {
     const out = join(dir, "proof.json");
-    const result = run(["prove", ...args, "--out", out]);
+    const result = await run(["prove", ...args, "--out", out]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
@@ -64,14 +64,14 @@ describe("zkmargin prove: hostile input files", () => {
     it(`Should refuse ${what} with one line naming the field and leave no file`, () => expectRefused(args(), message));
   }
 
-  it("Should refuse a buffer beyond 16 bits and a malformed binder address", () => {
-    expectRefused([...subject({}), "--buffer-bps", "65536"], /--buffer-bps: 65536 is too large/);
-    expectRefused([...subject({}), "--bind", "0x1234"], /--bind: expected an address/);
+  it("Should refuse a buffer beyond 16 bits and a malformed binder address", async () => {
+    await expectRefused([...subject({}), "--buffer-bps", "65536"], /--buffer-bps: 65536 is too large/);
+    await expectRefused([...subject({}), "--bind", "0x1234"], /--bind: expected an address/);
   });
 
   // JSON.parse quotes the offending text, newlines included: json.ts flattens it to one line.
-  it("Should keep a syntax error in a multi-line JSON file on one line", () => {
-    expectRefused(subject({ account: file("a9.json", '{\n  "owner": ,\n  "salt": "1"\n}') }), /is not valid JSON/);
+  it("Should keep a syntax error in a multi-line JSON file on one line", async () => {
+    await expectRefused(subject({ account: file("a9.json", '{\n  "owner": ,\n  "salt": "1"\n}') }), /is not valid JSON/);
   });
 });
 
@@ -92,8 +92,8 @@ describe("zkmargin prove: missing and tampered artifacts", () => {
     return build;
   };
   const prove = (build: string) => run(["prove", "--account", example("account.json"), "--round", example("round.json"), "--markets", example("markets.json"), "--out", out], { ZKMARGIN_BUILD_DIR: build });
-  const expectRefused = (build: string, message: RegExp) => {
-    const result = prove(build);
+  const expectRefused = async (build: string, message: RegExp) => {
+    const result = await prove(build);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr.trim().split("\n").filter((line) => !/^proving with /.test(line))).toHaveLength(1);
     expect(result.stderr).toMatch(message);
@@ -101,16 +101,16 @@ describe("zkmargin prove: missing and tampered artifacts", () => {
     expect(traces(out)).toEqual([]);
   };
 
-  it("Should refuse a circuit that was never built", () => {
-    expectRefused(buildWith("none", [], () => undefined), /circuit margin_n4_m16: is not built: run `npx zkmargin build`/);
+  it("Should refuse a circuit that was never built", async () => {
+    await expectRefused(buildWith("none", [], () => undefined), /circuit margin_n4_m16: is not built: run `npx zkmargin build`/);
   });
 
-  it("Should refuse a missing proving key", () => {
-    expectRefused(buildWith("missing", ["margin_n4_m16"], (build) => rmSync(join(build, "margin_n4_m16", "main.zkey"))), /proving key .*main\.zkey is missing/);
+  it("Should refuse a missing proving key", async () => {
+    await expectRefused(buildWith("missing", ["margin_n4_m16"], (build) => rmSync(join(build, "margin_n4_m16", "main.zkey"))), /proving key .*main\.zkey is missing/);
   });
 
-  it("Should refuse a witness generator whose hash does not match the manifest", () => {
-    expectRefused(buildWith("wasm", ["margin_n4_m16"], (build) => {
+  it("Should refuse a witness generator whose hash does not match the manifest", async () => {
+    await expectRefused(buildWith("wasm", ["margin_n4_m16"], (build) => {
       const wasm = join(build, "margin_n4_m16", "main_js", "main.wasm");
       const bytes = readFileSync(wasm);
       bytes[bytes.length - 1] ^= 1;
@@ -118,14 +118,14 @@ describe("zkmargin prove: missing and tampered artifacts", () => {
     }), /witness generator .*main\.wasm does not match the hash recorded at build time/);
   });
 
-  it("Should refuse a proving key taken from another circuit", () => {
-    expectRefused(buildWith("swapped", ["margin_n4_m16", "margin_n1_m16"], (build) => {
+  it("Should refuse a proving key taken from another circuit", async () => {
+    await expectRefused(buildWith("swapped", ["margin_n4_m16", "margin_n1_m16"], (build) => {
       cpSync(join(build, "margin_n1_m16", "main.zkey"), join(build, "margin_n4_m16", "main.zkey"));
     }), /proving key .*main\.zkey does not match the hash recorded at build time/);
   });
 
-  it("Should refuse a proving key from another circuit even when the manifest was re-hashed to match it", () => {
-    expectRefused(buildWith("rehashed", ["margin_n4_m16", "margin_n1_m16"], (build) => {
+  it("Should refuse a proving key from another circuit even when the manifest was re-hashed to match it", async () => {
+    await expectRefused(buildWith("rehashed", ["margin_n4_m16", "margin_n1_m16"], (build) => {
       const zkey = join(build, "margin_n4_m16", "main.zkey");
       cpSync(join(build, "margin_n1_m16", "main.zkey"), zkey);
       const manifestPath = join(build, "margin_n4_m16", "manifest.json");
@@ -135,8 +135,8 @@ describe("zkmargin prove: missing and tampered artifacts", () => {
     }), /the proving key expects \d+|Invalid witness length/);
   });
 
-  it("Should refuse a truncated manifest", () => {
-    expectRefused(buildWith("manifest", ["margin_n4_m16"], (build) => {
+  it("Should refuse a truncated manifest", async () => {
+    await expectRefused(buildWith("manifest", ["margin_n4_m16"], (build) => {
       const manifestPath = join(build, "margin_n4_m16", "manifest.json");
       writeFileSync(manifestPath, readFileSync(manifestPath, "utf8").slice(0, 300));
     }), /JSON/);

@@ -160,14 +160,14 @@ describe("The trader's page in Chromium", () => {
     await download.saveAs(proofPath);
     const file = JSON.parse(readFileSync(proofPath, "utf8")) as Record<string, unknown>;
     expect(file.publicSignals).toEqual(publicSignalsOf(prepared));
-    const verified = zkmargin("verify", proofPath);
+    const verified = await zkmargin("verify", proofPath);
     expect(verified.stderr).toBe("");
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/^valid: account 0x.* meets the (cross )?maintenance margin with a 5% buffer/);
 
     // 6. The same proof file as `zkmargin prove` writes, but for the (random) proof points.
     const cliPath = join(OUT, "cli-proof.json");
-    const proved = zkmargin("prove", "--account", example("account.json"), "--round", example("round.json"), "--markets", example("markets.json"), "--buffer-bps", String(BUFFER_BPS), "--bind", BIND, "--out", cliPath);
+    const proved = await zkmargin("prove", "--account", example("account.json"), "--round", example("round.json"), "--markets", example("markets.json"), "--buffer-bps", String(BUFFER_BPS), "--bind", BIND, "--out", cliPath);
     expect(proved.code, proved.stderr).toBe(0);
     const cliFile = JSON.parse(readFileSync(cliPath, "utf8")) as Record<string, unknown>;
     const withoutPoints = ({ proof, calldata, ...rest }: Record<string, unknown>) => ({ ...rest, proofKeys: Object.keys(proof as object), calldataSignals: (calldata as { publicSignals: unknown }).publicSignals });
@@ -176,7 +176,7 @@ describe("The trader's page in Chromium", () => {
 
     // 7. A tampered download is refused by the CLI (the check above can fail).
     writeFileSync(join(OUT, "browser-proof-tampered.json"), JSON.stringify({ ...file, publicSignals: [...(file.publicSignals as string[]).slice(0, 2), "1"] }));
-    expect(zkmargin("verify", join(OUT, "browser-proof-tampered.json")).code).toBe(1);
+    expect((await zkmargin("verify", join(OUT, "browser-proof-tampered.json"))).code).toBe(1);
 
     // 8. Warm proofs in the page and with Node's WarmProver on the same input, interleaved so that both see
     //    the same machine load: the timings side by side.

@@ -46,6 +46,16 @@ export async function withBuildDir<T>(dir: string, task: () => Promise<T>): Prom
 }
 
 /**
+ * Whether a benchmark circuit has a finished setup: a manifest and a proving key (in build/ for proving
+ * circuits, build/bench/ with its setup record for generated ones). Sources are not re-hashed here: a stale
+ * circuit is rebuilt when it is measured.
+ */
+export function isBuilt(circuit: BenchCircuit): boolean {
+  const paths = artifactPaths(circuit.spec.id, circuit.origin === "build" ? buildDir() : benchBuildDir());
+  return existsSync(paths.manifest) && existsSync(paths.zkey) && (circuit.origin === "build" || existsSync(join(paths.dir, "bench-setup.json")));
+}
+
+/**
  * Compiles a benchmark circuit into build/bench/<id>/ with the project's compile step (circom --O2, cached by
  * source hash). Returns its constraint count without a setup (used to size the largest points).
  */

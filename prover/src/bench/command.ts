@@ -18,7 +18,7 @@ export const BENCH_USAGE = `Usage: zkmargin bench [--quick | --grid] [--runs N] 
        zkmargin bench --render [--out DIR]     redraw results.md and the plots from DIR/results.json
        zkmargin bench --dev-ptau POWER         time a development (INSECURE, known tau) Powers of Tau
   (npm run bench -- <options> runs the same)
-  --quick          the proving circuits of \`zkmargin build\` plus N = 2 and 8, 3 runs each, into bench/quick/
+  --quick          cross margin N = 1, 4, 16 (built if missing) and whatever else is built, 3 runs, into bench/quick/
   --grid           every N x M point (default: the N sweep at M = 16, then M = 64 and the largest M at N = 16)
   --runs N         repetitions per point (default 3 quick, 7 otherwise)
   --circuit ID     only these circuit ids (repeatable)

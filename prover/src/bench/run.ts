@@ -35,7 +35,7 @@ import type { Profile } from "../model/types.ts";
 import { ProverPool } from "../prover/prover-pool.ts";
 import { WarmProver } from "../prover/warm-prover.ts";
 import { benchInput } from "./accounts.ts";
-import { buildBenchCircuits, compileBenchCircuit, withBuildDir, type BuiltCircuit } from "./build.ts";
+import { buildBenchCircuits, compileBenchCircuit, isBuilt, withBuildDir, type BuiltCircuit } from "./build.ts";
 import { GasMeter } from "./gas.ts";
 import { BenchHost } from "./host-client.ts";
 import { renderMarkdown, renderPlots } from "./report.ts";
@@ -47,8 +47,8 @@ const require = createRequire(import.meta.url);
 /** Options of {@link runBench}. */
 export interface BenchOptions {
   /**
-   * The quick run (under 5 minutes on 2 cores once the proving circuits are built): the proving circuits at
-   * N = 16, M = 16 of every profile, cross margin at N = 1 and 4, two small generated points (N = 2, 8), 3 runs.
+   * The quick run (under 5 minutes on 2 cores, fresh clone included): cross margin at N = 1, 4, 16 and M = 16
+   * (built if missing), plus what is already built of the other statements at N = 16 and of N = 2 and 8; 3 runs.
    */
   readonly quick?: boolean;
   /** The full N x M grid (126 points) instead of the N sweep at M = 16 plus the M sweep at N = 16 (54 points). */
@@ -153,14 +153,26 @@ export interface BenchResults {
  * The points to measure, in stages (measured in this order, so that a long run that is stopped still has the
  * N sweep): quick; or the N sweep at M = 16, then M = 64 and the largest M at N = 16 (all N with --grid).
  */
-function planStages(options: BenchOptions, log: (message: string) => void): (() => Promise<BenchCircuit[]>)[] {
+function planStages(options: BenchOptions, log: (message: string) => void, notBuilt: (id: string) => void): (() => Promise<BenchCircuit[]>)[] {
   if (options.quick) {
-    // The quick run reuses the proving circuits `zkmargin build` made (build/).
+    // The quick run must finish in minutes on a fresh clone, where each Groth16 setup costs 25-50 s: it always
+    // measures cross margin at N = 1, 4, 16 (the proving circuits of `zkmargin build`, built if missing) and adds
+    // the points that are already built (the other statements at N = 16 after `zkmargin build` or `npm test`,
+    // N = 2 and 8 after a sweep), naming the others in the report.
     const proving = loadCircuitSpecs().filter((spec) => spec.setup);
-    return [async () => [
-      ...[1, 2, 4, 8, 16].map((slots) => benchCircuit("cross", "margin", slots, 16, proving)),
-      ...PROFILES.flatMap((profile) => KINDS.map((kind) => benchCircuit(profile, kind, 16, 16, proving))).filter((circuit) => !(circuit.profile === "cross" && circuit.kind === "margin")),
-    ]];
+    return [async () => {
+      const core = [1, 4, 16].map((slots) => benchCircuit("cross", "margin", slots, 16, proving));
+      const extras = [
+        ...[2, 8].map((slots) => benchCircuit("cross", "margin", slots, 16, proving)),
+        ...PROFILES.flatMap((profile) => KINDS.map((kind) => benchCircuit(profile, kind, 16, 16, proving))).filter((circuit) => !(circuit.profile === "cross" && circuit.kind === "margin")),
+      ];
+      const built = extras.filter((circuit) => isBuilt(circuit));
+      for (const circuit of extras.filter((each) => !built.includes(each))) {
+        if (options.circuits && !options.circuits.includes(circuit.spec.id)) continue;
+        notBuilt(circuit.spec.id);
+      }
+      return [...core, ...built].sort((a, b) => PROFILES.indexOf(a.profile) - PROFILES.indexOf(b.profile) || KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || a.slots - b.slots);
+    }];
   }
   // A long run builds every point under build/bench/ (bench_<id>), apart from the project's build/.
   const proving: CircuitSpec[] = [];
@@ -429,20 +441,24 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
   const machine = machineInfo();
   const rapidsnark = rapidsnarkPath(options.rapidsnark, log);
   const outDir = options.outDir ?? (options.quick ? projectPath("bench", "quick") : projectPath("bench"));
-  const stages = planStages(options, log);
+  const skipped: string[] = [];
+  const stages = planStages(options, log, (id) => {
+    log(`${id}: not built; --quick leaves it out (\`npx zkmargin build\` or a full run builds it)`);
+    skipped.push(`${id} (not built; --quick builds only cross margin N = 1, 4, 16)`);
+  });
   log(`benchmark (${options.quick ? "quick" : options.grid ? "grid" : "sweep"}): ${runs} runs per point${rapidsnark ? ", with rapidsnark" : ""}; builds what is missing as it goes`);
   const gas = options.noGas ? null : await GasMeter.start();
   const work = mkdtempSync(join(tmpdir(), "zkmargin-bench-"));
   const probe = writePeakProbe(work);
   const points: BenchPoint[] = [];
-  const skipped: string[] = [];
   let pool: PoolResult | null = null;
   const previous = join(outDir, "results.json");
   if (options.resume && existsSync(previous)) {
     const earlier = JSON.parse(readFileSync(previous, "utf8")) as BenchResults;
     if (earlier.mode === (options.quick ? "quick" : options.grid ? "grid" : "sweep")) {
       points.push(...earlier.points);
-      skipped.push(...(earlier.skipped ?? []));
+      // Points skipped for their size stay skipped; points skipped because they were not built are tried again.
+      skipped.push(...(earlier.skipped ?? []).filter((entry) => entry.includes("constraints") && !skipped.includes(entry)));
       pool = earlier.pool ?? null;
       log(`resuming: ${points.length} points kept from ${previous}`);
     }

@@ -19,9 +19,9 @@ export function circuitDir(circuitId: string): string {
   return join(buildDir(), circuitId);
 }
 
-/** Paths of one circuit's artifacts. */
-export function artifactPaths(circuitId: string) {
-  const dir = circuitDir(circuitId);
+/** Paths of one circuit's artifacts (under `base`, by default the build folder). */
+export function artifactPaths(circuitId: string, base: string = buildDir()) {
+  const dir = join(base, circuitId);
   return {
     dir,
     main: join(dir, "main.circom"),

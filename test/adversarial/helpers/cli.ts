@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, basename } from "node:path";
 import { projectPath } from "../../../prover/src/build/paths.ts";
+import { runProcess } from "../../helpers/cli.ts";
 
 /** The result of one CLI run. */
 export interface CliRun {
@@ -11,9 +12,8 @@ export interface CliRun {
 }
 
 /** Runs `zkmargin ...args` (bin/zkmargin.js under this Node) from the project root, with extra environment. */
-export function run(args: readonly string[], env: Readonly<Record<string, string>> = {}): CliRun {
-  const result = spawnSync(process.execPath, [projectPath("bin", "zkmargin.js"), ...args], { cwd: projectPath(), encoding: "utf8", timeout: 180_000, env: { ...process.env, ...env } });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+export function run(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliRun> {
+  return runProcess(process.execPath, [projectPath("bin", "zkmargin.js"), ...args], { env: { ...process.env, ...env }, timeoutMs: 180_000 });
 }
 
 /**
