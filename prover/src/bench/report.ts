@@ -3,7 +3,8 @@ import { lineChartSvg, type ChartSeries } from "./svg.ts";
 
 const int = (value: number) => Math.round(value).toLocaleString("en-US");
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
-const statement = (point: Pick<BenchPoint, "profile" | "kind">) => `${point.profile} ${point.kind}`;
+/** "cross margin", "lending health", "tiered liquidation", ...: the names the README uses. */
+const statement = (point: Pick<BenchPoint, "profile" | "kind">) => `${point.profile} ${point.profile === "lending" && point.kind === "margin" ? "health" : point.kind}`;
 
 /** The Markdown report of a run: the machine, one row per point, the growth per series, the pool. */
 export function renderMarkdown(results: BenchResults): string {
@@ -50,6 +51,7 @@ export function renderMarkdown(results: BenchResults): string {
       ...results.series.map((series) => `| ${statement(series)} | ${series.markets} | ${series.slots.join(", ")} | ${series.marginalConstraintsPerSlot.toFixed(1)} | ${series.constraintsPerSlotAt16 === null ? "-" : series.constraintsPerSlotAt16.toFixed(0)} | ${series.warmTimeLogLogSlope.toFixed(2)} | ${series.warmTimeLogLogSlopeLargeN === null ? "-" : series.warmTimeLogLogSlopeLargeN.toFixed(2)} | ${series.freshTimeLogLogSlope.toFixed(2)} |`),
     );
   }
+  if (results.skipped.length > 0) lines.push("", `Not measured: ${results.skipped.join("; ")}.`);
   if (results.pool) {
     const pool = results.pool;
     lines.push("", `ProverPool: ${pool.workers} workers proving ${pool.proofs} accounts of ${pool.circuit}: ${pool.poolProofsPerSecond} proofs/s, against ${pool.singleProofsPerSecond} proofs/s for one warm prover proving them in turn (x${pool.speedup.toFixed(2)}).`);
