@@ -1,4 +1,4 @@
-import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import type { Transcript } from "../../prover/src/ceremony/transcript.ts";
 import { WarmProver } from "../../prover/src/prover/warm-prover.ts";
 import { marginFor, solventBook } from "./helpers/books.ts";
 import { run } from "./helpers/cli.ts";
+import { withSection } from "../helpers/iden3-binary.ts";
 
 // A real multi-party phase 2 on a small circuit, through the CLI, in a build folder of its own: two
 // contributors, a beacon, verification, refusals, finalisation (export from the final key only, then a
@@ -17,25 +18,7 @@ const CIRCUIT = "test_margin_n3_m5";
 const BEACON = "0x9f3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80912";
 
 /** Offset of the contributions section (type 10) of a zkey file. */
-function contributionsSection(path: string): number {
-  const fd = openSync(path, "r");
-  try {
-    const read = (position: number, length: number) => {
-      const buffer = Buffer.alloc(length);
-      readSync(fd, buffer, 0, length, position);
-      return buffer;
-    };
-    let offset = 12;
-    for (let i = 0; i < read(8, 4).readUInt32LE(0); i++) {
-      const head = read(offset, 12);
-      if (head.readUInt32LE(0) === 10) return offset + 12;
-      offset += 12 + Number(head.readBigUInt64LE(4));
-    }
-    throw new Error("no contributions section");
-  } finally {
-    closeSync(fd);
-  }
-}
+const contributionsSection = (path: string): number => withSection(path, 10, (offset) => offset);
 
 describe("zkmargin ceremony (multi-party phase 2)", () => {
   let build: string;

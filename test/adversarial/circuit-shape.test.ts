@@ -1,5 +1,5 @@
-import { closeSync, openSync, readSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { withSection } from "../helpers/iden3-binary.ts";
 import { compileCircuit, inspectCircuit, inspectionWarnings } from "../../prover/src/build/compile.ts";
 import { artifactPaths } from "../../prover/src/build/paths.ts";
 import { readManifest } from "../../prover/src/build/setup.ts";
@@ -35,28 +35,11 @@ const PINNED: Readonly<Record<string, number>> = {
 
 /** nConstraints from an r1cs file's header section (iden3 binary format: type 1 = header). */
 function r1csConstraintCount(path: string): number {
-  const fd = openSync(path, "r");
-  try {
-    const read = (position: number, length: number) => {
-      const buffer = Buffer.alloc(length);
-      readSync(fd, buffer, 0, length, position);
-      return buffer;
-    };
-    const sections = read(8, 4).readUInt32LE(0);
-    let offset = 12;
-    for (let i = 0; i < sections; i++) {
-      const head = read(offset, 12);
-      if (head.readUInt32LE(0) === 1) {
-        const n8 = read(offset + 12, 4).readUInt32LE(0);
-        // n8, prime, nWires, nPubOut, nPubIn, nPrvIn (u32 each), nLabels (u64), nConstraints (u32)
-        return read(offset + 12 + 4 + n8 + 16 + 8, 4).readUInt32LE(0);
-      }
-      offset += 12 + Number(head.readBigUInt64LE(4));
-    }
-    throw new Error(`${path} has no header section`);
-  } finally {
-    closeSync(fd);
-  }
+  return withSection(path, 1, (offset, read) => {
+    const n8 = read(offset, 4).readUInt32LE(0);
+    // n8, prime, nWires, nPubOut, nPubIn, nPrvIn (u32 each), nLabels (u64), nConstraints (u32)
+    return read(offset + 4 + n8 + 16 + 8, 4).readUInt32LE(0);
+  });
 }
 
 const specs = loadCircuitSpecs();
