@@ -3,14 +3,13 @@ import { packLiquidationStatement } from "../../prover/src/commitment/statement.
 import { CONFIDENCE_BITS, PRICE_BITS, RATE_BITS, SIZE_BITS } from "../../prover/src/core/constants.ts";
 import { isLiquidatable } from "../../prover/src/engine/statement-values.ts";
 import { asSignals, book, commitmentOf, crashRound, liquidationFor, markets, round, roundCommitmentOf, underwaterBook, victimBook } from "./helpers/books.ts";
-import { forgeAttack, loadTarget, type Attack, type Target } from "./helpers/zkmargin-forgery.ts";
+import { expectStoppedBy as stoppedBy, forgeAttack, loadTarget, type Attack, type Target } from "./helpers/zkmargin-forgery.ts";
 
 // A forged liquidation proof steals a healthy trader's collateral. The liquidator knows the victim's book
 // (whoever holds the data may liquidate) and starts from an honest witness of a true liquidation statement
 // (an underwater book), then rewrites what the attack needs and recomputes the rest (helpers/zkmargin-forgery.ts).
 // Each attack must break at least one constraint, and only constraints of the guard named.
 const UNIT = 10n ** 8n;
-const KEPT = /^main\.(book\.(prices|combine)\.|book\.riskCommitment$|risk\.)|\.inv$/;
 
 for (const id of ["test_liquidation_n3_m5", "liquidation_n4_m16"]) {
   describe(`Forged liquidation proofs: ${id}`, () => {
@@ -25,13 +24,7 @@ for (const id of ["test_liquidation_n3_m5", "liquidation_n4_m16"]) {
       victim = asSignals(liquidationFor(victimBook, target.slots, target.markets));
     });
 
-    const expectStoppedBy = (attack: Attack, guard: RegExp, base: readonly bigint[] = honest) => {
-      const forged = forgeAttack(target, base, attack);
-      expect(forged.broken.length, "the forged witness satisfies every constraint").toBeGreaterThan(0);
-      expect(forged.guards.filter((component) => !guard.test(component)), "constraints broken outside the guard").toEqual([]);
-      expect(forged.assumedNonBits.filter((name) => !KEPT.test(name)), "signals the forger had to guess").toEqual([]);
-      return forged;
-    };
+    const expectStoppedBy = (attack: Attack, guard: RegExp, base: readonly bigint[] = honest) => stoppedBy(target, base, attack, guard);
 
     it("Should rebuild the honest witness exactly when the attacker changes nothing", () => {
       const forged = forgeAttack(target, honest, {});

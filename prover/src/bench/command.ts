@@ -11,6 +11,7 @@ import { writeKnownTauPtau } from "../build/ptau.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { renderMarkdown, renderPlots } from "./report.ts";
 import type { BenchOptions, BenchResults } from "./run.ts";
+import { defaultBenchDir } from "./specs.ts";
 
 /** Usage of `zkmargin bench` / `npm run bench --`. */
 export const BENCH_USAGE = `Usage: zkmargin bench [--quick | --grid] [--runs N] [--circuit ID ...] [--rapidsnark PATH] [--no-gas]
@@ -63,7 +64,7 @@ export function benchRequest(values: Values): { mode: "render"; dir: string } | 
   const out = typeof values.out === "string" ? resolve(values.out) : undefined;
   if (values.quick === true && values.grid === true) throw new ZkMarginError("--grid", "cannot be combined with --quick");
   if (values.render === true && values["dev-ptau"] !== undefined) throw new ZkMarginError("--render", "cannot be combined with --dev-ptau");
-  if (values.render === true) return { mode: "render", dir: out ?? projectPath("bench", values.quick === true ? "quick" : "") };
+  if (values.render === true) return { mode: "render", dir: out ?? defaultBenchDir({ quick: values.quick === true }) };
   const power = wholeNumber(values, "dev-ptau", 1, 28);
   if (power !== undefined) return { mode: "dev-ptau", power };
   const runs = wholeNumber(values, "runs", 1, 1000);

@@ -39,7 +39,7 @@ import { buildBenchCircuits, compileBenchCircuit, isBuilt, withBuildDir, type Bu
 import { GasMeter } from "./gas.ts";
 import { BenchHost } from "./host-client.ts";
 import { renderMarkdown, renderPlots } from "./report.ts";
-import { KINDS, MARKET_SWEEP, MAX_CONSTRAINTS, PROFILES, SLOT_SWEEP, benchCircuit, maxMarkets, type BenchCircuit } from "./specs.ts";
+import { KINDS, MARKET_SWEEP, MAX_CONSTRAINTS, PROFILES, SLOT_SWEEP, benchCircuit, defaultBenchDir, maxMarkets, type BenchCircuit } from "./specs.ts";
 import { logLogSlope, median, slope, timing, type Timing } from "./stats.ts";
 
 const require = createRequire(import.meta.url);
@@ -430,6 +430,11 @@ function seriesOf(points: readonly BenchPoint[]): BenchSeries[] {
   return series;
 }
 
+/** The kind of run the options ask for. */
+function benchMode(options: Pick<BenchOptions, "quick" | "grid">): BenchResults["mode"] {
+  return options.quick ? "quick" : options.grid ? "grid" : "sweep";
+}
+
 /**
  * Runs the benchmark and writes bench/results.json, bench/results.md and bench/*.svg.
  *
@@ -440,13 +445,14 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
   const runs = options.runs ?? (options.quick ? 3 : 7);
   const machine = machineInfo();
   const rapidsnark = rapidsnarkPath(options.rapidsnark, log);
-  const outDir = options.outDir ?? (options.quick ? projectPath("bench", "quick") : projectPath("bench"));
+  const mode = benchMode(options);
+  const outDir = options.outDir ?? defaultBenchDir(options);
   const skipped: string[] = [];
   const stages = planStages(options, log, (id) => {
     log(`${id}: not built; --quick leaves it out (\`npx zkmargin build\` or a full run builds it)`);
     skipped.push(`${id} (not built; --quick builds only cross margin N = 1, 4, 16)`);
   });
-  log(`benchmark (${options.quick ? "quick" : options.grid ? "grid" : "sweep"}): ${runs} runs per point${rapidsnark ? ", with rapidsnark" : ""}; builds what is missing as it goes`);
+  log(`benchmark (${mode}): ${runs} runs per point${rapidsnark ? ", with rapidsnark" : ""}; builds what is missing as it goes`);
   const gas = options.noGas ? null : await GasMeter.start();
   const work = mkdtempSync(join(tmpdir(), "zkmargin-bench-"));
   const probe = writePeakProbe(work);
@@ -455,7 +461,7 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
   const previous = join(outDir, "results.json");
   if (options.resume && existsSync(previous)) {
     const earlier = JSON.parse(readFileSync(previous, "utf8")) as BenchResults;
-    if (earlier.mode === (options.quick ? "quick" : options.grid ? "grid" : "sweep")) {
+    if (earlier.mode === mode) {
       points.push(...earlier.points);
       // Points skipped for their size stay skipped; points skipped because they were not built are tried again.
       skipped.push(...(earlier.skipped ?? []).filter((entry) => entry.includes("constraints") && !skipped.includes(entry)));
@@ -511,7 +517,7 @@ function assemble(state: { options: BenchOptions; runs: number; machine: BenchRe
   const { options, points } = state;
   return {
     date: new Date().toISOString(),
-    mode: options.quick ? "quick" : options.grid ? "grid" : "sweep",
+    mode: benchMode(options),
     partial: state.partial,
     runs: state.runs,
     machine: state.machine,

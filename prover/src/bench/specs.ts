@@ -1,3 +1,4 @@
+import { projectPath } from "../build/paths.ts";
 import { parseCircuitSpecs, type CircuitSpec, type StatementKind } from "../circuit/registry.ts";
 import type { Profile } from "../model/types.ts";
 
@@ -27,6 +28,11 @@ export const SLOT_SWEEP: readonly number[] = [1, 2, 4, 8, 16, 32, 64];
 export const MARKET_SWEEP: readonly number[] = [16, 64];
 /** Constraint budget of the largest points: the development Powers of Tau holds 2^16. */
 export const MAX_CONSTRAINTS = 2 ** 16;
+
+/** Where a run writes by default: bench/, or bench/quick/ for the quick run so that it never overwrites a full run. */
+export function defaultBenchDir(options: { readonly quick?: boolean }): string {
+  return options.quick ? projectPath("bench", "quick") : projectPath("bench");
+}
 
 /** One circuit of the benchmark. */
 export interface BenchCircuit {

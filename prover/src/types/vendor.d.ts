@@ -80,5 +80,9 @@ declare module "ffjavascript" {
   export class F1Field {
     constructor(prime: bigint);
     readonly p: bigint;
+    /** The element of an integer (reduced mod p, negatives wrapped). */
+    e(value: bigint): bigint;
+    /** a * b^-1 mod p. */
+    div(a: bigint, b: bigint): bigint;
   }
 }

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { unpackLiquidationStatement, unpackMarginStatement } from "../../../prover/src/commitment/statement.ts";
 import { ACCOUNT_TAG, ADJUSTMENT_BITS, COLLATERAL_BITS, FIELD_MODULUS, SIZE_BITS, SLOT_BITS, SLOTS_PER_ELEMENT } from "../../../prover/src/core/constants.ts";
 import { loadCircuitSpecs } from "../../../prover/src/circuit/load-specs.ts";
@@ -120,4 +121,20 @@ function chainHashes(prefix: string, elements: readonly bigint[]): { hashes: Rec
     if (chunk.some((element) => element !== 0n)) digest = poseidonSignals(`${prefix}.link[${link}]`, [digest, ...chunk]).get(`${prefix}.link[${link}].out`)!;
   }
   return { hashes, digest };
+}
+
+// Poseidon internals of the prices and risk commitments (the attacks keep what they hash), IsZero inverses.
+const KEPT = /^main\.(book\.(prices|combine)\.|book\.riskCommitment$|risk\.)|\.inv$/;
+
+/**
+ * Forges `attack` from `base` and asserts that it is stopped by the guard named, and only by it: at least one
+ * constraint breaks, every broken constraint belongs to a component matching `guard`, and the forger had to
+ * guess no signal beyond the hashing internals the attack keeps.
+ */
+export function expectStoppedBy(target: Target, base: readonly bigint[], attack: Attack, guard: RegExp): ForgedAttack {
+  const forged = forgeAttack(target, base, attack);
+  expect(forged.broken.length, "the forged witness satisfies every constraint").toBeGreaterThan(0);
+  expect(forged.guards.filter((component) => !guard.test(component)), "constraints broken outside the guard").toEqual([]);
+  expect(forged.assumedNonBits.filter((name) => !KEPT.test(name)), "signals the forger had to guess").toEqual([]);
+  return forged;
 }
