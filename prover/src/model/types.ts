@@ -1,32 +1,27 @@
-/** The margin profiles zkmargin proves; each has its own circuits and risk-parameter commitment. */
+/** The margin profiles zkmargin proves; each has its own circuits and risk-table tag. */
 export type Profile = "cross" | "lending" | "tiered";
 
-/** One bracket of a tiered market: from `floor` (whole quote units of notional) upward. */
+/**
+ * One row of a market's risk table: from `floor` (whole quote units of notional) upward, two rates in ppm.
+ * cross and tiered: (maintenance, initial); lending: (liquidation threshold, loan-to-value).
+ */
 export interface Tier {
   /** Notional floor in whole quote units; the first tier's is 0. */
   readonly floor: bigint;
-  /** Maintenance fraction, ppm. */
-  readonly maintenanceRate: bigint;
-  /** Initial fraction, ppm. */
-  readonly initialRate: bigint;
+  /** Maintenance fraction (cross, tiered) or liquidation threshold (lending), ppm. */
+  readonly first: bigint;
+  /** Initial fraction (cross, tiered) or loan-to-value (lending), ppm. */
+  readonly second: bigint;
 }
 
-/** A market's risk parameters, by profile. */
-export type MarketRisk =
-  /** Cross margin (dYdX v4, Hyperliquid): requirement = |S| P rate. */
-  | { readonly profile: "cross"; readonly maintenanceRate: bigint; readonly initialRate: bigint }
-  /** Lending (Aave v3): long = collateral valued at P LT, short = debt valued at P. */
-  | { readonly profile: "lending"; readonly liquidationThreshold: bigint; readonly loanToValue: bigint }
-  /** Tiered margin (Hyperliquid tiers, Binance brackets): requirement = notional rate_t - deduction_t. */
-  | { readonly profile: "tiered"; readonly tiers: readonly Tier[] };
-
-/** A market the risk parameters list; its position in the list is its index in the circuits. */
+/** A listed market; its position in the markets file is its index (its slot in every account). */
 export interface Market {
   /** Market id, e.g. "ETH-USD". */
   readonly id: string;
-  /** Index in the circuit's price and rate tables. */
+  /** Index in the circuit's tables and the account's slots. */
   readonly index: number;
-  readonly risk: MarketRisk;
+  /** One tier (cross, lending) or up to TIER_COUNT (tiered), padded by the commitment. */
+  readonly tiers: readonly Tier[];
 }
 
 /** The risk parameters of all markets (committed together by governance). */
@@ -40,7 +35,7 @@ export interface MarketSet {
   readonly declaredRiskCommitment?: bigint;
 }
 
-/** One oracle round: the price (and confidence) of every market at a round id and timestamp. */
+/** One oracle round: price, confidence and funding index of every listed market at a round id and time. */
 export interface OracleRound {
   readonly round: bigint;
   readonly timestamp: bigint;
@@ -48,43 +43,69 @@ export interface OracleRound {
   readonly prices: readonly bigint[];
   /** Confidence interval per market index, 8 decimals (0 when the oracle gives none). */
   readonly confidences: readonly bigint[];
-  /** The prices commitment the file declares (what the oracle posted), if any. */
+  /** Cumulative funding index per market index, 8 decimals, signed (longs pay when it rises). */
+  readonly fundingIndexes: readonly bigint[];
+  /** The prices commitment the file declares (what the registry computed), if any. */
   readonly declaredPricesCommitment?: bigint;
 }
 
-/** One position: a signed size in a market and the price it was entered at. */
-export interface Position {
-  readonly market: Market;
-  /** Signed size, 8 decimals (negative: short, or a debt in the lending profile). Never zero. */
-  readonly size: bigint;
-  /** Entry price, 8 decimals (0 when the collateral already is the quote balance). */
-  readonly entryPrice: bigint;
-  /** Collateral dedicated to this position alone (isolated margin), 6 decimals; absent for cross positions. */
-  readonly isolatedMargin?: bigint;
+/** The vault an account lives in: its chain id and address form the commitment's domain. */
+export interface VaultDomain {
+  readonly chainId: bigint;
+  /** The vault's address as a 160-bit integer. */
+  readonly vault: bigint;
 }
 
-/** A private account as the owner holds it. */
-export interface Account {
-  /** Owner address or key, only hashed. */
-  readonly owner: bigint;
-  /** Random field element that hides the account. */
-  readonly salt: bigint;
-  /** Account version, bumped on every update. */
-  readonly nonce: bigint;
-  /** Deposited collateral, 6 decimals (public to the vault). */
-  readonly collateral: bigint;
-  readonly positions: readonly Position[];
-  /** Quote adjustment, 16 decimals: minus the entry cost, -sum size * entryPrice. */
-  readonly adjustment: bigint;
+/** One market slot of an account: signed size and the funding index at its last settlement. */
+export interface Slot {
+  /** Signed size, 8 decimals (negative: short, or a debt in the lending profile). */
+  readonly size: bigint;
+  /** The market's funding index when the slot was last settled, 8 decimals. */
+  readonly fundingIndex: bigint;
 }
 
 /**
- * One committed part of an account file. Cross positions share the account's collateral; each isolated
- * position lives in a subaccount of its own with its dedicated collateral (as dYdX v4 holds isolated positions
- * in separate subaccounts), so it must pass its own check and can be liquidated on its own.
+ * A private account state as its owner (and the venue) holds it: exactly what the commitment binds.
+ * `slots` has one entry per market of the vault's capacity (index = market index).
  */
-export interface Subaccount {
-  /** "cross", or "isolated:<market id>". */
-  readonly name: string;
-  readonly account: Account;
+export interface AccountState {
+  readonly domain: VaultDomain;
+  readonly accountId: bigint;
+  /** Owner address as a 160-bit integer. */
+  readonly owner: bigint;
+  /** Random hiding value (0 only at genesis; the SDK draws one >= 2^128 at the first transition). */
+  readonly salt: bigint;
+  /** Number of transitions applied since genesis. */
+  readonly nonce: bigint;
+  /** Signed cash, 16 decimals: deposits - withdrawals - sum size x price over fills - fees - settled funding. */
+  readonly cash: bigint;
+  /** Head of the account's fill chain after `fillsApplied` fills (0 at genesis). */
+  readonly head: bigint;
+  /** How many fills of the account's chain the state includes (the vault's `applied` count; not committed). */
+  readonly fillsApplied: bigint;
+  readonly slots: readonly Slot[];
 }
+
+/** A fill as the venue matched it (what its commitment hides). */
+export interface Fill {
+  readonly fillId: bigint;
+  /** Market index. */
+  readonly market: number;
+  /** Traded size, 8 decimals, > 0: the buyer's size goes up by it, the seller's down. */
+  readonly size: bigint;
+  /** Price, 8 decimals. */
+  readonly price: bigint;
+  /** The market's funding index at the fill, 8 decimals. */
+  readonly fundingIndex: bigint;
+  readonly buyerId: bigint;
+  readonly sellerId: bigint;
+  /** What the buyer pays, 16 decimals (negative: a rebate). */
+  readonly buyerFee: bigint;
+  /** What the seller pays, 16 decimals (negative: a rebate); buyerFee + sellerFee >= 0. */
+  readonly sellerFee: bigint;
+  /** Random hiding value >= 2^128, shared by the venue and both traders. */
+  readonly blinding: bigint;
+}
+
+/** An account's role in a fill: buyer, seller, or the vault's fee account collecting both fees. */
+export type FillRole = "buyer" | "seller" | "fee";
