@@ -156,6 +156,7 @@ export function takeover(victim: AccountState, liquidatorState: AccountState, ro
   checkUnsigned(options.penaltyBps, 16, "penaltyBps");
   if (victim.slots.length !== liquidatorState.slots.length) throw new ZkMarginError("liquidator", "has another capacity than the victim");
   if (victim.accountId === liquidatorState.accountId) throw new ZkMarginError("liquidator", "cannot take over its own account");
+  if (victim.domain.chainId !== liquidatorState.domain.chainId || victim.domain.vault !== liquidatorState.domain.vault) throw new ZkMarginError("liquidator", "lives in another vault than the victim");
   const unpriced = unpricedHolding(victim, round);
   if (unpriced !== undefined) throw new ZkMarginError("victim", `holds market ${unpriced}, which round ${round.round} does not price`);
   if (!options.defaulted && !isLiquidatable(victim, round, markets)) {
