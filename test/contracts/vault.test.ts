@@ -633,6 +633,40 @@ describe("# takeover", () => {
   });
 });
 
+// ================================================================================================ hostile token
+
+describe("# hostile token", () => {
+  it("Should refuse reentrancy from the token on every payout (withdraw, claim, withdrawInsurance) and on pulls", async () => {
+    const a = await open(alice());
+    await deposit(a, 5_000_000n, C(1));
+    await postRound(f, 1n);
+    await run(as(dave()).challenge(a));
+    await run(as(alice()).attest(a, 1n, 0, PROOF)); // the bond is credited to alice
+    await run(f.vault.fundInsurance(1_000n));
+    const calls = [
+      f.vault.interface.encodeFunctionData("claim"),
+      f.vault.interface.encodeFunctionData("fundInsurance", [1n]),
+      f.vault.interface.encodeFunctionData("withdraw", [a, 1n, 1n, C(9), PROOF]),
+    ];
+    for (const data of calls) {
+      await (await f.token.setHook(f.vault.target, data)).wait();
+      await expectRevert(f.errors, as(alice()).withdraw(a, 1n, 1n, C(2), PROOF), "ClearingVault__Reentrancy");
+      await expectRevert(f.errors, as(alice()).claim(), "ClearingVault__Reentrancy");
+      await expectRevert(f.errors, f.vault.connect(gov()).withdrawInsurance(gov().address, 1n), "ClearingVault__Reentrancy");
+      await expectRevert(f.errors, as(bob()).fundInsurance(1n), "ClearingVault__Reentrancy");
+    }
+    await (await f.token.setHook("0x0000000000000000000000000000000000000000", "0x")).wait();
+    await run(as(alice()).withdraw(a, 1n, 1n, C(2), PROOF));
+    await run(as(alice()).claim());
+  });
+
+  it("Should surface a token that returns false or reverts (SafeTransfer)", async () => {
+    const a = await open(alice());
+    await (await f.token.connect(eve()).approve(f.vault.target, 0n)).wait();
+    await expectRevert(f.errors, as(eve()).deposit(a, 1n, C(1), PROOF), "MockERC20__InsufficientAllowance");
+  });
+});
+
 // ================================================================================================ insurance, claim, governance
 
 describe("# insurance and governance", () => {
