@@ -1,98 +1,86 @@
 pragma circom 2.1.0;
 
-include "circomlib/circuits/bitify.circom";
-include "./lib/committed_book.circom";
 include "./lib/constants.circom";
-include "./lib/margin_statement.circom";
-include "./lib/rate_pair_risk.circom";
-include "./lib/sided_valuation.circom";
+include "./lib/range/unsigned_range.circom";
+include "./lib/state/account_commitment.circom";
+include "./lib/state/committed_round.circom";
+include "./lib/statement/margin_statement.circom";
+include "./lib/valuation/valuation.circom";
 
-/// @title MarginProof (cross margin)
-/// @notice Proves that the committed account meets its cross-margin requirement at the committed round
-///         (dYdX v4, Hyperliquid, StarkEx Perpetual):
-///           equity - penalty >= requirement * (1 + bufferBps / 10^4)
-///           equity      = collateral + adjustment + sum_i S_i P_i
-///           requirement = sum_i |S_i| P_i rate_i        (rate: maintenance, or initial when useInitial = 1)
-///           penalty     = sum_i |S_i| k conf_i          (oracle confidence: longs valued at P - k conf,
-///                                                         shorts at P + k conf)
-///         At 26 decimals: surplus = 10^10 (collateral 10^10 + adjustment) + sum_i |S_i| w(market_i, side_i) >= 0
-///         with w_long = 10^10 P - (10^4 + buffer) P rate - 10^8 k100 conf and w_short = -10^10 P - (same).
-///         |w| < 2^92.3, so |surplus| < 2^161.3 + 256 * 2^64 * 2^92.3 < 2^165: a 166-bit range check proves it
-///         is non-negative.
-/// @param N position slots
+/// @title MarginProof
+/// @notice The committed account meets its requirement at the committed round (circuits/README.md,
+///         MarginProof): attest (conservative, maintenance, a buffer) and the challenge answer (favourable,
+///         maintenance, buffer 0: the exact negation of the liquidation condition).
+///           (1) statement = binder + 2^160 bufferBps + 2^176 useInitial + 2^177 favourable (MarginStatement)
+///           (2) surplus(side, bufferBps, rate) >= 0 (Valuation, SURPLUS_BITS(PROFILE)-bit range check)
+///         The binder is only bound through the public statement (the vault puts msg.sender there).
 /// @param M markets
-/// @input accountCommitment (public) the account's commitment
-/// @input roundCommitment (public) Poseidon(prices commitment, cross risk commitment)
-/// @input statement (public) binder + 2^160 bufferBps + 2^176 useInitial + 2^177 collateral (MarginStatement);
-///        the vault builds it from its own record of the account's collateral
-/// Private inputs: the account (CommittedBook), the round's prices and confidences, the risk parameters
-/// (confidence multiplier, maintenance and initial fractions).
-/// Cost (M = 16): 32 per slot on top of CommittedBook, 4 per market, RatePairRisk, 241 + 166.
-template MarginProof(N, M) {
+/// @param T tiers per market (1 for cross and lending)
+/// @param PROFILE CROSS(), LENDING() or TIERED()
+/// @input accountCommitment, roundCommitment, statement (public)
+template MarginProof(M, T, PROFILE) {
     signal input accountCommitment;
     signal input roundCommitment;
     signal input statement;
 
-    signal input salt;
+    signal input domain;
+    signal input accountId;
     signal input owner;
+    signal input salt;
     signal input nonce;
-    signal input adjustment;
-    signal input market[N];
-    signal input isShort[N];
-    signal input size[N];
-    signal input roundId;
-    signal input timestamp;
-    signal input price[M];
-    signal input confidence[M];
+    signal input cash;
+    signal input head;
+    signal input size[M];
+    signal input fundingIndex[M];
+    signal input header;
+    signal input quote[M];
     signal input multiplier;
-    signal input maintenanceRate[M];
-    signal input initialRate[M];
+    signal input floor[M][T];
+    signal input first[M][T];
+    signal input second[M][T];
+    signal input tier[M];
 
-    component decoded = MarginStatement();
+    component decoded = MarginStatement(); // (1)
     decoded.statement <== statement;
-    _ <== decoded.binder; // bound through the public statement only
+    _ <== decoded.binder;
 
-    component risk = RatePairRisk(M, CROSS_RISK_TAG());
-    risk.multiplier <== multiplier;
-    risk.first <== maintenanceRate;
-    risk.second <== initialRate;
+    component account = AccountCommitment(M);
+    account.domain <== domain;
+    account.accountId <== accountId;
+    account.owner <== owner;
+    account.salt <== salt;
+    account.nonce <== nonce;
+    account.cash <== cash;
+    account.head <== head;
+    account.size <== size;
+    account.fundingIndex <== fundingIndex;
+    account.commitment === accountCommitment;
 
-    component book = CommittedBook(N, M);
-    book.accountCommitment <== accountCommitment;
-    book.roundCommitment <== roundCommitment;
-    book.riskCommitment <== risk.commitment;
-    book.collateral <== decoded.collateral;
-    book.salt <== salt;
-    book.owner <== owner;
-    book.nonce <== nonce;
-    book.adjustment <== adjustment;
-    book.market <== market;
-    book.isShort <== isShort;
-    book.size <== size;
-    book.roundId <== roundId;
-    book.timestamp <== timestamp;
-    book.price <== price;
-    book.confidence <== confidence;
+    component round = CommittedRound(M, T, PROFILE);
+    round.roundCommitment <== roundCommitment;
+    round.header <== header;
+    round.quote <== quote;
+    round.multiplier <== multiplier;
+    round.floor <== floor;
+    round.first <== first;
+    round.second <== second;
 
-    // Per market: the weights of a long and a short unit of size.
-    signal rate[M];
-    signal priced[M];
-    signal buffered[M];
-    signal penalty[M];
-    component valuation = SidedValuation(N, M);
-    for (var j = 0; j < M; j++) {
-        rate[j] <== maintenanceRate[j] + decoded.useInitial * (initialRate[j] - maintenanceRate[j]);
-        priced[j] <== price[j] * rate[j];
-        buffered[j] <== (10000 + decoded.bufferBps) * priced[j];
-        penalty[j] <== multiplier * confidence[j];
-        valuation.longWeight[j] <== 10000000000 * price[j] - buffered[j] - 100000000 * penalty[j];
-        valuation.shortWeight[j] <== -10000000000 * price[j] - buffered[j] - 100000000 * penalty[j];
-    }
-    valuation.marketBits <== book.marketBits;
-    valuation.isShort <== isShort;
+    component valuation = Valuation(M, T, PROFILE); // (2)
+    valuation.cash <== cash;
     valuation.size <== size;
-
-    component surplus = Num2Bits(166);
-    surplus.in <== 10000000000 * (decoded.collateral * 10000000000 + adjustment) + valuation.total;
-    _ <== surplus.out; // only the range check is wanted
+    for (var j = 0; j < M; j++) valuation.fundingDelta[j] <== round.fundingIndex[j] - fundingIndex[j];
+    valuation.price <== round.price;
+    valuation.confidence <== round.confidence;
+    valuation.multiplier <== multiplier;
+    valuation.floor <== floor;
+    valuation.first <== first;
+    valuation.second <== second;
+    valuation.useInitial <== decoded.useInitial;
+    valuation.favourable <== decoded.favourable;
+    valuation.bufferBps <== decoded.bufferBps;
+    valuation.tier <== tier;
+    _ <== valuation.equity;
+    _ <== valuation.notional;
+    component holds = UnsignedRange(SURPLUS_BITS(PROFILE));
+    holds.in <== valuation.surplus;
 }

@@ -1,53 +1,69 @@
 pragma circom 2.1.0;
 
-// Fixed-point scales and bit widths of zkmargin's commitment format (v1).
+// Scales, bit widths and tags of zkmargin's account state v2 (circuits/README.md).
 // prover/src/core/constants.ts mirrors every value here; test/constants.test.ts checks they agree.
 //
-//   size      8 decimals, magnitude < 2^64 (sign carried by a separate bit)
-//   price     8 decimals, < 2^56
-//   rate      parts per million (1e6 = 100%), < 2^20
-//   collateral 6 decimals (quote-token base units), < 2^64; public through the statement
-//   quote adjustment 16 decimals (size x price scale), signed, in [-2^128, 2^128): minus the entry cost
-//             sum_i size_i * entryPrice_i, so that quote balance Q = collateral * 10^10 + adjustment
-//   confidence oracle confidence interval, 8 decimals, < 2^48
-//   k         confidence multiplier in hundredths (200 = 2.00 intervals), < 2^10
-//   floor     tier notional floor in whole quote units, < 2^48
-//   buffer    basis points, < 2^16
-//   binder    160 bits (an Ethereum address or a challenge id)
+//   size S          8 decimals, signed, [-2^63, 2^63)
+//   price P         8 decimals, [0, 2^56)
+//   confidence      8 decimals, [0, 2^48)
+//   funding index F 8 decimals, signed, [-2^63, 2^63) (cumulative, quote per base unit)
+//   cash Q          16 decimals (size x price), signed, [-2^125, 2^125)
+//   token amount    6 decimals, [0, 2^64); cash = 10^10 x tokens
+//   fee             16 decimals, signed, [-2^100, 2^100)
+//   rate            ppm, [0, 2^20)
+//   k               hundredths, [0, 2^10)
+//   floor           whole quote units, [0, 2^48)
+//   buffer, penalty basis points, [0, 2^16)
 
 function SIZE_BITS() { return 64; }
+function FUNDING_BITS() { return 64; }
+function FILL_SIZE_BITS() { return 63; }
 function PRICE_BITS() { return 56; }
 function CONFIDENCE_BITS() { return 48; }
 function MULTIPLIER_BITS() { return 10; }
 function FLOOR_BITS() { return 48; }
 function NOTIONAL_BITS() { return 120; }
 function RATE_BITS() { return 20; }
-function COLLATERAL_BITS() { return 64; }
-function ADJUSTMENT_BITS() { return 128; }
+function CASH_BITS() { return 126; }
+function FEE_BITS() { return 101; }
+function TOKEN_BITS() { return 64; }
 function BUFFER_BITS() { return 16; }
+function PENALTY_BITS() { return 16; }
 function BINDER_BITS() { return 160; }
+function ID_BITS() { return 64; }
 
-// A position slot packs (size, isShort, market) into 64 + 1 + 8 bits; three slots share a field element.
-function MARKET_FIELD_BITS() { return 8; }
-function SLOT_BITS() { return 73; }
-function SLOTS_PER_ELEMENT() { return 3; }
-// Two (price, confidence) pairs (2 x 104 = 208 bits), six rate pairs (6 x 40 = 240 bits) or two tiers
-// (2 x 88 = 176 bits) per element.
-function QUOTES_PER_ELEMENT() { return 2; }
-function RATE_PAIRS_PER_ELEMENT() { return 6; }
+// Sponge widths: the account book (Poseidon(16)), the round and the risk table (Poseidon(5) = PoseidonT6 on-chain).
+function BOOK_SPONGE_WIDTH() { return 16; }
+function ROUND_SPONGE_WIDTH() { return 5; }
+function RISK_SPONGE_WIDTH() { return 5; }
 function TIERS_PER_ELEMENT() { return 2; }
+function TIER_FIELD_BITS() { return 88; }
 
-// Domain tags, packed above the payload of the first element of each commitment.
-function ACCOUNT_TAG() { return 1; }
 function PRICES_TAG() { return 2; }
-// One risk tag per margin profile: a commitment of one profile never opens as another's.
 function CROSS_RISK_TAG() { return 3; }
 function LENDING_RISK_TAG() { return 4; }
 function TIERED_RISK_TAG() { return 5; }
 
-// Capacities: at most 256 position slots and 256 markets keep every sum inside the bounds in margin_core.circom.
-function MAX_SLOTS() { return 256; }
-function MAX_MARKETS() { return 256; }
+// Profiles (template parameter PROFILE).
+function CROSS() { return 0; }
+function LENDING() { return 1; }
+function TIERED() { return 2; }
+
+// The vault's fee account collects both fees of every fill.
+function FEE_ACCOUNT_ID() { return 1; }
+
+// Capacity limits under which every bound written next to a template holds.
+function MAX_MARKETS() { return 64; }
+function MAX_FILLS() { return 64; }
+
+/// 10^n.
+function pow10(n) {
+    var result = 1;
+    for (var i = 0; i < n; i++) {
+        result *= 10;
+    }
+    return result;
+}
 
 /// Number of bits needed to index `count` items (count >= 2).
 function bitsFor(count) {
@@ -58,7 +74,7 @@ function bitsFor(count) {
     return bits;
 }
 
-/// ceil(a / b) for positive integers.
-function ceilDiv(a, b) {
-    return (a + b - 1) \ b;
+/// The risk tag of a profile.
+function riskTag(profile) {
+    return profile == 0 ? 3 : (profile == 1 ? 4 : 5);
 }

@@ -1,98 +1,134 @@
 import fc from "fast-check";
-import { accountCommitment, roundCommitments } from "../../prover/src/commitment/commitments.ts";
-import { packLiquidationStatement, packMarginStatement, type RequirementKind } from "../../prover/src/commitment/statement.ts";
-import { circuitInput, type CircuitInput } from "../../prover/src/circuit/inputs.ts";
-import { ADJUSTMENT_BITS, COLLATERAL_BITS, CONFIDENCE_BITS, PRICE_BITS, SIZE_BITS, bound } from "../../prover/src/core/constants.ts";
-import type { Account, Market, MarketRisk, MarketSet, OracleRound, Position, Profile, Tier } from "../../prover/src/model/types.ts";
+import { accountCommitment, emptySlots } from "../../prover/src/commitment/account.ts";
+import { roundCommitments } from "../../prover/src/commitment/round.ts";
+import { packMarginStatement, packTakeoverStatement, type RequirementKind, type ValuationSide } from "../../prover/src/commitment/statement.ts";
+import { roundInputs, stateInputs, tierInputs, type CircuitInput } from "../../prover/src/circuit/inputs.ts";
+import { loadCircuitSpecs } from "../../prover/src/circuit/load-specs.ts";
+import type { CircuitSpec } from "../../prover/src/circuit/registry.ts";
+import { FEE_ACCOUNT_ID, TIER_COUNT } from "../../prover/src/core/constants.ts";
+import { randomSalt } from "../../prover/src/engine/transitions.ts";
+import type { AccountState, Fill, Market, MarketSet, OracleRound, Profile, Slot, Tier, VaultDomain } from "../../prover/src/model/types.ts";
 
-/** A market set of `profile` from per-market risk parameters; ids M0, M1, ... */
-export function makeMarketSet(profile: Profile, risks: readonly MarketRisk[], confidenceMultiplier = 0n): MarketSet {
-  const markets: Market[] = risks.map((risk, index) => ({ id: `M${index}`, index, risk }));
+/** The test vault: Hardhat's first deployment address on chain 31337. */
+export const DOMAIN: VaultDomain = { chainId: 31_337n, vault: 0x5fbdb2315678afecb367f032d93f642f64180aa3n };
+export const OWNER = 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n;
+export const E8 = 10n ** 8n;
+export const E16 = 10n ** 16n;
+
+/** The small test instances of every statement (M = 4, K = 2), usable with prepare*() as if set up. */
+export function testSpecs(): CircuitSpec[] {
+  return loadCircuitSpecs().filter((spec) => spec.id.startsWith("test_")).map((spec) => ({ ...spec, setup: true }));
+}
+
+/** A market set from per-market tier lists (floor in quote units, first and second rates in ppm); ids M0, M1, ... */
+export function makeMarketSet(profile: Profile, tiers: readonly (readonly Tier[])[], confidenceMultiplier = 0n): MarketSet {
+  const markets: Market[] = tiers.map((list, index) => ({ id: `M${index}`, index, tiers: list }));
   return { profile, confidenceMultiplier, markets, byId: new Map(markets.map((market) => [market.id, market])) };
 }
 
-/** A cross-margin market set from (maintenance, initial) rates in ppm. */
-export function makeMarkets(rates: readonly (readonly [bigint, bigint])[], confidenceMultiplier = 0n): MarketSet {
-  return makeMarketSet("cross", rates.map(([maintenanceRate, initialRate]) => ({ profile: "cross", maintenanceRate, initialRate })), confidenceMultiplier);
+/** A cross (or lending) market set from (first, second) rate pairs in ppm. */
+export function makeMarkets(rates: readonly (readonly [bigint, bigint])[], confidenceMultiplier = 0n, profile: Profile = "cross"): MarketSet {
+  return makeMarketSet(profile, rates.map(([first, second]) => [{ floor: 0n, first, second }]), confidenceMultiplier);
 }
 
-/** A round over the given prices (8 decimals) and confidences (default 0). */
-export function makeRound(prices: readonly bigint[], confidences: readonly bigint[] = prices.map(() => 0n), round = 7n, timestamp = 1_763_700_000n): OracleRound {
-  return { round, timestamp, prices, confidences };
+/** A round over the given prices (8 decimals), confidences and funding indexes (default 0). */
+export function makeRound(prices: readonly bigint[], options: { confidences?: readonly bigint[]; fundingIndexes?: readonly bigint[]; round?: bigint; timestamp?: bigint } = {}): OracleRound {
+  return {
+    round: options.round ?? 7n,
+    timestamp: options.timestamp ?? 1_763_700_000n,
+    prices,
+    confidences: options.confidences ?? prices.map(() => 0n),
+    fundingIndexes: options.fundingIndexes ?? prices.map(() => 0n),
+  };
 }
 
-/** An account from (market index, signed size) pairs; the adjustment is given directly (16 decimals). */
-export function makeAccount(markets: MarketSet, positions: readonly (readonly [number, bigint])[], collateral: bigint, adjustment = 0n, nonce = 0n): Account {
-  const list: Position[] = positions.map(([index, size]) => ({ market: markets.markets[index]!, size, entryPrice: 0n }));
-  return { owner: 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n, salt: 123456789012345678901234567890n, nonce, collateral, positions: list, adjustment };
+/** An account state of `capacity` markets from (market, size, funding index) triples. */
+export function makeState(capacity: number, cash: bigint, positions: readonly (readonly [number, bigint, bigint?])[] = [], overrides: Partial<AccountState> = {}): AccountState {
+  const slots: Slot[] = emptySlots(capacity);
+  for (const [market, size, fundingIndex] of positions) slots[market] = { size, fundingIndex: fundingIndex ?? 0n };
+  return { domain: DOMAIN, accountId: 7n, owner: OWNER, salt: 0x1234_5678_9abc_def0_1234_5678_9abc_def0_1234n, nonce: 3n, cash, head: 0n, fillsApplied: 0n, slots, ...overrides };
 }
 
-/** The adjustment that gives an account `equity` (16 decimals) at the round's mark prices. */
-export function adjustmentFor(account: Account, round: OracleRound, equity: bigint): bigint {
-  const positionValue = account.positions.reduce((sum, position) => sum + position.size * round.prices[position.market.index]!, 0n);
-  return equity - account.collateral * 10n ** 10n - positionValue;
+/** A fill between two accounts with a fresh blinding. */
+export function makeFill(fields: Partial<Fill> & Pick<Fill, "market" | "size" | "price" | "buyerId" | "sellerId">): Fill {
+  return { fillId: 1n, fundingIndex: 0n, buyerFee: 0n, sellerFee: 0n, blinding: randomSalt(), ...fields };
 }
 
-/** The honest witness input of a margin (or health) proof on a circuit of the markets' profile. */
-export function marginInput(account: Account, round: OracleRound, markets: MarketSet, slots: number, marketCount: number, options: { requirement?: RequirementKind; bufferBps?: bigint; binder?: bigint } = {}): CircuitInput {
-  const statement = packMarginStatement({ binder: options.binder ?? 0xabcn, bufferBps: options.bufferBps ?? 0n, requirement: options.requirement ?? "maintenance", collateral: account.collateral });
-  return circuitInput(account, round, markets, slots, marketCount, { accountCommitment: accountCommitment(account), roundCommitment: roundCommitments(round, markets).roundCommitment, statement });
+/** The witness input of a margin proof, built without the engine's check (so failing statements can be fed to the circuit). */
+export function marginInput(state: AccountState, round: OracleRound, markets: MarketSet, question: { requirement?: RequirementKind; side?: ValuationSide; bufferBps?: bigint; binder?: bigint } = {}): CircuitInput {
+  const requirement = question.requirement ?? "maintenance";
+  const statement = packMarginStatement({ binder: question.binder ?? 0xabcn, bufferBps: question.bufferBps ?? 0n, requirement, side: question.side ?? "conservative" });
+  return {
+    ...stateInputs(state),
+    ...roundInputs(round, markets, state.slots.length),
+    tier: tierInputs(state, round, markets, requirement),
+    accountCommitment: accountCommitment(state).toString(),
+    roundCommitment: roundCommitments(round, markets, state.slots.length).roundCommitment.toString(),
+    statement: statement.toString(),
+  };
 }
 
-/** The honest witness input of a liquidation proof on a circuit of the markets' profile. */
-export function liquidationInput(account: Account, round: OracleRound, markets: MarketSet, slots: number, marketCount: number, liquidator = 0xdeadn): CircuitInput {
-  const statement = packLiquidationStatement({ liquidator, collateral: account.collateral });
-  return circuitInput(account, round, markets, slots, marketCount, { accountCommitment: accountCommitment(account), roundCommitment: roundCommitments(round, markets).roundCommitment, statement });
+/** The witness input of a takeover with chosen public amounts and new liquidator state (no engine check). */
+export function takeoverInput(victim: AccountState, liquidator: AccountState, next: AccountState, round: OracleRound, markets: MarketSet, amounts: { ownerPayout: bigint; penalty: bigint; badDebt: bigint; penaltyBps: bigint; defaulted: boolean }): CircuitInput {
+  return {
+    ...stateInputs(victim, "victim"),
+    victimTier: tierInputs(victim, round, markets, "maintenance"),
+    ...stateInputs(liquidator, "liquidator", false),
+    liquidatorNewSalt: next.salt.toString(),
+    liquidatorTier: tierInputs(next, round, markets, "initial"),
+    ...roundInputs(round, markets, victim.slots.length),
+    victimCommitment: accountCommitment(victim).toString(),
+    liquidatorCommitment: accountCommitment(liquidator).toString(),
+    liquidatorNewCommitment: accountCommitment(next).toString(),
+    roundCommitment: roundCommitments(round, markets, victim.slots.length).roundCommitment.toString(),
+    statement: packTakeoverStatement(amounts).toString(),
+  };
 }
 
-/** A random scenario: markets with parameters of one profile, a round with confidences, and an account. */
+/** A random scenario over `capacity` markets: parameters of one profile, a round with confidence and funding, a book. */
 export interface Scenario {
   readonly markets: MarketSet;
   readonly round: OracleRound;
-  readonly account: Account;
+  readonly state: AccountState;
 }
 
-const rate = fc.bigInt({ min: 1n, max: 1_000_000n });
+const rate = fc.bigInt({ min: 1n, max: 300_000n });
 
-/** Random risk parameters of `profile`, valid as the SDK's parser requires. */
-export function riskArbitrary(profile: Profile): fc.Arbitrary<MarketRisk> {
-  if (profile === "cross") return fc.tuple(rate, rate).map(([a, b]): MarketRisk => ({ profile, maintenanceRate: a < b ? a : b, initialRate: a < b ? b : a }));
-  if (profile === "lending") return fc.tuple(fc.bigInt({ min: 0n, max: 1_000_000n }), fc.bigInt({ min: 0n, max: 1_000_000n })).map(([a, b]): MarketRisk => ({ profile, liquidationThreshold: a < b ? b : a, loanToValue: a < b ? a : b }));
-  return fc
-    .record({
-      floors: fc.uniqueArray(fc.bigInt({ min: 1n, max: 10n ** 9n }), { minLength: 0, maxLength: 3 }),
-      rates: fc.array(fc.tuple(rate, rate), { minLength: 4, maxLength: 4 }),
-    })
-    .map(({ floors, rates }): MarketRisk => {
-      const sortedFloors = [0n, ...[...floors].sort((a, b) => (a < b ? -1 : 1))];
-      const maintenance = rates.map(([a, b]) => (a < b ? a : b)).sort((a, b) => (a < b ? -1 : 1));
-      const initial = rates.map(([a, b]) => (a < b ? b : a)).sort((a, b) => (a < b ? -1 : 1));
-      const tiers: Tier[] = sortedFloors.map((floor, t) => ({ floor, maintenanceRate: maintenance[t]!, initialRate: initial[t]! < maintenance[t]! ? maintenance[t]! : initial[t]! }));
-      return { profile, tiers };
-    });
+/** A tier list: floors increasing from 0, rates non-decreasing, initial >= maintenance. */
+const tierList = fc.array(fc.tuple(fc.bigInt({ min: 1n, max: 2_000_000n }), rate, fc.bigInt({ min: 0n, max: 200_000n })), { minLength: 1, maxLength: TIER_COUNT }).map((raw) => {
+  let floor = 0n;
+  let first = 0n;
+  return raw.map(([step, increase, extra], t): Tier => {
+    if (t > 0) floor += step;
+    first += t === 0 ? increase : increase / 4n;
+    return { floor, first, second: first + extra };
+  });
+});
+
+/** fast-check arbitrary of a scenario with every value in range and the book around its requirement. */
+export function scenarioArbitrary(profile: Profile, capacity: number, listed = capacity): fc.Arbitrary<Scenario> {
+  const tiers = profile === "tiered"
+    ? fc.array(tierList, { minLength: listed, maxLength: listed })
+    : fc.array(fc.tuple(rate, fc.bigInt({ min: 0n, max: 200_000n })).map(([first, extra]) => [profile === "lending" ? { floor: 0n, first: 1_000_000n - first, second: 1_000_000n - first - (extra < 1_000_000n - first ? extra : 0n) } : { floor: 0n, first, second: first + extra }]), { minLength: listed, maxLength: listed });
+  return fc.record({
+    tiers,
+    multiplier: fc.bigInt({ min: 0n, max: 300n }),
+    prices: fc.array(fc.bigInt({ min: 1n * E8, max: 100_000n * E8 }), { minLength: listed, maxLength: listed }),
+    confidenceBps: fc.array(fc.bigInt({ min: 0n, max: 50n }), { minLength: listed, maxLength: listed }),
+    fundings: fc.array(fc.bigInt({ min: -1_000n * E8, max: 1_000n * E8 }), { minLength: listed, maxLength: listed }),
+    sizes: fc.array(fc.bigInt({ min: -1_000n * E8, max: 1_000n * E8 }), { minLength: listed, maxLength: listed }),
+    lasts: fc.array(fc.bigInt({ min: -1_000n * E8, max: 1_000n * E8 }), { minLength: listed, maxLength: listed }),
+    held: fc.array(fc.boolean(), { minLength: listed, maxLength: listed }),
+    cash: fc.bigInt({ min: -50_000_000n * E16, max: 50_000_000n * E16 }),
+  }).map(({ tiers: table, multiplier, prices, confidenceBps, fundings, sizes, lasts, held, cash }) => {
+    const markets = makeMarketSet(profile, table, multiplier);
+    const round = makeRound(prices, { confidences: prices.map((price, j) => (price * confidenceBps[j]!) / 10_000n), fundingIndexes: fundings });
+    const positions = sizes.map((size, j) => [j, held[j] ? size : 0n, lasts[j]] as const);
+    return { markets, round, state: makeState(capacity, cash, positions) };
+  });
 }
 
-/**
- * Random scenarios of `profile` over `marketCount` markets. Values are drawn from the whole allowed range,
- * with a bias toward realistic magnitudes and toward the edges (0, 1, the maximum) through fast-check's bigInt.
- */
-export function scenarioArbitrary(marketCount: number, maxPositions: number, profile: Profile = "cross"): fc.Arbitrary<Scenario> {
-  const price = fc.oneof(fc.bigInt({ min: 1n, max: 10n ** 14n }), fc.bigInt({ min: 1n, max: bound(PRICE_BITS) - 1n }));
-  const size = fc.oneof(fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.bigInt({ min: 1n, max: bound(SIZE_BITS) - 1n }));
-  return fc
-    .record({
-      risks: fc.array(riskArbitrary(profile), { minLength: marketCount, maxLength: marketCount }),
-      multiplier: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 1_023n })),
-      prices: fc.array(price, { minLength: marketCount, maxLength: marketCount }),
-      confidences: fc.array(fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 10n ** 10n }), fc.bigInt({ min: 0n, max: bound(CONFIDENCE_BITS) - 1n })), { minLength: marketCount, maxLength: marketCount }),
-      picks: fc.uniqueArray(fc.integer({ min: 0, max: marketCount - 1 }), { maxLength: maxPositions }),
-      sizes: fc.array(fc.tuple(size, fc.boolean()), { minLength: maxPositions, maxLength: maxPositions }),
-      collateral: fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.bigInt({ min: 0n, max: bound(COLLATERAL_BITS) - 1n })),
-      adjustment: fc.oneof(fc.bigInt({ min: -(10n ** 22n), max: 10n ** 22n }), fc.bigInt({ min: -bound(ADJUSTMENT_BITS), max: bound(ADJUSTMENT_BITS) - 1n })),
-    })
-    .map(({ risks, multiplier, prices, confidences, picks, sizes, collateral, adjustment }) => {
-      const markets = makeMarketSet(profile, risks, multiplier);
-      const positions = picks.map((index, i) => [index, sizes[i]![1] ? -sizes[i]![0] : sizes[i]![0]] as const);
-      return { markets, round: makeRound(prices, confidences), account: makeAccount(markets, positions, collateral, adjustment) };
-    });
+/** The fee account's state (id 1) in the test vault. */
+export function feeAccountState(capacity: number, cash = 0n): AccountState {
+  return makeState(capacity, cash, [], { accountId: FEE_ACCOUNT_ID });
 }

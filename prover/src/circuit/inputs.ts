@@ -1,61 +1,83 @@
-import { paddedTiers, ratePair, tieredRisk, toSlot } from "../commitment/commitments.ts";
-import { TIER_COUNT } from "../core/constants.ts";
+import { FIELD_MODULUS } from "../core/constants.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { toField } from "../core/field.ts";
-import { tierRequirement } from "../engine/statement-values.ts";
-import type { Account, MarketSet, OracleRound } from "../model/types.ts";
+import { domainElement } from "../commitment/account.ts";
+import { packQuote, paddedRound, riskTable, roundHeader, tiersPerMarket } from "../commitment/round.ts";
+import type { RequirementKind } from "../commitment/statement.ts";
+import { tierRequirement } from "../engine/valuation.ts";
+import type { AccountState, Fill, MarketSet, OracleRound } from "../model/types.ts";
 
-/** The witness input of an entry circuit: every value a decimal string (arrays for per-slot / per-market values). */
+/** The witness input of an entry circuit: every value a decimal string (arrays for per-market values). */
 export type CircuitInput = Record<string, string | string[] | string[][]>;
 
-/** The public inputs of a proof, before they are laid out in the witness input. */
-export interface PublicInputs {
-  readonly accountCommitment: bigint;
-  readonly roundCommitment: bigint;
-  readonly statement: bigint;
+const text = (value: bigint | number) => toField(BigInt(value)).toString();
+
+/** An account state as the circuits' private inputs, names prefixed (e.g. "victim": victimCash). */
+export function stateInputs(state: AccountState, prefix = "", withDomain = true): CircuitInput {
+  const name = (field: string) => (prefix === "" ? field : `${prefix}${field.charAt(0).toUpperCase()}${field.slice(1)}`);
+  return {
+    ...(withDomain ? { domain: text(domainElement(state.domain)) } : {}),
+    [name("accountId")]: text(state.accountId),
+    [name("owner")]: text(state.owner),
+    [name("salt")]: text(state.salt),
+    [name("nonce")]: text(state.nonce),
+    [name("cash")]: text(state.cash),
+    [name("head")]: text(state.head),
+    [name("size")]: state.slots.map((slot) => text(slot.size)),
+    [name("fundingIndex")]: state.slots.map((slot) => text(slot.fundingIndex)),
+  };
+}
+
+/** A round and the risk table as the circuits' private inputs (header, quotes, multiplier, table). */
+export function roundInputs(round: OracleRound, markets: MarketSet, capacity: number): CircuitInput {
+  const padded = paddedRound(round, capacity);
+  const table = riskTable(markets, capacity);
+  return {
+    header: text(roundHeader(round)),
+    quote: padded.prices.map((price, j) => text(packQuote(price, padded.confidences[j]!, padded.fundingIndexes[j]!, `round.markets[${j}]`))),
+    multiplier: text(markets.confidenceMultiplier),
+    floor: table.map((tiers) => tiers.map((tier) => text(tier.floor))),
+    first: table.map((tiers) => tiers.map((tier) => text(tier.first))),
+    second: table.map((tiers) => tiers.map((tier) => text(tier.second))),
+  };
 }
 
 /**
- * Lays out an account, a round and the risk parameters as the witness input of a circuit of the markets'
- * profile with `slots` position slots and `marketCount` markets: positions fill the first slots, the rest are
- * empty (size 0); markets beyond the list have price, confidence and parameters 0.
+ * The tier of each market's notional under `kind` (tiered profile; 0 elsewhere): the prover names it, the
+ * circuit checks its bracket.
  */
-export function circuitInput(account: Account, round: OracleRound, markets: MarketSet, slots: number, marketCount: number, publics: PublicInputs): CircuitInput {
-  if (account.positions.length > slots) throw new ZkMarginError("account.positions", `${account.positions.length} positions do not fit ${slots} slots`);
-  if (markets.markets.length > marketCount) throw new ZkMarginError("markets.markets", `${markets.markets.length} markets do not fit a circuit of ${marketCount}`);
-  const slotList = account.positions.map(toSlot);
-  const pad = <T>(list: readonly T[], length: number, empty: T): T[] => [...list, ...new Array<T>(length - list.length).fill(empty)];
-  const text = (values: readonly (bigint | number)[]) => values.map((value) => value.toString());
-  const perMarket = (values: readonly bigint[]) => text(pad(values, marketCount, 0n));
-  const input: CircuitInput = {
-    accountCommitment: publics.accountCommitment.toString(),
-    roundCommitment: publics.roundCommitment.toString(),
-    statement: publics.statement.toString(),
-    salt: account.salt.toString(),
-    owner: account.owner.toString(),
-    nonce: account.nonce.toString(),
-    adjustment: toField(account.adjustment).toString(),
-    market: text(pad(slotList.map((slot) => slot.market), slots, 0)),
-    isShort: text(pad(slotList.map((slot) => slot.isShort), slots, 0)),
-    size: text(pad(slotList.map((slot) => slot.size), slots, 0n)),
-    roundId: round.round.toString(),
-    timestamp: round.timestamp.toString(),
-    price: perMarket(round.prices),
-    confidence: perMarket(round.confidences),
-    multiplier: markets.confidenceMultiplier.toString(),
+export function tierInputs(state: AccountState, round: OracleRound, markets: MarketSet, kind: RequirementKind): string[] {
+  if (tiersPerMarket(markets.profile) === 1) return state.slots.map(() => "0");
+  const { prices } = paddedRound(round, state.slots.length);
+  const table = riskTable(markets, state.slots.length);
+  return state.slots.map((slot, j) => String(tierRequirement(table[j]!, (slot.size < 0n ? -slot.size : slot.size) * prices[j]!, kind).tier));
+}
+
+/** A dummy fill for the unused positions of an apply-fills proof: zeros (no account has id 0). */
+const EMPTY_FILL: Fill = { fillId: 0n, market: 0, size: 0n, price: 0n, fundingIndex: 0n, buyerId: 0n, sellerId: 0n, buyerFee: 0n, sellerFee: 0n, blinding: 0n };
+
+/** Up to `positions` fills as the apply-fills circuit's inputs, padded with dummy fills. */
+export function fillInputs(fills: readonly Fill[], positions: number): CircuitInput {
+  if (fills.length > positions) throw new ZkMarginError("fills", `${fills.length} fills do not fit a proof of ${positions}`);
+  const padded = [...fills, ...new Array<Fill>(positions - fills.length).fill(EMPTY_FILL)];
+  return {
+    fillId: padded.map((fill) => text(fill.fillId)),
+    fillMarket: padded.map((fill) => text(fill.market)),
+    fillSize: padded.map((fill) => text(fill.size)),
+    fillPrice: padded.map((fill) => text(fill.price)),
+    fillFundingIndex: padded.map((fill) => text(fill.fundingIndex)),
+    fillBuyerId: padded.map((fill) => text(fill.buyerId)),
+    fillSellerId: padded.map((fill) => text(fill.sellerId)),
+    fillBuyerFee: padded.map((fill) => text(fill.buyerFee)),
+    fillSellerFee: padded.map((fill) => text(fill.sellerFee)),
+    fillBlinding: padded.map((fill) => text(fill.blinding)),
   };
-  if (markets.profile === "tiered") {
-    const tiers = pad(markets.markets.map((market) => paddedTiers(tieredRisk(market).tiers)), marketCount, new Array(TIER_COUNT).fill({ floor: 0n, maintenanceRate: 0n, initialRate: 0n }));
-    input.floor = tiers.map((list) => text(list.map((tier) => tier.floor)));
-    input.maintenanceRate = tiers.map((list) => text(list.map((tier) => tier.maintenanceRate)));
-    input.initialRate = tiers.map((list) => text(list.map((tier) => tier.initialRate)));
-    // The circuit checks the tier of each notional; the prover names it. Empty slots sit in tier 0.
-    input.tier = text(pad(account.positions.map((position) => tierRequirement(position, round, "maintenance").tier), slots, 0));
-  } else {
-    const pairs = markets.markets.map(ratePair);
-    const [first, second] = markets.profile === "lending" ? ["liquidationThreshold", "loanToValue"] : ["maintenanceRate", "initialRate"];
-    input[first!] = perMarket(pairs.map((pair) => pair[0]));
-    input[second!] = perMarket(pairs.map((pair) => pair[1]));
-  }
-  return input;
+}
+
+/** Public inputs as decimal strings, below the field. */
+export function publicText(values: readonly bigint[]): string[] {
+  return values.map((value) => {
+    if (value < 0n || value >= FIELD_MODULUS) throw new ZkMarginError("public input", `${value} is not a field element`);
+    return value.toString();
+  });
 }

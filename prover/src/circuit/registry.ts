@@ -1,23 +1,23 @@
 import { ZkMarginError } from "../core/errors.ts";
-
 import type { Profile } from "../model/types.ts";
 
-/** What an entry circuit proves. */
-export type StatementKind = "margin" | "liquidation";
+/** What an entry circuit proves (circuits/README.md, "Statements"). */
+export type StatementKind = "deposit" | "fills" | "margin" | "withdraw" | "takeover";
 
-/** The profile and statement of each entry template. */
-const ENTRY_TEMPLATES: Readonly<Record<string, { profile: Profile; kind: StatementKind }>> = {
-  MarginProof: { profile: "cross", kind: "margin" },
-  LiquidationProof: { profile: "cross", kind: "liquidation" },
-  LendingHealthProof: { profile: "lending", kind: "margin" },
-  LendingLiquidationProof: { profile: "lending", kind: "liquidation" },
-  TieredMarginProof: { profile: "tiered", kind: "margin" },
-  TieredLiquidationProof: { profile: "tiered", kind: "liquidation" },
+/** The statement of each entry template; margin templates also take (M, T, PROFILE). */
+const ENTRY_TEMPLATES: Readonly<Record<string, StatementKind>> = {
+  DepositProof: "deposit",
+  ApplyFillsProof: "fills",
+  MarginProof: "margin",
+  WithdrawProof: "withdraw",
+  TakeoverProof: "takeover",
 };
+
+const PROFILES: readonly Profile[] = ["cross", "lending", "tiered"];
 
 /** One entry of circuits/circuits.json. */
 export interface CircuitSpec {
-  /** Circuit id, e.g. "margin_n4_m16". */
+  /** Circuit id, e.g. "cross_margin_m16". */
   readonly id: string;
   /** File under circuits/ without extension. */
   readonly file: string;
@@ -28,12 +28,13 @@ export interface CircuitSpec {
   readonly setup: boolean;
   /** Statement kind, for entry circuits. */
   readonly kind: StatementKind | undefined;
-  /** Margin profile, for entry circuits. */
+  /** Margin profile of the margin, withdraw and takeover templates (undefined for deposit and fills). */
   readonly profile: Profile | undefined;
-  /** Position slots (N). */
-  readonly slots: number;
-  /** Markets (M). */
+  /** Markets (M = account slots). */
   readonly markets: number;
+  /** Fill positions per proof (apply-fills), tiers per market (margin templates), else 0. */
+  readonly fills: number;
+  readonly tiers: number;
 }
 
 interface RawSpec {
@@ -46,41 +47,44 @@ interface RawSpec {
 
 /**
  * Interprets the declarative circuit list (circuits/circuits.json, like circomkit's): each entry names a
- * file, a template, its parameters (N, M) and its public inputs. Pure, so it also runs in a browser.
+ * file, a template, its parameters and its public inputs. Pure, so it also runs in a browser.
  *
  * @param raw the parsed circuits.json
  */
 export function parseCircuitSpecs(raw: Record<string, unknown>): CircuitSpec[] {
   return Object.entries(raw as Record<string, RawSpec | string>)
     .filter((entry): entry is [string, RawSpec] => !entry[0].startsWith("$") && typeof entry[1] === "object")
-    .map(([id, spec]) => ({
-      id,
-      file: spec.file,
-      template: spec.template,
-      params: spec.params,
-      pubs: spec.pubs,
-      setup: spec.setup ?? false,
-      kind: ENTRY_TEMPLATES[spec.template]?.kind,
-      profile: ENTRY_TEMPLATES[spec.template]?.profile,
-      slots: spec.params[0] ?? 0,
-      markets: spec.params[1] ?? 0,
-    }));
+    .map(([id, spec]) => {
+      const kind = ENTRY_TEMPLATES[spec.template];
+      const withProfile = kind === "margin" || kind === "withdraw" || kind === "takeover";
+      return {
+        id,
+        file: spec.file,
+        template: spec.template,
+        params: spec.params,
+        pubs: spec.pubs,
+        setup: spec.setup ?? false,
+        kind,
+        profile: withProfile ? PROFILES[spec.params[2] ?? -1] : undefined,
+        markets: spec.params[0] ?? 0,
+        fills: kind === "fills" ? (spec.params[1] ?? 0) : 0,
+        tiers: withProfile ? (spec.params[1] ?? 0) : 0,
+      };
+    });
 }
 
 /**
- * Picks the smallest proving circuit of `profile` and `kind` that holds `positions` positions over `markets`
- * markets.
+ * The proving circuit of a statement at a vault's capacity: `markets` markets and, for margin statements, the
+ * markets' profile. Every statement has exactly one circuit per capacity, so a transaction never reveals how
+ * many positions an account holds.
  *
- * @throws ZkMarginError when no circuit is large enough
+ * @throws ZkMarginError when no such circuit is listed
  */
-export function selectCircuit(specs: readonly CircuitSpec[], profile: Profile, kind: StatementKind, positions: number, markets: number): CircuitSpec {
-  const fitting = specs
-    .filter((spec) => spec.profile === profile && spec.kind === kind && spec.setup && spec.slots >= Math.max(positions, 1) && spec.markets >= markets)
-    .sort((a, b) => a.slots * a.markets - b.slots * b.markets);
-  const chosen = fitting[0];
+export function selectCircuit(specs: readonly CircuitSpec[], kind: StatementKind, markets: number, profile?: Profile): CircuitSpec {
+  const chosen = specs.find((spec) => spec.setup && spec.kind === kind && spec.markets === markets && (kind === "deposit" || kind === "fills" || spec.profile === profile));
   if (!chosen) {
-    const largest = specs.filter((spec) => spec.profile === profile && spec.kind === kind && spec.setup).map((spec) => `${spec.slots} positions x ${spec.markets} markets`);
-    throw new ZkMarginError("account.positions", `${positions} positions over ${markets} markets fit no ${profile} ${kind} circuit (available: ${largest.join(", ") || "none"})`);
+    const available = specs.filter((spec) => spec.setup && spec.kind === kind).map((spec) => spec.id);
+    throw new ZkMarginError("circuit", `no ${profile ? `${profile} ` : ""}${kind} circuit for ${markets} markets (available: ${available.join(", ") || "none"})`);
   }
   return chosen;
 }

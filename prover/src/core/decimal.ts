@@ -5,7 +5,7 @@ const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;
 
 /** Options for {@link parseScaled}. */
 export interface ScaledOptions {
-  /** Allow a leading minus sign. */
+  /** Allow a leading minus sign (give `min` too: the range is [min, maxExclusive)). */
   signed?: boolean;
   /** Smallest accepted scaled value (inclusive). */
   min?: bigint;
@@ -28,8 +28,9 @@ export interface ScaledOptions {
 export function parseScaled(value: unknown, field: string, decimals: number, options: ScaledOptions = {}): bigint {
   let text: string;
   if (typeof value === "string") text = value.trim();
-  else if (typeof value === "number" && Number.isFinite(value) && !/e/i.test(String(value))) text = String(value);
+  else if (typeof value === "number" && Number.isSafeInteger(value) && decimals === 0) text = String(value);
   else if (typeof value === "bigint") text = value.toString();
+  else if (typeof value === "number") throw new ZkMarginError(field, `expected a decimal string such as "${String(value)}", got the JSON number ${String(value)} (JSON numbers lose precision)`);
   else throw new ZkMarginError(field, `expected a decimal number as a string, got ${describe(value)}`);
 
   const match = DECIMAL.exec(text);
@@ -49,9 +50,6 @@ export function parseScaled(value: unknown, field: string, decimals: number, opt
   }
   if (options.maxExclusive !== undefined && scaled >= options.maxExclusive) {
     throw new ZkMarginError(field, `${text} is too large (limit ${options.limitText ?? formatScaled(options.maxExclusive, decimals)})`);
-  }
-  if (options.signed && options.maxExclusive !== undefined && -scaled > options.maxExclusive) {
-    throw new ZkMarginError(field, `${text} is too large in magnitude (limit ${options.limitText ?? formatScaled(options.maxExclusive, decimals)})`);
   }
   return scaled;
 }

@@ -1,6 +1,6 @@
 pragma circom 2.1.0;
 
-include "./constants.circom";
+include "../constants.circom";
 
 /// @title BinarySelect
 /// @notice out = values[index] where index is given by its little-endian bits, through a binary tree of
