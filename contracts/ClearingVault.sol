@@ -311,6 +311,8 @@ contract ClearingVault {
         );
         account.commitment = newCommitment;
         account.applied = uint64(upTo);
+        // The new state is another book: no margin proof is about it yet (a deposit, which only adds cash, keeps it).
+        account.lastHealthyRound = 0;
         emit FillsApplied(accountId, count, uint64(upTo), newCommitment);
     }
 
@@ -460,6 +462,8 @@ contract ClearingVault {
             ]
         );
         liquidator.commitment = newLiquidatorCommitment;
+        // The takeover proved the liquidator's new state meets initial (conservative) at this round.
+        liquidator.lastHealthyRound = roundId;
         victim.status = Status.Liquidated;
         emit TakenOver(victimId, liquidatorId, roundId, defaulted, ownerPayout, penalty, badDebt, newLiquidatorCommitment);
         // The victim's equity leaves the accounts; a negative one (bad debt) moves from the insurance fund to them.

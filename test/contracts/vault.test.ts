@@ -183,6 +183,19 @@ describe("# applyFills", () => {
     expect(await f.vault.isUpToDate(a)).toBe(true);
   });
 
+  it("Should forget the account's last healthy round (the book changed), so it can be challenged at once", async () => {
+    await postRound(f, 1n);
+    await run(f.vault.applyFills(a, 3n, C(1), PROOF));
+    await run(as(alice()).attest(a, 1n, 0, PROOF));
+    await expectRevert(f.errors, as(dave()).challenge(a), "ClearingVault__AlreadyHealthy", [a, 1n]);
+    await deposit(a, 5n, C(2));
+    expect((await account(a)).lastHealthyRound).toBe(1n); // a deposit only adds cash
+    await postFill(a, b, fillOf(4n));
+    await run(f.vault.applyFills(a, 1n, C(3), PROOF));
+    expect((await account(a)).lastHealthyRound).toBe(0n);
+    await run(as(dave()).challenge(a));
+  });
+
   it("Should refuse a count of 0 or more than K = 8", async () => {
     await expectRevert(f.errors, f.vault.applyFills(a, 0n, C(1), PROOF), "ClearingVault__BadFillCount", [0n]);
     await expectRevert(f.errors, f.vault.applyFills(a, 9n, C(1), PROOF), "ClearingVault__BadFillCount", [9n]);
@@ -535,6 +548,7 @@ describe("# takeover", () => {
     expect(await f.vault.accountsBalance()).toBe(60_000_000n - 7_000_001n);
     expect((await account(v)).status).toBe(2);
     expect(await commitmentOf(l)).toBe(C(3));
+    expect((await account(l)).lastHealthyRound).toBe(1n); // the proof showed it meets initial at round 1
     await expectInvariant(f);
     await run(as(alice()).claim());
     await run(as(carol()).claim());
