@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { STATEMENTS, STATEMENT_ARITY, type Statement } from "../../prover/src/chain/deployment.ts";
+import { readFileSync } from "node:fs";
+import { STATEMENTS, STATEMENT_ARITY, verifierCircuitIds, type Statement } from "../../prover/src/chain/deployment.ts";
 import { FIELD, type Fixture, expectRevert, proofWords, seen, withFixture } from "./helpers.ts";
 
 let f: Fixture;
@@ -9,6 +10,21 @@ const ENTRY: Record<Statement, string> = {
   deposit: "verifyDeposit", applyFills: "verifyApplyFills", withdraw: "verifyWithdraw", margin: "verifyMargin", takeover: "verifyTakeover",
 };
 const inputs = (n: number, base = 100n): bigint[] => Array.from({ length: n }, (_, i) => base + BigInt(i));
+
+describe("# verifier circuit ids (prover/src/chain/deployment.ts) against circuits/circuits.json", () => {
+  it("Should name, per profile and statement, a proving circuit with the statement's public-input count", () => {
+    const specs = JSON.parse(readFileSync(new URL("../../circuits/circuits.json", import.meta.url), "utf8")) as Record<string, { pubs?: string[]; setup?: boolean }>;
+    for (const profile of ["cross", "lending", "tiered"] as const) {
+      const ids = verifierCircuitIds(profile);
+      for (const statement of STATEMENTS) {
+        const spec = specs[ids[statement]];
+        expect(spec, `${profile} ${statement}: ${ids[statement]}`).toBeDefined();
+        expect(spec!.setup).toBe(true);
+        expect(spec!.pubs).toHaveLength(STATEMENT_ARITY[statement]);
+      }
+    }
+  });
+});
 
 describe("# ZkMarginVerifier", () => {
   it("Should hold one verifier per statement and the profile's risk tag", async () => {
