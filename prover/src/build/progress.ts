@@ -56,7 +56,7 @@ export function snarkjsLogger(progress: Progress, step: string): { debug(message
     const match = /^(.*?):?\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(message);
     if (!match) {
       // A step without a count ("Starting section: tauG1"); hashes come as several lines: not a step.
-      const part = `${step}: ${message.replace(/:?\s*\d+$/, "")}`;
+      const part = `${step}: ${message.replace(/(:\s*|\s+)\d+$/, "")}`;
       if (!message.includes("\n") && message.length < 80 && part !== current) {
         current = part;
         progress.stage(part);

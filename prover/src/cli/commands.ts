@@ -93,7 +93,7 @@ export const commands: Record<string, Command> = {
       const insecure = steps.some((step) => step.manifest?.ceremony.insecure);
       if (values.quiet) {
         const count = (test: (step: (typeof steps)[number]) => boolean) => steps.filter(test).length;
-        out(`zkmargin build: ${steps.length} circuits, ${count((step) => step.compiled)} compiled, ${count((step) => step.setUp)} set up, ${count((step) => !step.compiled && !step.setUp)} up to date, in ${((performance.now() - started) / 1000).toFixed(1)} s${insecure ? " (development keys: INSECURE)" : ""}`);
+        out(`zkmargin build: ${steps.length} circuit${steps.length === 1 ? "" : "s"}, ${count((step) => step.compiled)} compiled, ${count((step) => step.setUp)} set up, ${count((step) => !step.compiled && !step.setUp)} up to date, in ${((performance.now() - started) / 1000).toFixed(1)} s${insecure ? " (development keys: INSECURE)" : ""}`);
       } else {
         for (const step of steps) out(`${step.circuit.padEnd(22)} ${step.constraints !== undefined ? `${step.constraints} constraints` : "compiled (no setup)"}${step.compiled || step.setUp ? "" : " (up to date)"}`);
         const knownTau = steps.some((step) => step.manifest?.ceremony.method === "known-tau");
