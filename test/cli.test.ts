@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { example, zkmargin } from "./helpers/cli.ts";
+import { example, runProcess, zkmargin } from "./helpers/cli.ts";
+import { projectPath } from "../prover/src/build/paths.ts";
 
 const subject = ["--account", example("account.json"), "--round", example("round.json"), "--markets", example("markets.json")];
 const insolvent = ["--account", example("account-insolvent.json"), "--round", example("round.json"), "--markets", example("markets.json")];
@@ -18,6 +19,16 @@ describe("zkmargin CLI", () => {
     writeFileSync(path, typeof json === "string" ? json : JSON.stringify(json));
     return path;
   };
+
+  describe("# build", () => {
+    it("Should print one summary line with --quiet, and no progress lines", { timeout: 0 }, async () => {
+      const build = mkdtempSync(join(tmpdir(), "zkmargin-cli-build-"));
+      const result = await runProcess(process.execPath, [projectPath("bin", "zkmargin.js"), "build", "--quiet", "--circuit", "test_chain_l23"], { env: { ...process.env, ZKMARGIN_BUILD_DIR: build } }).finally(() => rmSync(build, { recursive: true, force: true }));
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^zkmargin build: 1 circuit, 1 compiled, 0 set up, 0 up to date, in \d+\.\d s\n$/);
+      expect(result.stderr).toBe("");
+    });
+  });
 
   describe("# check", () => {
     it("Should print the report as JSON with exact decimal amounts", async () => {
