@@ -47,6 +47,8 @@ contract ClearingVault {
     uint256 public constant EMPTY_BOOK = ZkMarginCapacity.EMPTY_BOOK;
     /// @notice Basis points in one.
     uint256 public constant BPS = 10_000;
+    /// @notice The longest answer window governance may set (30 days).
+    uint64 public constant MAX_ANSWER_WINDOW = 30 days;
     /// @notice Decimals the token must have (the cash scale is 10^10 token units).
     uint8 public constant TOKEN_DECIMALS = 6;
 
@@ -57,22 +59,34 @@ contract ClearingVault {
     }
 
     struct Account {
-        // slot 0: what postFill reads and writes
-        address owner;
+        // slot 0: everything attest and postFill read (one SLOAD on the proof path)
         uint64 posted; // fills appended to the account's chain
-        Status status;
-        // slot 1
         uint64 applied; // fills the commitment includes
         uint64 lastHealthyRound; // newest round the current state was proven healthy at
-        uint64 challengeRound; // pending challenge's round (0: none)
-        uint64 challengeDeadline; // last second an answer is accepted (0: no challenge)
+        uint56 challengeDeadline; // last second an answer to the pending challenge is accepted (0: none)
+        Status status;
+        // slot 1
+        uint256 commitment;
         // slot 2
+        address owner;
+    }
+
+    /// @notice An account as getAccount returns it (the pending challenge's round included).
+    struct AccountView {
+        address owner;
+        uint64 posted;
+        Status status;
+        uint64 applied;
+        uint64 lastHealthyRound;
+        uint64 challengeRound; // 0: no challenge
+        uint64 challengeDeadline; // 0: no challenge
         uint256 commitment;
     }
 
     struct Challenge {
         address challenger;
         uint96 bond;
+        uint64 roundId; // the challenge round
     }
 
     /// @notice The collateral token (6 decimals).
@@ -352,7 +366,7 @@ contract ClearingVault {
         verifier.verifyWithdraw(proof, [account.commitment, newCommitment, roundCommitment, uint256(amount)]);
         account.commitment = newCommitment;
         account.lastHealthyRound = roundId;
-        if (account.challengeRound != 0) _answerChallenge(accountId, account, roundId);
+        if (account.challengeDeadline != 0) _answerChallenge(accountId, account, roundId);
         _debitAccounts(amount);
         emit Withdrawn(accountId, owner, roundId, amount, newCommitment);
         token.safeTransfer(owner, amount);
@@ -377,8 +391,7 @@ contract ClearingVault {
         );
         if (roundId > account.lastHealthyRound) account.lastHealthyRound = roundId;
         emit Attested(accountId, roundId, msg.sender, bufferBps);
-        uint64 challengeRound = account.challengeRound;
-        if (challengeRound != 0 && roundId >= challengeRound) _answerChallenge(accountId, account, roundId);
+        if (account.challengeDeadline != 0 && roundId >= _challenges[accountId].roundId) _answerChallenge(accountId, account, roundId);
     }
 
     /// @notice Challenges the account to prove maintenance at the registry's latest round, which must be fresh and
@@ -389,7 +402,7 @@ contract ClearingVault {
     function challenge(uint256 accountId) external nonReentrant returns (uint64 roundId, uint64 deadline) {
         Account storage account = _activeAccount(accountId);
         if (accountId == FEE_ACCOUNT_ID) revert ClearingVault__FeeAccount();
-        if (account.challengeRound != 0) revert ClearingVault__ChallengeActive(accountId);
+        if (account.challengeDeadline != 0) revert ClearingVault__ChallengeActive(accountId);
         bool fresh;
         (roundId,,, fresh) = registry.latestRound();
         if (roundId == 0) revert ClearingVault__UnknownRound(0);
@@ -398,9 +411,8 @@ contract ClearingVault {
 
         uint96 bond = challengeBond;
         deadline = uint64(block.timestamp) + answerWindow;
-        account.challengeRound = roundId;
-        account.challengeDeadline = deadline;
-        _challenges[accountId] = Challenge({challenger: msg.sender, bond: bond});
+        account.challengeDeadline = uint56(deadline); // window <= MAX_ANSWER_WINDOW keeps it far below 2^56
+        _challenges[accountId] = Challenge({challenger: msg.sender, bond: bond, roundId: roundId});
         totalBonds += bond;
         emit Challenged(accountId, msg.sender, roundId, deadline, bond);
         if (bond != 0) _pull(msg.sender, bond);
@@ -412,9 +424,9 @@ contract ClearingVault {
     /// @dev Margin([C, round, margin(sender, 0, maintenance, favourable)]).
     function answer(uint256 accountId, uint64 roundId, uint256[8] calldata proof) external nonReentrant {
         Account storage account = _activeAccount(accountId);
-        uint64 challengeRound = account.challengeRound;
-        if (challengeRound == 0) revert ClearingVault__NoChallenge(accountId);
         uint64 deadline = account.challengeDeadline;
+        if (deadline == 0) revert ClearingVault__NoChallenge(accountId);
+        uint64 challengeRound = _challenges[accountId].roundId;
         if (block.timestamp > deadline) revert ClearingVault__WindowClosed(accountId, deadline);
         _requireUpToDate(accountId, account);
         uint256 roundCommitment;
@@ -525,7 +537,7 @@ contract ClearingVault {
     }
 
     function _setChallengeParameters(uint96 bond, uint64 window) private {
-        if (window == 0) revert ClearingVault__BadParameters();
+        if (window == 0 || window > MAX_ANSWER_WINDOW) revert ClearingVault__BadParameters();
         challengeBond = bond;
         answerWindow = window;
         emit ChallengeParametersChanged(bond, window);
@@ -542,11 +554,21 @@ contract ClearingVault {
     // ================================================================== views
 
     /// @notice The account's public record.
-    function getAccount(uint256 accountId) external view returns (Account memory) {
-        return _accounts[accountId];
+    function getAccount(uint256 accountId) external view returns (AccountView memory view_) {
+        Account storage account = _accounts[accountId];
+        view_ = AccountView({
+            owner: account.owner,
+            posted: account.posted,
+            status: account.status,
+            applied: account.applied,
+            lastHealthyRound: account.lastHealthyRound,
+            challengeRound: account.challengeDeadline == 0 ? 0 : _challenges[accountId].roundId,
+            challengeDeadline: account.challengeDeadline,
+            commitment: account.commitment
+        });
     }
 
-    /// @notice The pending challenge's challenger and bond (zero: none; its round and deadline are in the account).
+    /// @notice The pending challenge: challenger, bond and round (all zero: none; its deadline is in the account).
     function getChallenge(uint256 accountId) external view returns (Challenge memory) {
         return _challenges[accountId];
     }
@@ -664,7 +686,6 @@ contract ClearingVault {
         address owner = account.owner;
         uint96 bond = _challenges[accountId].bond;
         delete _challenges[accountId];
-        account.challengeRound = 0;
         account.challengeDeadline = 0;
         totalBonds -= bond;
         emit ChallengeAnswered(accountId, roundId, msg.sender, owner, bond);
@@ -695,12 +716,11 @@ contract ClearingVault {
         insuranceFund += int256(insuranceShare);
         uint256 challengerShare;
         address challenger;
-        if (victim.challengeRound != 0) {
+        if (victim.challengeDeadline != 0) {
             Challenge memory c = _challenges[victimId];
             challenger = c.challenger;
             challengerShare = (uint256(penalty) * challengerBps) / BPS;
             delete _challenges[victimId];
-            victim.challengeRound = 0;
             victim.challengeDeadline = 0;
             totalBonds -= c.bond;
             _credit(challenger, challengerShare + c.bond);

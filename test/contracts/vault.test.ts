@@ -436,7 +436,7 @@ describe("# challenge", () => {
     expect(events).toEqual([{ name: "Challenged", args: [a, dave().address.toLowerCase(), 1n, now + WINDOW, BOND] }]);
     expect(before - (await balance(dave()))).toBe(BOND);
     expect(await f.vault.totalBonds()).toBe(BOND);
-    expect(await f.vault.getChallenge(a)).toEqual([dave().address, BOND]);
+    expect(await f.vault.getChallenge(a)).toEqual([dave().address, BOND, 1n]);
     const acc = await account(a);
     expect([acc.challengeRound, acc.challengeDeadline]).toEqual([1n, now + WINDOW]);
     await expectInvariant(f);
@@ -566,7 +566,7 @@ describe("# takeover", () => {
     expect(await f.vault.claimable(carol().address)).toBe(999n - insurance - challenger);
     expect(await f.vault.claimable(alice().address)).toBe(0n);
     expect(await f.vault.totalBonds()).toBe(0n);
-    expect(await f.vault.getChallenge(v)).toEqual(["0x0000000000000000000000000000000000000000", 0n]);
+    expect(await f.vault.getChallenge(v)).toEqual(["0x0000000000000000000000000000000000000000", 0n, 0n]);
     await expectInvariant(f);
   });
 
