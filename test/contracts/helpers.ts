@@ -96,22 +96,22 @@ export interface Fixture extends Omit<ClearingDeployment, "token" | "registry" |
   registry: AnyContract;
   adapter: AnyContract;
   vault: AnyContract;
-  /** The mock verifier of each statement. */
+  /** The verifier of each statement (mocks unless deployed with generated verifiers). */
   verifiers: Record<Statement, AnyContract>;
   /** all the contracts' errors, to decode reverts */
   errors: Interface;
 }
 
 /** Signers: 0 governance, 1 poster, 2 venue, 3.. traders. */
-export async function deploy(profile: Profile = "cross"): Promise<Fixture> {
+export async function deploy(profile: Profile = "cross", options: { verifiers?: "mock" | "generated"; markets?: MarketSet } = {}): Promise<Fixture> {
   await ensureBuilt();
   const { ethers } = await hre.network.create();
   const signers = await ethers.getSigners();
   const [governance, poster, venue] = signers;
-  const markets = marketSet(profile);
+  const markets = options.markets ?? marketSet(profile);
   const deployment = await deployClearing(ethers as unknown as HardhatEthers, {
     governance: governance!, poster: poster!, venue: venue!, markets, maxAgeSeconds: MAX_AGE, bond: BOND,
-    answerWindowSeconds: WINDOW, penaltyBps: PENALTY_BPS, insuranceBps: INSURANCE_BPS, challengerBps: CHALLENGER_BPS, verifiers: "mock",
+    answerWindowSeconds: WINDOW, penaltyBps: PENALTY_BPS, insuranceBps: INSURANCE_BPS, challengerBps: CHALLENGER_BPS, verifiers: options.verifiers ?? "mock",
   });
   const { token, vault } = deployment as unknown as { token: AnyContract; vault: AnyContract };
   for (const s of signers.slice(0, 10)) {
