@@ -145,7 +145,7 @@ export async function runBenchCommand(values: Values, log: (message: string) => 
     // snarkjs' curve keeps worker threads (and so the process) alive until released.
     const record = await timeDevelopmentSetups(request.circuit, log).finally(releaseCurve);
     writeFileAtomic(projectPath("bench", "dev-setup.json"), `${JSON.stringify(record, null, 2)}\n`);
-    print(`development setup of ${record.circuit} (${record.constraints} constraints, domain 2^${record.power}): known-tau key ${record.knownTauSeconds} s, snarkjs zkey new + contribute + beacon ${record.snarkjs.total} s (${record.snarkjs.newZKey} + ${record.snarkjs.contribute} + ${record.snarkjs.beacon}): ${record.ratio}x; bench/dev-setup.json`);
+    print(`development setup of ${record.circuit} (${record.constraints} constraints, domain 2^${record.power}): known-tau key ${record.knownTauSeconds} s, snarkjs zkey new + contribute + beacon ${record.snarkjs.total} s (${record.snarkjs.newZKey} + ${record.snarkjs.contribute} + ${record.snarkjs.beacon}): ${record.ratio}x; CPU ${record.cpuSeconds.knownTau} s against ${record.cpuSeconds.snarkjs} s; bench/dev-setup.json`);
     return 0;
   }
   const { runBench } = await import("./run.ts");

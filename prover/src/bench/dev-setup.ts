@@ -30,6 +30,8 @@ export interface DevSetupRecord {
   readonly snarkjs: { readonly newZKey: number; readonly contribute: number; readonly beacon: number; readonly total: number };
   /** snarkjs' total over the known-tau time. */
   readonly ratio: number;
+  /** CPU seconds of the process (all threads) for each side: what a shared machine's load does not change much. */
+  readonly cpuSeconds: { readonly knownTau: number; readonly snarkjs: number };
   /** The Powers of Tau snarkjs read (not timed: cached or shared). */
   readonly ptau: string;
   readonly threads: number;
@@ -60,18 +62,26 @@ export async function timeDevelopmentSetups(circuitId: string, log: (message: st
     await task();
     return Math.round((performance.now() - started) / 10) / 100;
   };
+  const cpuSince = (start: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(start);
+    return Math.round((used.user + used.system) / 10_000) / 100;
+  };
   try {
     const loadBefore = Math.round(loadavg()[0]! * 100) / 100;
     log(`timing the known-tau key of ${spec.id} (${info.nConstraints} constraints)`);
     let power = 0;
+    const knownTauCpu = process.cpuUsage();
     const knownTauSeconds = await seconds(async () => {
       power = (await writeKnownTauZkey(r1cs, join(dir, "known-tau.zkey"), { progress })).power;
     });
+    const knownTauCpuSeconds = cpuSince(knownTauCpu);
     log(`known-tau key: ${knownTauSeconds} s; now snarkjs zkey new + contribute + beacon on ${ptau.source}`);
+    const snarkjsCpu = process.cpuUsage();
     const newZKey = await seconds(() => snarkjs.zKey.newZKey(r1cs, ptau.path, join(dir, "0.zkey"), snarkjsLogger(progress, "snarkjs zkey new")));
     const contribute = await seconds(() => snarkjs.zKey.contribute(join(dir, "0.zkey"), join(dir, "1.zkey"), "bench", randomBytes(32).toString("hex"), snarkjsLogger(progress, "snarkjs zkey contribute")));
     const beacon = await seconds(() => snarkjs.zKey.beacon(join(dir, "1.zkey"), join(dir, "2.zkey"), "bench beacon", randomBytes(32).toString("hex"), 10, snarkjsLogger(progress, "snarkjs zkey beacon")));
     const total = Math.round((newZKey + contribute + beacon) * 100) / 100;
+    const snarkjsCpuSeconds = cpuSince(snarkjsCpu);
     return {
       date: new Date().toISOString(),
       circuit: spec.id,
@@ -81,6 +91,7 @@ export async function timeDevelopmentSetups(circuitId: string, log: (message: st
       knownTauSeconds,
       snarkjs: { newZKey, contribute, beacon, total },
       ratio: Math.round((total / knownTauSeconds) * 10) / 10,
+      cpuSeconds: { knownTau: knownTauCpuSeconds, snarkjs: snarkjsCpuSeconds },
       ptau: ptau.source,
       threads: availableParallelism(),
       cpu: cpus()[0]?.model ?? "unknown",
