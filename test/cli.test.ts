@@ -21,9 +21,11 @@ describe("zkmargin CLI", () => {
   };
 
   describe("# build", () => {
+    // The longest delay a timer takes (about 24 days): a compile is slow under load, never stuck.
+    const NEVER = 2 ** 31 - 1;
     it("Should print one summary line with --quiet, and no progress lines", { timeout: 0 }, async () => {
       const build = mkdtempSync(join(tmpdir(), "zkmargin-cli-build-"));
-      const result = await runProcess(process.execPath, [projectPath("bin", "zkmargin.js"), "build", "--quiet", "--circuit", "test_chain_l23"], { env: { ...process.env, ZKMARGIN_BUILD_DIR: build } }).finally(() => rmSync(build, { recursive: true, force: true }));
+      const result = await runProcess(process.execPath, [projectPath("bin", "zkmargin.js"), "build", "--quiet", "--circuit", "test_chain_l23"], { env: { ...process.env, ZKMARGIN_BUILD_DIR: build }, timeoutMs: NEVER }).finally(() => rmSync(build, { recursive: true, force: true }));
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/^zkmargin build: 1 circuit, 1 compiled, 0 set up, 0 up to date, in \d+\.\d s\n$/);
       expect(result.stderr).toBe("");
