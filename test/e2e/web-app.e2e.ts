@@ -8,7 +8,7 @@
  * Needs the margin circuits built once (cached in build/): cross_margin_m16 and lending_margin_m16.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { build, preview, type PreviewServer } from "vite";
@@ -341,6 +341,7 @@ describe("The trader's page in Chromium (state v2)", () => {
     const nodeSnarkjsRuns: number[] = [];
     const nodeProver = await WarmProver.load("cross_margin_m16");
     const nodeSnarkjs = await WarmProver.load("cross_margin_m16", { engine: "snarkjs" });
+    const loadBefore = loadavg()[0]!;
     try {
       await nodeProver.prove(attest.input); // first calls build the curve and the workers, as the page's first proof did
       await nodeSnarkjs.prove(attest.input);
@@ -365,7 +366,9 @@ describe("The trader's page in Chromium (state v2)", () => {
       circuit: "cross_margin_m16",
       constraints: manifest.constraints,
       measured: "witness + Groth16 prove, warm (artifacts loaded, curve built), browser and Node runs interleaved in the same process run",
-      machine: { cores: cpus().length, node: process.version, chromium: browser.version() },
+      // The 1-minute load average around the runs: the machine's cores are shared, and the interleaving only
+      // makes the three see the same load, it does not remove it.
+      machine: { cores: cpus().length, node: process.version, chromium: browser.version(), loadAverage1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) } },
       browserFirstProofMs: { artifacts: Math.round(cold.loadMs), witnessAndProve: Math.round(cold.witnessMs + cold.proveMs), verify: Math.round(cold.verifyMs) },
       browserWarmMedianMs: Math.round(median(browserRuns)),
       nodeWarmMedianMs: Math.round(median(nodeRuns)),
