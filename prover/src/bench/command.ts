@@ -7,6 +7,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../build/files.ts";
 import { projectPath } from "../build/paths.ts";
+import { startProgress } from "../build/progress.ts";
 import { writeKnownTauPtau } from "../build/ptau.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { renderMarkdown, renderPlots } from "./report.ts";
@@ -107,7 +108,12 @@ export async function runBenchCommand(values: Values, log: (message: string) => 
     const dir = mkdtempSync(join(tmpdir(), "zkmargin-ptau-"));
     try {
       const started = performance.now();
-      await writeKnownTauPtau(request.power, join(dir, "dev.ptau"), { log });
+      const progress = startProgress(log, `ptau power ${request.power}`);
+      try {
+        await writeKnownTauPtau(request.power, join(dir, "dev.ptau"), { progress });
+      } finally {
+        progress.stop();
+      }
       const seconds = (performance.now() - started) / 1000;
       const record = {
         date: new Date().toISOString(),

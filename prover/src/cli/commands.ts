@@ -50,11 +50,14 @@ export const commands: Record<string, Command> = {
       });
       const insecure = steps.some((step) => step.manifest?.ceremony.insecure);
       if (values.quiet) {
-        const made = steps.filter((step) => step.compiled || step.setUp).length;
-        err(`zkmargin build: ${steps.length} circuits, ${made} (re)built, ${steps.length - made} up to date, in ${((performance.now() - started) / 1000).toFixed(1)} s${insecure ? " (development keys: INSECURE)" : ""}`);
+        const count = (test: (step: (typeof steps)[number]) => boolean) => steps.filter(test).length;
+        out(`zkmargin build: ${steps.length} circuit${steps.length === 1 ? "" : "s"}, ${count((step) => step.compiled)} compiled, ${count((step) => step.setUp)} set up, ${count((step) => !step.compiled && !step.setUp)} up to date, in ${((performance.now() - started) / 1000).toFixed(1)} s${insecure ? " (development keys: INSECURE)" : ""}`);
       } else {
         for (const step of steps) out(`${step.circuit.padEnd(22)} ${step.constraints !== undefined ? `${step.constraints} constraints` : "compiled (no setup)"}${step.compiled || step.setUp ? "" : " (up to date)"}`);
-        if (insecure) err("note: development setup (keys made on this machine): INSECURE, never use them for real funds");
+        const knownTau = steps.some((step) => step.manifest?.ceremony.method === "known-tau");
+        const singleParty = steps.some((step) => step.manifest?.ceremony.insecure && step.manifest.ceremony.method !== "known-tau");
+        if (knownTau) err("note: development setup (known tau: the build drew the secrets and discarded them): the keys are INSECURE, never use them for real funds");
+        if (singleParty) err("note: development setup (single contribution on this machine, or a development Powers of Tau): the keys are INSECURE, never use them for real funds");
       }
       const { releaseCurve } = await import("../prover/warm-prover.ts");
       await releaseCurve();

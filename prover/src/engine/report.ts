@@ -22,9 +22,9 @@ export interface PositionReport {
   /** The notional's tier (tiered profile). */
   readonly tier?: number;
   /**
-   * This market's mark price, all else fixed, at which the account crosses the liquidation line nearest to the
-   * current mark: where it turns liquidatable, or (when it already is) where it stops being. Null when no
-   * price crosses it.
+   * The liquidation line in this market's price, all else fixed, nearest to the mark: the last price on its
+   * liquidatable side (where a healthy account turns liquidatable, or an already liquidatable one would still
+   * be). Null when no price crosses it.
    */
   readonly liquidationPrice: string | null;
   /** (liquidationPrice - mark) / mark, percent with 2 decimals ("-12.5"); null with liquidationPrice. */
