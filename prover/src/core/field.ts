@@ -1,4 +1,4 @@
-import { getAddress } from "ethers";
+import { keccak_256 } from "@noble/hashes/sha3";
 import { FIELD_MODULUS } from "./constants.ts";
 import { ZkMarginError } from "./errors.ts";
 
@@ -35,15 +35,21 @@ export function parseAddress(value: unknown, field: string): bigint {
   const text = value.trim();
   const digits = text.slice(2);
   if (digits !== digits.toLowerCase() && digits !== digits.toUpperCase()) {
-    let checksummed: string;
-    try {
-      checksummed = getAddress(text.toLowerCase());
-    } catch {
-      throw new ZkMarginError(field, `${text} is not an address`);
-    }
+    const checksummed = checksumAddress(digits.toLowerCase());
     if (checksummed !== text) throw new ZkMarginError(field, `${text} has a wrong EIP-55 checksum (did you mean ${checksummed}?)`);
   }
   return BigInt(text);
+}
+
+/** EIP-55: each hex letter upper-cased where the keccak-256 of the lower-case hex has a nibble >= 8. */
+function checksumAddress(lowerHex: string): string {
+  const hash = keccak_256(new TextEncoder().encode(lowerHex));
+  let out = "0x";
+  for (let i = 0; i < 40; i++) {
+    const nibble = (hash[i >> 1]! >> (i % 2 === 0 ? 4 : 0)) & 0xf;
+    out += nibble >= 8 ? lowerHex[i]!.toUpperCase() : lowerHex[i]!;
+  }
+  return out;
 }
 
 /** Formats a field element or commitment as 0x-prefixed 32-byte hex. */
