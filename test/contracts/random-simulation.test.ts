@@ -79,7 +79,10 @@ describe("# random simulation through the contracts, the SDK knowing every book"
     const check = async (what: string) => {
       for (const [id, state] of committed) expect((await f.vault.getAccount(id)).commitment, `${what}: #${id}`).toBe(accountCommitment(state));
       const equity = active().reduce((sum, id) => sum + equityAtMark(fullBook(id), round), 0n);
-      const held: bigint = (await f.token.balanceOf(f.vault.target)) - (await f.vault.totalBonds()) - (await f.vault.totalClaimable());
+      const balance: bigint = await f.token.balanceOf(f.vault.target);
+      const bonds: bigint = await f.vault.totalBonds();
+      const credits: bigint = await f.vault.totalClaimable();
+      const held = balance - bonds - credits;
       const insurance: bigint = await f.vault.insuranceFund();
       expect(equity + insurance * CASH_PER_TOKEN, `${what}: sum of equities + insurance`).toBe(held * CASH_PER_TOKEN);
       await expectInvariant(f);
