@@ -15,20 +15,24 @@ import { describe, expect, it } from "vitest";
 import { accountCommitment, genesisState } from "../../prover/src/commitment/account.ts";
 import { fillCommitment } from "../../prover/src/commitment/fill.ts";
 import { roundCommitments } from "../../prover/src/commitment/round.ts";
-import { packApplyStatement, packMarginStatement, packTakeoverStatement } from "../../prover/src/commitment/statement.ts";
 import { FEE_ACCOUNT_ID, FILLS_PER_PROOF } from "../../prover/src/core/constants.ts";
-import { applyFills, deposit, takeover, withdraw } from "../../prover/src/engine/transitions.ts";
+import { loadCircuitSpecs } from "../../prover/src/circuit/load-specs.ts";
+import { buildCircuits } from "../../prover/src/build/pipeline.ts";
+import { verifierCircuitIds } from "../../prover/src/chain/deployment.ts";
+import { applyFills, takeover } from "../../prover/src/engine/transitions.ts";
+import { prepareApplyFills, prepareDeposit, prepareMargin, prepareTakeover, prepareWithdraw, type PreparedProof } from "../../prover/src/statements/prepare.ts";
+import { ProverSet } from "../../prover/src/statements/prover-set.ts";
 import { marginReport } from "../../prover/src/engine/report.ts";
 import { equityAtMark, isLiquidatable, surplus } from "../../prover/src/engine/valuation.ts";
 import type { AccountState, Fill, OracleRound } from "../../prover/src/model/types.ts";
-import { LISTED, PENALTY_BPS, WINDOW, type Fixture, expectInvariant, increaseTime, latestTimestamp, proofWords, withFixture } from "./helpers.ts";
-
-let f: Fixture;
-withFixture((fixture) => (f = fixture));
+import { LISTED, PENALTY_BPS, WINDOW, deploy, type Fixture, expectInvariant, increaseTime, latestTimestamp, proofWords, withFixture } from "./helpers.ts";
 
 // Two seeds whose markets include defaults and bad debt (override with a comma-separated list).
 const SEEDS = (process.env.ZKMARGIN_SIMULATION_SEED ?? "7,99").split(",").map((seed) => BigInt(seed.trim()));
 const STEPS = Number(process.env.ZKMARGIN_SIMULATION_STEPS ?? "250");
+const REAL_STEPS = Number(process.env.ZKMARGIN_SIMULATION_REAL_STEPS ?? "60");
+// A seed whose first 60 steps include defaults, answers and takeovers.
+const REAL_SEED = 13n;
 const TOKEN = 1_000_000n;
 const CASH_PER_TOKEN = 10n ** 10n;
 const E8 = 10n ** 8n;
@@ -50,9 +54,14 @@ function generator(seed: bigint) {
   };
 }
 
-describe("# random simulation through the contracts, the SDK knowing every book", () => {
-  it.each(SEEDS)(`Should keep every commitment equal to the SDK's and the money exact for ${STEPS} random steps (seed %s)`, { timeout: 0 }, async (SEED) => {
-    const random = generator(SEED);
+const specs = loadCircuitSpecs();
+type Verifiers = Fixture["verifiers"];
+/** How a step's proof reaches the vault: a mock told the exact public inputs, or a real proof. */
+type Prove = (statement: keyof Verifiers, prepared: PreparedProof) => Promise<bigint[]>;
+
+/** One seeded market, `steps` long, against the fixture `f`; returns what happened how often. */
+async function simulate(f: Fixture, seed: bigint, steps: number, prove: Prove): Promise<Record<string, number>> {
+    const random = generator(seed);
     const [, poster, venue, ...people] = f.signers;
     const traders = people.slice(0, 5);
     const backstop = people[5]!;
@@ -68,7 +77,6 @@ describe("# random simulation through the contracts, the SDK knowing every book"
     let salt = 1n << 200n;
     const nextSalt = () => (salt += 1n);
     const count = (what: string) => (counts[what] = (counts[what] ?? 0) + 1);
-    const expectSignals = async (statement: keyof Fixture["verifiers"], signals: bigint[]) => (await f.verifiers[statement].expectSignals(signals)).wait();
     // The book with every posted fill applied: what the account is really worth.
     const fullBook = (id: bigint) => {
       const fills = pending.get(id)!;
@@ -96,16 +104,16 @@ describe("# random simulation through the contracts, the SDK knowing every book"
     };
     const applyPending = async (id: bigint) => {
       const fills = pending.get(id)!.slice(0, FILLS_PER_PROOF);
-      const next = applyFills(committed.get(id)!, fills, { salt: nextSalt() });
-      await expectSignals("applyFills", [accountCommitment(committed.get(id)!), accountCommitment(next), next.head, packApplyStatement({ count: fills.length, listedMarkets: LISTED })]);
-      await (await f.vault.connect(challenger).applyFills(id, fills.length, accountCommitment(next), PROOF)).wait();
+      const prepared = prepareApplyFills(committed.get(id)!, fills, LISTED, specs, { salt: nextSalt() });
+      const next = prepared.next!;
+      await (await f.vault.connect(challenger).applyFills(id, fills.length, accountCommitment(next), await prove("applyFills", prepared))).wait();
       committed.set(id, next);
       pending.set(id, pending.get(id)!.slice(fills.length));
     };
     const depositInto = async (id: bigint, amount: bigint) => {
-      const next = deposit(committed.get(id)!, amount, { salt: nextSalt() });
-      await expectSignals("deposit", [accountCommitment(committed.get(id)!), accountCommitment(next), amount]);
-      await (await f.vault.connect(owners.get(id)!).deposit(id, amount, accountCommitment(next), PROOF)).wait();
+      const prepared = prepareDeposit(committed.get(id)!, amount, specs, { salt: nextSalt() });
+      const next = prepared.next!;
+      await (await f.vault.connect(owners.get(id)!).deposit(id, amount, accountCommitment(next), await prove("deposit", prepared))).wait();
       committed.set(id, next);
     };
     const open = async (signer: (typeof people)[number]) => {
@@ -126,7 +134,7 @@ describe("# random simulation through the contracts, the SDK knowing every book"
     for (const trader of traders) await depositInto(await open(trader), (1_000n + random.below(20_000n)) * TOKEN);
     await check("opening");
 
-    for (let step = 0; step < STEPS; step++) {
+    for (let step = 0; step < steps; step++) {
       const ids = active().filter((id) => id !== FEE_ACCOUNT_ID);
       const pick = () => ids[random.int(ids.length)]!;
       const action = random.int(100);
@@ -166,9 +174,9 @@ describe("# random simulation through the contracts, the SDK knowing every book"
         const max = BigInt(whole!) * TOKEN + BigInt(fraction.padEnd(6, "0"));
         if (max === 0n || max > (await f.vault.accountsBalance())) continue;
         const amount = 1n + random.below(max);
-        const next = withdraw(committed.get(id)!, amount, round, f.markets, { salt: nextSalt() });
-        await expectSignals("withdraw", [accountCommitment(committed.get(id)!), accountCommitment(next), roundCommitment, amount]);
-        await (await f.vault.connect(owners.get(id)!).withdraw(id, amount, round.round, accountCommitment(next), PROOF)).wait();
+        const prepared = prepareWithdraw(committed.get(id)!, amount, round, f.markets, specs, { salt: nextSalt() });
+        const next = prepared.next!;
+        await (await f.vault.connect(owners.get(id)!).withdraw(id, amount, round.round, accountCommitment(next), await prove("withdraw", prepared))).wait();
         committed.set(id, next);
         count("withdraw");
       } else if (action < 86) {
@@ -180,8 +188,8 @@ describe("# random simulation through the contracts, the SDK knowing every book"
         await (await f.vault.connect(challenger).challenge(id)).wait();
         count("challenge");
         if (upToDate(id) && !isLiquidatable(committed.get(id)!, round, f.markets)) {
-          await expectSignals("margin", [accountCommitment(committed.get(id)!), roundCommitment, packMarginStatement({ binder: BigInt(owners.get(id)!.address), bufferBps: 0n, requirement: "maintenance", side: "favourable" })]);
-          await (await f.vault.connect(owners.get(id)!).answer(id, round.round, PROOF)).wait();
+          const prepared = prepareMargin(committed.get(id)!, round, f.markets, { binder: BigInt(owners.get(id)!.address), side: "favourable" }, specs);
+          await (await f.vault.connect(owners.get(id)!).answer(id, round.round, await prove("margin", prepared))).wait();
           count("answer");
         } else if (random.chance(50)) {
           await increaseTime(f.ethers, WINDOW + 1n);
@@ -192,8 +200,8 @@ describe("# random simulation through the contracts, the SDK knowing every book"
         const id = pick();
         if (!upToDate(id) || (await f.vault.isDefaulted(id))) continue;
         if (surplus(committed.get(id)!, round, f.markets, { requirement: "maintenance", side: "conservative", bufferBps: 0n }) < 0n) continue;
-        await expectSignals("margin", [accountCommitment(committed.get(id)!), roundCommitment, packMarginStatement({ binder: BigInt(owners.get(id)!.address), bufferBps: 0n, requirement: "maintenance", side: "conservative" })]);
-        await (await f.vault.connect(owners.get(id)!).attest(id, round.round, 0, PROOF)).wait();
+        const prepared = prepareMargin(committed.get(id)!, round, f.markets, { binder: BigInt(owners.get(id)!.address) }, specs);
+        await (await f.vault.connect(owners.get(id)!).attest(id, round.round, 0, await prove("margin", prepared))).wait();
         count("attest");
       } else {
         // Takeovers: every liquidatable (or defaulted) account, brought up to date first (anyone may apply).
@@ -209,9 +217,8 @@ describe("# random simulation through the contracts, the SDK knowing every book"
             continue; // the backstop would not meet its initial requirement: it passes
           }
           if (result.ownerPayout + result.penalty > (await f.vault.accountsBalance()) + result.badDebt) continue;
-          const statement = packTakeoverStatement({ ownerPayout: result.ownerPayout, penalty: result.penalty, badDebt: result.badDebt, penaltyBps: PENALTY_BPS, defaulted });
-          await expectSignals("takeover", [accountCommitment(committed.get(id)!), accountCommitment(committed.get(backstopId)!), accountCommitment(result.liquidator), roundCommitment, statement]);
-          await (await f.vault.connect(backstop).takeover(id, backstopId, round.round, result.ownerPayout, result.penalty, result.badDebt, accountCommitment(result.liquidator), PROOF)).wait();
+          const prepared = prepareTakeover(committed.get(id)!, committed.get(backstopId)!, round, f.markets, { penaltyBps: PENALTY_BPS, defaulted, salt: result.liquidator.salt }, specs);
+          await (await f.vault.connect(backstop).takeover(id, backstopId, round.round, result.ownerPayout, result.penalty, result.badDebt, accountCommitment(result.liquidator), await prove("takeover", prepared))).wait();
           committed.delete(id);
           pending.delete(id);
           committed.set(backstopId, result.liquidator);
@@ -220,9 +227,38 @@ describe("# random simulation through the contracts, the SDK knowing every book"
       }
       await check(`step ${step}`);
     }
+    return counts;
+}
+
+describe("# random simulation through the contracts, the SDK knowing every book", () => {
+  let f: Fixture;
+  withFixture((fixture) => (f = fixture));
+  const mock: Prove = async (statement, prepared) => {
+    // The mock verifier accepts exactly the public inputs the SDK computed: the vault must pass those.
+    await (await f.verifiers[statement].expectSignals([...prepared.publicInputs])).wait();
+    return PROOF;
+  };
+
+  it.each(SEEDS)(`Should keep every commitment equal to the SDK's and the money exact for ${STEPS} random steps (seed %s, mock verifiers)`, { timeout: 0 }, async (seed) => {
+    const counts = await simulate(f, seed, STEPS, mock);
     // The market must have done something of everything for the run to mean anything.
     expect(Object.keys(counts)).toEqual(expect.arrayContaining(["fill", "applyFills", "round", "deposit", "withdraw", "challenge", "answer", "attest"]));
     expect((counts.takeover ?? 0) + (counts["takeover with bad debt"] ?? 0)).toBeGreaterThan(0);
-    console.log(`random simulation (seed ${SEED}, ${STEPS} steps): ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    console.log(`random simulation (seed ${seed}, ${STEPS} steps, mock verifiers): ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  });
+});
+
+describe("# random simulation with real proofs (shorter)", () => {
+  it(`Should hold the same with a real Groth16 proof for every step (${REAL_STEPS} steps, seed ${REAL_SEED})`, { timeout: 0 }, async () => {
+    await buildCircuits({ only: Object.values(verifierCircuitIds("cross")) });
+    const f = await deploy("cross", { verifiers: "generated" });
+    const provers = new ProverSet();
+    try {
+      const counts = await simulate(f, REAL_SEED, REAL_STEPS, async (_statement, prepared) => (await provers.prove(prepared)).calldata.proof.map(BigInt));
+      if (REAL_STEPS >= 60) expect(Object.keys(counts)).toEqual(expect.arrayContaining(["fill", "applyFills", "deposit", "withdraw", "answer", "default", "takeover"]));
+      console.log(`random simulation (seed ${REAL_SEED}, ${REAL_STEPS} steps, real proofs): ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    } finally {
+      await provers.close();
+    }
   });
 });
