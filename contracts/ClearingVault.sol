@@ -394,6 +394,52 @@ contract ClearingVault {
         if (account.challengeDeadline != 0 && roundId >= _challenges[accountId].roundId) _answerChallenge(accountId, account, roundId);
     }
 
+    /// @notice attestBatch: every account of `accountIds` was attested (one event for the batch, not one per account).
+    event AttestedBatch(uint64 indexed roundId, address indexed attester, uint16 bufferBps, uint256[] accountIds);
+    /// @notice attestBatch: no account, or not one proof per account.
+    error ClearingVault__BadBatch(uint256 accounts, uint256 proofs);
+    /// @notice attestBatch: the account at `index` is not above the one before it (ids must be strictly increasing).
+    error ClearingVault__BatchOrder(uint256 index);
+
+    /// @notice attest for many accounts at once (a keeper proving every account every round): the same round and
+    ///         buffer, each account with its own margin proof bound to the sender, all verified together by the margin
+    ///         batch verifier (one random linear combination: n + 3 pairings). `accountIds` strictly increasing (no
+    ///         account twice); every account must pass attest's checks (a failing one reverts the batch, named), and a
+    ///         proof that does not verify rejects the batch (InvalidBatch, naming none). Effects as attest, per account.
+    /// @dev Margin([C_i, round, margin(sender, bufferBps, maintenance, conservative)]) for each i, batch-verified.
+    function attestBatch(uint256[] calldata accountIds, uint64 roundId, uint16 bufferBps, uint256[8][] calldata proofs)
+        external
+        nonReentrant
+    {
+        uint256 n = accountIds.length;
+        if (n == 0 || proofs.length != n) revert ClearingVault__BadBatch(n, proofs.length);
+        uint256 roundCommitment = _freshRound(roundId);
+        uint256 statement = ZkMarginStatements.margin(msg.sender, bufferBps, false, false);
+        uint256[] memory inputs = new uint256[](3 * n);
+        uint256 previous;
+        for (uint256 i = 0; i < n; ++i) {
+            uint256 accountId = accountIds[i];
+            if (accountId <= previous) revert ClearingVault__BatchOrder(i);
+            previous = accountId;
+            Account storage account = _activeAccount(accountId);
+            if (_isDefaulted(account)) revert ClearingVault__Defaulted(accountId);
+            if (accountId != FEE_ACCOUNT_ID) _requireUpToDate(accountId, account);
+            inputs[3 * i] = account.commitment;
+            inputs[3 * i + 1] = roundCommitment;
+            inputs[3 * i + 2] = statement;
+        }
+        verifier.verifyMarginBatch(proofs, inputs);
+        for (uint256 i = 0; i < n; ++i) {
+            uint256 accountId = accountIds[i];
+            Account storage account = _accounts[accountId];
+            if (roundId > account.lastHealthyRound) account.lastHealthyRound = roundId;
+            if (account.challengeDeadline != 0 && roundId >= _challenges[accountId].roundId) {
+                _answerChallenge(accountId, account, roundId);
+            }
+        }
+        emit AttestedBatch(roundId, msg.sender, bufferBps, accountIds);
+    }
+
     /// @notice Challenges the account to prove maintenance at the registry's latest round, which must be fresh and
     ///         newer than the account's lastHealthyRound. Pulls `challengeBond` from the sender. Unanswered by the
     ///         deadline, the account is defaulted: a takeover then needs no below-maintenance proof.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IGroth16BatchVerifier} from "./interfaces/IGroth16BatchVerifier.sol";
 import {IGroth16Verifier3} from "./interfaces/IGroth16Verifier3.sol";
 import {IGroth16Verifier4} from "./interfaces/IGroth16Verifier4.sol";
 import {IGroth16Verifier5} from "./interfaces/IGroth16Verifier5.sol";
@@ -12,7 +13,8 @@ import {IZkMarginVerifier} from "./interfaces/IZkMarginVerifier.sol";
 ///         the generated DepositM16Verifier, FillsM16K8Verifier, CrossWithdrawM16Verifier, CrossMarginM16Verifier
 ///         and CrossTakeoverM16Verifier (Lending* / Tiered* alike). Each entry point reverts InputOutOfField for a
 ///         public input >= r (the generated verifiers would only return false) and InvalidProof unless the proof
-///         verifies.
+///         verifies. Margin proofs sent in bulk (attestBatch) go to the circuit's batch verifier, generated from the
+///         same verification key (CrossMarginM16BatchVerifier, ...), which reverts InvalidBatch unless all verify.
 contract ZkMarginVerifier is IZkMarginVerifier {
     /// @notice The BN254 scalar field modulus r: every public input must be below it.
     uint256 public constant SNARK_SCALAR_FIELD =
@@ -20,6 +22,11 @@ contract ZkMarginVerifier is IZkMarginVerifier {
 
     /// @notice The verifier returned false: the proof does not prove the statement.
     error ZkMarginVerifier__InvalidProof();
+    /// @notice The batch verifier returned false: some proof of the batch does not prove its statement (a random linear
+    ///         combination cannot say which; each proof can be checked alone off-chain).
+    error ZkMarginVerifier__InvalidBatch();
+    /// @notice Constructor: the margin batch verifier does not take the margin statement's 3 public inputs.
+    error ZkMarginVerifier__BatchArity(uint256 publicInputs);
     /// @notice A public input is >= SNARK_SCALAR_FIELD.
     error ZkMarginVerifier__InputOutOfField(uint256 index);
     /// @notice Constructor: a verifier address has no code.
@@ -39,6 +46,8 @@ contract ZkMarginVerifier is IZkMarginVerifier {
     IGroth16Verifier3 public immutable marginVerifier;
     /// @notice TakeoverProof(M, T, profile) verifier (5 public inputs).
     IGroth16Verifier5 public immutable takeoverVerifier;
+    /// @notice Batch verifier of the margin circuit (3 public inputs per proof), same verification key as marginVerifier.
+    IGroth16BatchVerifier public immutable marginBatchVerifier;
 
     /// @param riskTag_ the profile the profile-specific verifiers prove (3 cross, 4 lending, 5 tiered)
     constructor(
@@ -47,7 +56,8 @@ contract ZkMarginVerifier is IZkMarginVerifier {
         IGroth16Verifier4 applyFills,
         IGroth16Verifier4 withdraw,
         IGroth16Verifier3 margin,
-        IGroth16Verifier5 takeover
+        IGroth16Verifier5 takeover,
+        IGroth16BatchVerifier marginBatch
     ) {
         if (riskTag_ < 3 || riskTag_ > 5) revert ZkMarginVerifier__UnknownProfile(riskTag_);
         _requireCode(address(deposit));
@@ -55,12 +65,16 @@ contract ZkMarginVerifier is IZkMarginVerifier {
         _requireCode(address(withdraw));
         _requireCode(address(margin));
         _requireCode(address(takeover));
+        _requireCode(address(marginBatch));
+        uint256 arity = marginBatch.publicInputCount();
+        if (arity != 3) revert ZkMarginVerifier__BatchArity(arity);
         riskTag = riskTag_;
         depositVerifier = deposit;
         applyFillsVerifier = applyFills;
         withdrawVerifier = withdraw;
         marginVerifier = margin;
         takeoverVerifier = takeover;
+        marginBatchVerifier = marginBatch;
     }
 
     /// @inheritdoc IZkMarginVerifier
@@ -91,6 +105,29 @@ contract ZkMarginVerifier is IZkMarginVerifier {
     function verifyTakeover(uint256[8] calldata proof, uint256[5] calldata inputs) external view {
         _checkField(inputs);
         _result(takeoverVerifier.verifyProof(_a(proof), _b(proof), _c(proof), inputs));
+    }
+
+    /// @inheritdoc IZkMarginVerifier
+    /// @dev Forwards this call's arguments unchanged (same ABI as verifyBatch: no decoding and re-encoding of the batch)
+    ///      and bubbles up the batch verifier's refusals.
+    function verifyMarginBatch(uint256[8][] calldata proofs, uint256[] calldata inputs) external view {
+        (proofs, inputs); // decoded (and their calldata bounds checked) by the ABI decoder; forwarded below
+        address target = address(marginBatchVerifier);
+        bytes4 selector = IGroth16BatchVerifier.verifyBatch.selector;
+        bool valid;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            let size := sub(calldatasize(), 4)
+            mstore(m, selector)
+            calldatacopy(add(m, 4), 4, size)
+            let ok := staticcall(gas(), target, m, add(size, 4), 0, 0x20)
+            if iszero(ok) {
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+            valid := and(eq(returndatasize(), 0x20), eq(mload(0), 1))
+        }
+        if (!valid) revert ZkMarginVerifier__InvalidBatch();
     }
 
     function _checkField(uint256[3] calldata inputs) private pure {

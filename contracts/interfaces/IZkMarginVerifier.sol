@@ -23,6 +23,11 @@ interface IZkMarginVerifier {
     /// @notice MarginProof: [commitment, roundCommitment, statement].
     function verifyMargin(uint256[8] calldata proof, uint256[3] calldata inputs) external view;
 
+    /// @notice n MarginProofs at once: proof i for inputs[3i .. 3i + 3) (its [commitment, roundCommitment,
+    ///         statement]); reverts unless every one verifies (the batch verifier names a malformed proof or input,
+    ///         never a proof that is merely invalid: InvalidBatch).
+    function verifyMarginBatch(uint256[8][] calldata proofs, uint256[] calldata inputs) external view;
+
     /// @notice TakeoverProof: [victimCommitment, liquidatorOldCommitment, liquidatorNewCommitment,
     ///         roundCommitment, statement].
     function verifyTakeover(uint256[8] calldata proof, uint256[5] calldata inputs) external view;

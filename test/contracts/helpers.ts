@@ -88,7 +88,7 @@ export type Ethers = Connection["ethers"];
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyContract = any;
 
-export interface Fixture extends Omit<ClearingDeployment, "token" | "registry" | "adapter" | "vault" | "verifiers"> {
+export interface Fixture extends Omit<ClearingDeployment, "token" | "registry" | "adapter" | "vault" | "verifiers" | "batchVerifier"> {
   ethers: Ethers;
   signers: Awaited<ReturnType<Ethers["getSigners"]>>;
   markets: MarketSet;
@@ -98,6 +98,8 @@ export interface Fixture extends Omit<ClearingDeployment, "token" | "registry" |
   vault: AnyContract;
   /** The verifier of each statement (mocks unless deployed with generated verifiers). */
   verifiers: Record<Statement, AnyContract>;
+  /** The margin batch verifier (attestBatch; a mock unless deployed with generated verifiers). */
+  batchVerifier: AnyContract;
   /** all the contracts' errors, to decode reverts */
   errors: Interface;
 }
@@ -118,8 +120,8 @@ export async function deploy(profile: Profile = "cross", options: { verifiers?: 
     await (await token.mint(s.address, 10n ** 15n)).wait();
     await (await token.connect(s).approve(vault.target, ethers.MaxUint256)).wait();
   }
-  const contracts: AnyContract[] = [token, deployment.registry, deployment.adapter, vault, ...Object.values(deployment.verifiers)];
-  const factories = await Promise.all(["ChainlinkRoundPoster", "MockAggregatorV3"].map((name) => ethers.getContractFactory(name)));
+  const contracts: AnyContract[] = [token, deployment.registry, deployment.adapter, vault, deployment.batchVerifier, ...Object.values(deployment.verifiers)];
+  const factories = await Promise.all(["ChainlinkRoundPoster", "MockAggregatorV3", "MockGroth16BatchVerifier"].map((name) => ethers.getContractFactory(name)));
   const errors = new Interface([
     ...contracts.concat(factories).flatMap((c: AnyContract) => c.interface.fragments.filter((f: { type: string }) => f.type === "error")),
     "error SafeTransfer__TransferFailed(address token)",
@@ -127,7 +129,7 @@ export async function deploy(profile: Profile = "cross", options: { verifiers?: 
   ]);
   return {
     ...deployment, ethers, signers, markets, errors,
-    token, registry: deployment.registry, adapter: deployment.adapter, vault, verifiers: deployment.verifiers as Record<Statement, AnyContract>,
+    token, registry: deployment.registry, adapter: deployment.adapter, vault, verifiers: deployment.verifiers as Record<Statement, AnyContract>, batchVerifier: deployment.batchVerifier,
   };
 }
 
@@ -212,7 +214,7 @@ export async function seen(f: Fixture, mock: AnyContract, action: () => Promise<
   await (await mock.setCapture(true)).wait();
   const parsed = await revertOf(f.errors, action());
   await (await mock.setCapture(false)).wait();
-  expect(parsed.name).toMatch(/^MockGroth16Verifier\d__Seen$/);
+  expect(parsed.name).toMatch(/^MockGroth16(Verifier\d|BatchVerifier)__Seen$/);
   return { proof: [...parsed.args[0]], signals: [...parsed.args[1]] };
 }
 

@@ -716,7 +716,7 @@ describe("# insurance and governance", () => {
     const libraries = { PoseidonT3: f.poseidon.PoseidonT3, PoseidonT5: f.poseidon.PoseidonT5 };
     await expectRevert(f.errors, f.ethers.deployContract("ClearingVault", args(token18.target, f.adapter.target), { libraries }), "ClearingVault__BadTokenDecimals", [18]);
     const v = f.verifiers;
-    const lending = await f.ethers.deployContract("ZkMarginVerifier", [4, v.deposit.target, v.applyFills.target, v.withdraw.target, v.margin.target, v.takeover.target]);
+    const lending = await f.ethers.deployContract("ZkMarginVerifier", [4, v.deposit.target, v.applyFills.target, v.withdraw.target, v.margin.target, v.takeover.target, f.batchVerifier.target]);
     await expectRevert(f.errors, f.ethers.deployContract("ClearingVault", args(f.token.target, lending.target), { libraries }), "ClearingVault__ProfileMismatch", [4, 3]);
   });
 });

@@ -34,6 +34,28 @@ describe("# ZkMarginVerifier", () => {
     expect(await f.adapter.withdrawVerifier()).toBe(f.verifiers.withdraw.target);
     expect(await f.adapter.marginVerifier()).toBe(f.verifiers.margin.target);
     expect(await f.adapter.takeoverVerifier()).toBe(f.verifiers.takeover.target);
+    expect(await f.adapter.marginBatchVerifier()).toBe(f.batchVerifier.target);
+  });
+
+  describe("# verifyMarginBatch", () => {
+    const proofs = [proofWords(1n), proofWords(2n)];
+    it("Should pass every proof and input unchanged to the margin batch verifier", async () => {
+      const got = await seen(f, f.batchVerifier, () => f.adapter.verifyMarginBatch(proofs, inputs(6)));
+      expect(got.proof.map((p) => [...(p as unknown as bigint[])])).toEqual(proofs);
+      expect(got.signals).toEqual(inputs(6));
+      await f.adapter.verifyMarginBatch(proofs, inputs(6));
+    });
+
+    it("Should revert InvalidBatch when the batch verifier returns false, naming no proof", async () => {
+      await (await f.batchVerifier.expectSignals(inputs(6))).wait();
+      await f.adapter.verifyMarginBatch(proofs, inputs(6));
+      await expectRevert(f.errors, f.adapter.verifyMarginBatch(proofs, inputs(6, 101n)), "ZkMarginVerifier__InvalidBatch", []);
+    });
+
+    it("Should pass on the batch verifier's own refusals (empty batch, inputs not 3 per proof)", async () => {
+      await expectRevert(f.errors, f.adapter.verifyMarginBatch([], []), "Groth16BatchVerifier__EmptyBatch");
+      await expectRevert(f.errors, f.adapter.verifyMarginBatch(proofs, inputs(5)), "Groth16BatchVerifier__LengthMismatch", [2n, 5n]);
+    });
   });
 
   for (const statement of STATEMENTS) {
@@ -68,10 +90,14 @@ describe("# ZkMarginVerifier", () => {
 
   it("Should refuse an unknown risk tag and a verifier without code at construction", async () => {
     const v = f.verifiers;
-    const addresses = [v.deposit.target, v.applyFills.target, v.withdraw.target, v.margin.target, v.takeover.target];
+    const addresses = [v.deposit.target, v.applyFills.target, v.withdraw.target, v.margin.target, v.takeover.target, f.batchVerifier.target];
     await expectRevert(f.errors, f.ethers.deployContract("ZkMarginVerifier", [2, ...addresses]), "ZkMarginVerifier__UnknownProfile", [2]);
     await expectRevert(f.errors, f.ethers.deployContract("ZkMarginVerifier", [6, ...addresses]), "ZkMarginVerifier__UnknownProfile", [6]);
     const noCode = f.signers[9]!.address;
-    await expectRevert(f.errors, f.ethers.deployContract("ZkMarginVerifier", [3, ...addresses.slice(0, 4), noCode]), "ZkMarginVerifier__NotAContract", [noCode]);
+    await expectRevert(f.errors, f.ethers.deployContract("ZkMarginVerifier", [3, ...addresses.slice(0, 4), noCode, addresses[5]]), "ZkMarginVerifier__NotAContract", [noCode]);
+    await expectRevert(f.errors, f.ethers.deployContract("ZkMarginVerifier", [3, ...addresses.slice(0, 5), noCode]), "ZkMarginVerifier__NotAContract", [noCode]);
+    const fourInputs = await f.ethers.deployContract("MockGroth16BatchVerifier");
+    await (await fourInputs.setPublicInputCount(4)).wait();
+    await expectRevert(f.errors, f.ethers.deployContract("ZkMarginVerifier", [3, ...addresses.slice(0, 5), fourInputs.target]), "ZkMarginVerifier__BatchArity", [4]);
   });
 });

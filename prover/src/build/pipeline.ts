@@ -1,6 +1,7 @@
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import type { CircuitSpec } from "../circuit/registry.ts";
 import { ZkMarginError } from "../core/errors.ts";
+import { hasBatchVerifier, publishBatchVerifier } from "./batch-verifier.ts";
 import { compileCircuit, detectCompiler, type CompileResult } from "./compile.ts";
 import { startProgress } from "./progress.ts";
 import type { PtauOptions } from "./ptau.ts";
@@ -73,6 +74,11 @@ export async function buildCircuits(options: BuildOptions = {}): Promise<BuildSt
     const how = manifest.ceremony.method === "known-tau" ? "known-tau development key, INSECURE" : `on ${manifest.ptau.source}`;
     log(`set up ${spec.id}: ${manifest.constraints} constraints in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s (${how})`);
     steps.push({ circuit: spec.id, compiled: compiled.compiled, setUp: true, constraints: manifest.constraints, manifest });
+  }
+  // Batch verifiers (bulk statements) from the verification keys, also for circuits that were up to date.
+  for (const step of steps) {
+    const spec = wanted.find((candidate) => candidate.id === step.circuit)!;
+    if (step.manifest && hasBatchVerifier(spec) && publishBatchVerifier(spec, step.manifest.ceremony.insecure)) log(`wrote the batch verifier of ${spec.id}`);
   }
   return steps;
 }

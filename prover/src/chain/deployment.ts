@@ -1,5 +1,6 @@
 import type { Contract, ContractTransactionResponse, Signer } from "ethers";
 import poseidonSolidity from "poseidon-solidity";
+import { batchVerifierContractName } from "../build/batch-verifier.ts";
 import { readManifest } from "../build/setup.ts";
 import { riskTable, riskTag } from "../commitment/round.ts";
 import { ZkMarginError } from "../core/errors.ts";
@@ -61,6 +62,12 @@ export function verifierContracts(profile: Profile, ids: Record<Statement, strin
     out[statement] = manifest.verifierContract;
   }
   return out;
+}
+
+/** The generated batch verifier contract of a profile's margin circuit (attestBatch), checked to be built. */
+export function batchVerifierContract(profile: Profile, ids: Record<Statement, string> = verifierCircuitIds(profile)): string {
+  if (!readManifest(ids.margin)) throw new ZkMarginError(`circuit ${ids.margin}`, "is not built: run `npx zkmargin build`");
+  return batchVerifierContractName(ids.margin);
 }
 
 /**
@@ -138,14 +145,16 @@ export interface ClearingDeployment {
   readonly registry: Contract;
   /** One verifier per statement. */
   readonly verifiers: Readonly<Record<Statement, Contract>>;
+  /** The margin circuit's batch verifier (attestBatch), generated from the margin verifier's key. */
+  readonly batchVerifier: Contract;
   readonly adapter: Contract;
   readonly vault: Contract;
 }
 
 /**
  * Deploys the v2 system on a Hardhat chain: a mock 6-decimal token, the Poseidon libraries, the oracle registry
- * (profile tag, L = the market set's size, its risk table set and the poster authorised), the five verifiers
- * and their adapter, and the clearing vault (which opens the venue's fee account).
+ * (profile tag, L = the market set's size, its risk table set and the poster authorised), the five verifiers,
+ * the margin batch verifier and their adapter, and the clearing vault (which opens the venue's fee account).
  */
 export async function deployClearing(ethers: HardhatEthers, parameters: ClearingParameters): Promise<ClearingDeployment> {
   const profile = parameters.profile ?? parameters.markets.profile;
@@ -162,14 +171,15 @@ export async function deployClearing(ethers: HardhatEthers, parameters: Clearing
     : verifierContracts(profile, parameters.circuitIds);
   const verifiers = {} as Record<Statement, Contract>;
   for (const statement of STATEMENTS) verifiers[statement] = await ethers.deployContract(names[statement]);
+  const batchVerifier = await ethers.deployContract(parameters.verifiers === "mock" ? "MockGroth16BatchVerifier" : batchVerifierContract(profile, parameters.circuitIds));
   const adapter = await ethers.deployContract("ZkMarginVerifier", [
-    Number(riskTag(profile)), ...(await Promise.all(STATEMENTS.map((statement) => verifiers[statement].getAddress()))),
+    Number(riskTag(profile)), ...(await Promise.all(STATEMENTS.map((statement) => verifiers[statement].getAddress()))), await batchVerifier.getAddress(),
   ]);
   const vault = await ethers.deployContract("ClearingVault", [
     await token.getAddress(), await registry.getAddress(), await adapter.getAddress(), parameters.venue.address, governance.address,
     parameters.bond, parameters.answerWindowSeconds, parameters.penaltyBps, parameters.insuranceBps, parameters.challengerBps,
   ], { signer: governance, libraries: librariesFor("ClearingVault", poseidon) });
-  return { token, poseidon, registry, verifiers, adapter, vault };
+  return { token, poseidon, registry, verifiers, batchVerifier, adapter, vault };
 }
 
 /** Calls a contract function as `signer` and waits for it; returns the gas used. */

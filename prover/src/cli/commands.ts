@@ -22,6 +22,7 @@ import { verifyProofFile } from "../statements/proof-file.ts";
 import { BENCH_OPTIONS, BENCH_USAGE, runBenchCommand } from "../bench/command.ts";
 import { CEREMONY_OPTIONS, CEREMONY_USAGE } from "../ceremony/usage.ts";
 import { formatReport } from "./format.ts";
+import { keeperCommand } from "./keeper-command.ts";
 import { optional, required, type Command } from "./options.ts";
 import { proveCommand } from "./prove-command.ts";
 import { UsageError } from "./usage-error.ts";
@@ -190,6 +191,8 @@ export const commands: Record<string, Command> = {
       return result.balanced ? 0 : 1;
     },
   },
+
+  keeper: keeperCommand,
 
   ceremony: {
     summary: "multi-party trusted setup (phase 2): init, contribute, verify, beacon, finalize",
