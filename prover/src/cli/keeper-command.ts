@@ -5,7 +5,7 @@ import { UsageError } from "./usage-error.ts";
 const err = (text: string) => process.stderr.write(`${text}\n`);
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
-const KEEPER_USAGE = `Usage: zkmargin keeper worker [--redis URL] [--queue NAME] [--threads N] [--concurrency N] [--lock-ms MS] [--stalled-ms MS] [--exit-after-jobs K]
+const KEEPER_USAGE = `Usage: zkmargin keeper worker [--redis URL] [--queue NAME] [--threads N] [--concurrency N] [--lock-ms MS] [--stalled-ms MS] [--preload CIRCUIT] [--exit-after-jobs K]
        zkmargin keeper run [--accounts N] [--workers N] [--batch N] [--redis URL] [--queue NAME] [--threads N] [--json]
 worker: take margin jobs from the Redis queue and prove them with a warm prover per circuit, until SIGTERM
         (start as many as you have cores or machines; --exit-after-jobs K kills the process at its K-th job, to test recovery).
@@ -27,7 +27,7 @@ export const keeperCommand: Command = {
   usage: KEEPER_USAGE,
   options: {
     redis: { type: "string" }, queue: { type: "string" }, threads: { type: "string" }, concurrency: { type: "string" },
-    "lock-ms": { type: "string" }, "stalled-ms": { type: "string" }, "exit-after-jobs": { type: "string" },
+    "lock-ms": { type: "string" }, "stalled-ms": { type: "string" }, "exit-after-jobs": { type: "string" }, preload: { type: "string", multiple: true },
     accounts: { type: "string" }, workers: { type: "string" }, batch: { type: "string" }, json: { type: "boolean" },
   },
   async run(values, positionals) {
@@ -40,7 +40,7 @@ export const keeperCommand: Command = {
       const { startKeeperWorker } = await import("../keeper/worker.ts");
       const worker = await startKeeperWorker({
         redisUrl, queue, threads, concurrency: count(values, "concurrency"), lockMs: count(values, "lock-ms", 100), stalledMs: count(values, "stalled-ms", 100),
-        exitAfterJobs: count(values, "exit-after-jobs"), log: err,
+        exitAfterJobs: count(values, "exit-after-jobs"), preload: values.preload as string[] | undefined, log: err,
       });
       err(`keeper worker ${process.pid} ready on ${queue ?? "zkmargin-keeper"}`);
       await new Promise<void>((resolve) => {

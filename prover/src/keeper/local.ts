@@ -113,18 +113,20 @@ export async function runLocalKeeperRound(options: LocalKeeperOptions = {}): Pro
   return { ...result, accountIds, attestations, lastHealthyRound, roundId: round.round, workerExits: workers.map((worker) => worker.exit()) };
 }
 
-interface WorkerProcess {
+/** A worker child process. */
+export interface WorkerProcess {
   stop(): Promise<void>;
   exit(): string;
 }
 
 /** Starts `zkmargin keeper worker` as a child process and waits until it says it is ready. */
-function startWorkerProcess(index: number, options: Omit<LocalKeeperOptions, "exitAfterJobs"> & { redisUrl: string; queue: string; exitAfterJobs?: number }, log: (line: string) => void): Promise<WorkerProcess> {
+export function startWorkerProcess(index: number, options: Omit<LocalKeeperOptions, "exitAfterJobs"> & { redisUrl: string; queue: string; exitAfterJobs?: number; preload?: readonly string[] }, log: (line: string) => void): Promise<WorkerProcess> {
   const args = [projectPath("bin", "zkmargin.js"), "keeper", "worker", "--redis", options.redisUrl, "--queue", options.queue];
   if (options.threads !== undefined) args.push("--threads", String(options.threads));
   if (options.lockMs !== undefined) args.push("--lock-ms", String(options.lockMs));
   if (options.stalledMs !== undefined) args.push("--stalled-ms", String(options.stalledMs));
   if (options.exitAfterJobs !== undefined) args.push("--exit-after-jobs", String(options.exitAfterJobs));
+  for (const circuit of options.preload ?? []) args.push("--preload", circuit);
   const child: ChildProcess = spawn(process.execPath, args, { cwd: projectPath(), stdio: ["ignore", "pipe", "pipe"] });
   let ended: string | undefined;
   const exited = new Promise<void>((resolve) => child.on("exit", (code, signal) => {

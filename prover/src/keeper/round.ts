@@ -105,8 +105,12 @@ export async function runKeeperRound(options: KeeperRoundOptions): Promise<Keepe
   let wake = new Promise<void>((resolve) => (settle = resolve));
   const notify = () => settle();
 
+  // A job leaves `pending` only once its proof is checked and queued for a batch (or refused), so the round
+  // cannot end with a proof still being checked; `settling` keeps an event and a re-read from taking it twice.
+  const settling = new Set<string>();
   const accept = async (jobId: string, value: MarginJobResult) => {
-    if (!pending.delete(jobId)) return; // already settled (an event and a re-read of the same job)
+    if (!pending.has(jobId) || settling.has(jobId)) return;
+    settling.add(jobId);
     const state = byJob.get(jobId)!;
     const expected = [accountCommitment(state), roundCommitment, statement].map(String);
     const problem = value.publicSignals.length !== 3 || value.publicSignals.some((signal, i) => signal !== expected[i])
@@ -119,10 +123,11 @@ export async function runKeeperRound(options: KeeperRoundOptions): Promise<Keepe
       ready.push({ accountId: state.accountId, proof: value.proof.map(BigInt) });
       result.provedBy.set(state.accountId, value.worker);
     }
+    pending.delete(jobId);
     notify();
   };
   const reject = (jobId: string, reason: string) => {
-    if (!pending.delete(jobId)) return;
+    if (settling.has(jobId) || !pending.delete(jobId)) return;
     result.failed.push({ accountId: byJob.get(jobId)!.accountId, jobId, reason });
     notify();
   };

@@ -24,6 +24,8 @@ export interface KeeperWorkerOptions {
   readonly lockMs?: number;
   /** How often this worker looks for stalled jobs (ms, default 30 s). */
   readonly stalledMs?: number;
+  /** Circuits whose provers to load before the worker takes jobs (default: each on its first job). */
+  readonly preload?: readonly string[];
   /** Failure testing: the process kills itself (SIGKILL, no cleanup) when it takes its k-th job. */
   readonly exitAfterJobs?: number;
   /** Called after each job (proven or failed), with a one-line summary. */
@@ -56,6 +58,11 @@ export async function startKeeperWorker(options: KeeperWorkerOptions = {}): Prom
     }
     return prover;
   };
+  for (const id of options.preload ?? []) {
+    const spec = specs.find((candidate) => candidate.id === id);
+    if (!spec) throw new ZkMarginError("--preload", `unknown circuit ${id}`);
+    await proverOf(spec);
+  }
   const name = `${hostname()}:${process.pid}`;
   let taken = 0;
   const log = options.log ?? (() => undefined);
