@@ -8,7 +8,7 @@
  * Without a reachable Redis the test is skipped with a message, except in CI (CI set), where it fails.
  */
 import { Job, Queue } from "bullmq";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_REDIS_URL, redisOptions, redisReachable } from "../prover/src/keeper/queue.ts";
 import { runLocalKeeperRound } from "../prover/src/keeper/local.ts";
 import type { AccountState } from "../prover/src/model/types.ts";
@@ -30,7 +30,10 @@ describe.runIf(!reachable && inCi)("# keeper queue (CI)", () => {
 
 describe.runIf(reachable)("# keeper queue: a round of 32 accounts, 2 worker processes, one killed mid-round", { timeout: 0 }, () => {
   const queueName = `zkmargin-keeper-test-${process.pid}-${Date.now()}`;
-  const queue = new Queue(queueName, { connection: redisOptions(REDIS_URL) });
+  let queue: Queue;
+  beforeAll(() => {
+    queue = new Queue(queueName, { connection: redisOptions(REDIS_URL) });
+  });
   afterAll(async () => {
     await queue.obliterate({ force: true });
     await queue.close();
