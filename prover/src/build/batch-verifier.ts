@@ -107,9 +107,9 @@ export function batchVerifierSource(spec: CircuitSpec, vkey: VerificationKey, no
   const accumulateInputs = Array.from({ length: k }, (_, j) => `
                 {
                     let v := calldataload(add(pi, ${32 * j}))
-                    if iszero(lt(v, R)) { fail2(${errors.inputOutOfField}, i, ${j}) }
+                    if iszero(lt(v, r)) { fail2(${errors.inputOutOfField}, i, ${j}) }
                     let a := add(s, ${0x100 + 32 * j})
-                    mstore(a, addmod(mload(a), mulmod(ri, v, R), R))
+                    mstore(a, addmod(mload(a), mulmod(ri, v, r), r))
                 }`).join("");
   const icTerms = Array.from({ length: k }, (_, j) => `
             mulTo(add(s, 0x80), IC${j + 1}x, IC${j + 1}y, mload(add(s, ${0x100 + 32 * j})))
@@ -169,28 +169,28 @@ ${constants.map(([key, value]) => `    uint256 internal constant ${key} = ${valu
                 revert(0, 68)
             }
             // the G1 point at calldata p: coordinates < q, on y^2 = x^3 + 3 (so not the point at infinity)
-            function onG1At(p) -> ok {
+            function onG1At(p, q) -> ok {
                 let x := calldataload(p)
                 let y := calldataload(add(p, 0x20))
-                ok := and(and(lt(x, Q), lt(y, Q)), eq(mulmod(y, y, Q), addmod(mulmod(x, mulmod(x, x, Q), Q), 3, Q)))
+                ok := and(and(lt(x, q), lt(y, q)), eq(mulmod(y, y, q), addmod(mulmod(x, mulmod(x, x, q), q), 3, q)))
             }
             // the G2 point at calldata p, (xi u + xr, yi u + yr): coordinates < q, on the twist y^2 = x^3 + b' over
             // Fp2 = Fp[u] / (u^2 + 1) (so not the point at infinity; the pairing precompile checks the subgroup)
-            function onTwistAt(p) -> ok {
+            function onTwistAt(p, q) -> ok {
                 let xi := calldataload(p)
                 let xr := calldataload(add(p, 0x20))
                 let yi := calldataload(add(p, 0x40))
                 let yr := calldataload(add(p, 0x60))
-                ok := and(and(lt(xi, Q), lt(xr, Q)), and(lt(yi, Q), lt(yr, Q)))
+                ok := and(and(lt(xi, q), lt(xr, q)), and(lt(yi, q), lt(yr, q)))
                 if ok {
                     // x^2 = (xr^2 - xi^2) + 2 xr xi u, x^3 = x^2 x, y^2 = (yr^2 - yi^2) + 2 yr yi u
-                    let sr := addmod(mulmod(xr, xr, Q), sub(Q, mulmod(xi, xi, Q)), Q)
-                    let si := mulmod(2, mulmod(xr, xi, Q), Q)
-                    let cr := addmod(mulmod(sr, xr, Q), sub(Q, mulmod(si, xi, Q)), Q)
-                    let ci := addmod(mulmod(sr, xi, Q), mulmod(si, xr, Q), Q)
+                    let sr := addmod(mulmod(xr, xr, q), sub(q, mulmod(xi, xi, q)), q)
+                    let si := mulmod(2, mulmod(xr, xi, q), q)
+                    let cr := addmod(mulmod(sr, xr, q), sub(q, mulmod(si, xi, q)), q)
+                    let ci := addmod(mulmod(sr, xi, q), mulmod(si, xr, q), q)
                     ok := and(
-                        eq(addmod(mulmod(yr, yr, Q), sub(Q, mulmod(yi, yi, Q)), Q), addmod(cr, B2R, Q)),
-                        eq(mulmod(2, mulmod(yr, yi, Q), Q), addmod(ci, B2I, Q))
+                        eq(addmod(mulmod(yr, yr, q), sub(q, mulmod(yi, yi, q)), q), addmod(cr, B2R, q)),
+                        eq(mulmod(2, mulmod(yr, yi, q), q), addmod(ci, B2I, q))
                     )
                 }
             }
@@ -224,11 +224,14 @@ ${constants.map(([key, value]) => `    uint256 internal constant ${key} = ${valu
             mstore(add(s, 0xe0), 0)
             for { let j := 0 } lt(j, PUBLIC_INPUTS) { j := add(j, 1) } { mstore(add(s, add(0x100, mul(j, 0x20))), 0) }
 
+            // The moduli on the stack: a constant used in a loop would be copied from code at every use.
+            let q := Q
+            let r := R
             for { let i := 0 } lt(i, n) { i := add(i, 1) } {
                 let p := add(proofs.offset, mul(i, 0x100))
-                if iszero(onG1At(p)) { fail2(${errors.notOnCurve}, i, 0) }
-                if iszero(onTwistAt(add(p, 0x40))) { fail2(${errors.notOnCurve}, i, 1) }
-                if iszero(onG1At(add(p, 0xc0))) { fail2(${errors.notOnCurve}, i, 2) }
+                if iszero(onG1At(p, q)) { fail2(${errors.notOnCurve}, i, 0) }
+                if iszero(onTwistAt(add(p, 0x40), q)) { fail2(${errors.notOnCurve}, i, 1) }
+                if iszero(onG1At(add(p, 0xc0), q)) { fail2(${errors.notOnCurve}, i, 2) }
                 let pair := add(m, mul(i, 0xc0))
                 let ri := 1
                 switch i
@@ -238,7 +241,7 @@ ${constants.map(([key, value]) => `    uint256 internal constant ${key} = ${valu
                 }
                 default {
                     mstore(add(s, 0x20), i)
-                    ri := mod(keccak256(s, 0x40), R)
+                    ri := mod(keccak256(s, 0x40), r)
                     // r_i A_i into the pair, r_i C_i added to the accumulator
                     calldatacopy(add(s, 0x80), p, 0x40)
                     mstore(add(s, 0xc0), ri)
@@ -249,7 +252,7 @@ ${constants.map(([key, value]) => `    uint256 internal constant ${key} = ${valu
                     addInto(add(s, 0x40))
                 }
                 calldatacopy(add(pair, 0x40), add(p, 0x40), 0x80)
-                mstore(add(s, 0xe0), addmod(mload(add(s, 0xe0)), ri, R))
+                mstore(add(s, 0xe0), addmod(mload(add(s, 0xe0)), ri, r))
                 let pi := add(inputs.offset, mul(i, ${32 * k}))${accumulateInputs}
             }
 
