@@ -102,7 +102,7 @@ export async function runLocalKeeperRound(options: LocalKeeperOptions = {}): Pro
           const parsed = v.interface.parseLog(entry);
           if (parsed?.name === "AttestedBatch") for (const id of parsed.args.accountIds) attestations.set(id, (attestations.get(id) ?? 0) + 1);
         }
-        return { gasUsed: receipt.gasUsed, calldataBytes: 4 + 32 * (5 + 2 * batch.accountIds.length) + 256 * batch.accountIds.length };
+        return { gasUsed: receipt.gasUsed, calldataBytes: 4 + 32 * 6 + 288 * batch.accountIds.length };
       },
     });
   } finally {
