@@ -73,6 +73,8 @@ export class WitnessForger {
   private readonly bitOf = new Map<number, readonly [string, number]>();
   /** Bit arrays: array name -> surviving bit indexes. */
   private readonly arrays = new Map<string, Set<number>>();
+  /** Bit arrays of range checks (`*.bits.out`): array name -> width, dropped bits included. */
+  private readonly widths: Map<string, number>;
   /**
    * Poseidon components: name -> per input i, the constraint (rho x) * x = rho sigmaF[0][i + 1].in2 of its
    * first round, whose B is x = input i plus the round's constant (a linear combination of witness signals).
@@ -100,13 +102,30 @@ export class WitnessForger {
     // a constant (cross margin's tiers), so they end at the last of them that survives in the witness.
     const mainSignals = r1cs.nOutputs + r1cs.nPubInputs + r1cs.nPrvInputs;
     let inputEnd = 0;
+    // The width of every bit array, dropped bits included (their labels have witness index -1).
+    const widths = new Map<string, number>();
     for (const line of readFileSync(artifactPaths(tester.id).sym, "utf8").split("\n")) {
-      const [label, witnessIndex] = line.split(",").map(Number);
-      if (label !== undefined && label <= mainSignals && witnessIndex !== undefined && witnessIndex > inputEnd) inputEnd = witnessIndex;
+      const [labelText, witnessText, , name] = line.split(",");
+      const [label, witnessIndex] = [Number(labelText), Number(witnessText)];
+      if (label <= mainSignals && witnessIndex > inputEnd) inputEnd = witnessIndex;
+      const bit = name === undefined ? null : /^(.*\.bits\.out)\[(\d+)\]$/.exec(name);
+      if (bit) widths.set(bit[1]!, Math.max(widths.get(bit[1]!) ?? 0, Number(bit[2]) + 1));
     }
     this.inputEnd = inputEnd;
+    this.widths = widths;
     for (const index of this.bitLike) {
-      const match = /^(.*)\[(\d+)\]$/.exec(this.nameOf(index));
+      // A signed range's top bit survives under the name of the output it feeds (SignedRange.nonNegative,
+      // MarketPosition.isLong): it is bit BITS - 1 of the range check's bits.
+      const name = this.nameOf(index);
+      const top = /^(.*)\.nonNegative$/.exec(name)?.[1] ?? /^(.*)\.isLong$/.exec(name)?.[1]?.concat(".sign");
+      if (top !== undefined && widths.has(`${top}.bits.out`)) {
+        const array = `${top}.bits.out`;
+        this.bitOf.set(index, [array, widths.get(array)! - 1]);
+        if (!this.arrays.has(array)) this.arrays.set(array, new Set());
+        this.arrays.get(array)!.add(widths.get(array)! - 1);
+        continue;
+      }
+      const match = /^(.*)\[(\d+)\]$/.exec(name);
       if (!match) continue;
       this.bitOf.set(index, [match[1]!, Number(match[2])]);
       if (!this.arrays.has(match[1]!)) this.arrays.set(match[1]!, new Set());
@@ -344,7 +363,9 @@ export class WitnessForger {
       const positions = free.map((index) => this.bitOf.get(index)![1]);
       const above = Math.max(...positions) + 1;
       const below = Math.min(...positions) - 1;
-      const m = !surviving.has(above) ? above : below >= 0 && !surviving.has(below) ? below : undefined;
+      const width = this.widths.get(array);
+      const missing = width === undefined ? [] : Array.from({ length: width }, (_, position) => position).filter((position) => !surviving.has(position));
+      const m = missing.length === 1 ? missing[0]! : !surviving.has(above) ? above : below >= 0 && !surviving.has(below) ? below : undefined;
       if (m === undefined) return undefined;
       const twoM = 1n << BigInt(m);
       const factor = (coefficients: Map<number, bigint>) => {
@@ -422,7 +443,9 @@ export class WitnessForger {
    */
   componentOf(k: number): string {
     const counts = new Map<string, number>();
-    for (const name of this.signalsOf(k)) {
+    const signals = this.signalsOf(k);
+    const intermediate = signals.filter((name) => this.index(name) > this.inputEnd);
+    for (const name of intermediate.length > 0 ? intermediate : signals) {
       const component = name.includes(".") ? name.slice(0, name.lastIndexOf(".")) : name;
       counts.set(component, (counts.get(component) ?? 0) + 1);
     }

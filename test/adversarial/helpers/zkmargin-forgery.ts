@@ -158,7 +158,10 @@ const HARMLESS = /\.inv$/;
 export function expectStoppedBy(target: Target, base: readonly bigint[], attack: Attack, guard: RegExp): ForgedAttack {
   const forged = forgeAttack(target, base, attack);
   expect(forged.broken.length, "the forged witness satisfies every constraint").toBeGreaterThan(0);
-  expect(forged.guards.filter((component) => !guard.test(component)), "constraints broken outside the guard").toEqual([]);
+  if (process.env.FORGE_DEBUG) for (const k of forged.broken) console.log(`broken ${k} [${target.forger.componentOf(k)}] ${target.forger.signalsOf(k).slice(0, 8).join(", ")}`);
+  const outside = forged.broken.filter((k) => !guard.test(target.forger.componentOf(k)));
+  const described = outside.slice(0, 6).map((k) => `${target.forger.componentOf(k)}: ${target.forger.signalsOf(k).slice(0, 6).join(", ")}`);
+  expect(described, `constraints broken outside the guard (guards: ${forged.guards.join("; ")})`).toEqual([]);
   expect(forged.assumedNonBits.filter((name) => !HARMLESS.test(name)), "signals the forger had to guess").toEqual([]);
   return forged;
 }
