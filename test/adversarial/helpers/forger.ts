@@ -117,7 +117,8 @@ export class WitnessForger {
       // A signed range's top bit survives under the name of the output it feeds (SignedRange.nonNegative,
       // MarketPosition.isLong): it is bit BITS - 1 of the range check's bits.
       const name = this.nameOf(index);
-      const top = /^(.*)\.nonNegative$/.exec(name)?.[1] ?? /^(.*)\.isLong$/.exec(name)?.[1]?.concat(".sign");
+      const lendingSide = /^(.*)\.lending\[(\d+)\]\.isLong$/.exec(name);
+      const top = /^(.*)\.nonNegative$/.exec(name)?.[1] ?? (lendingSide ? `${lendingSide[1]}.position[${lendingSide[2]}].sign` : /^(.*)\.isLong$/.exec(name)?.[1]?.concat(".sign"));
       if (top !== undefined && widths.has(`${top}.bits.out`)) {
         const array = `${top}.bits.out`;
         this.bitOf.set(index, [array, widths.get(array)! - 1]);
@@ -303,21 +304,35 @@ export class WitnessForger {
    * unknown bit with its value (bit k of the value reduced mod p), or undefined when no constraint fits.
    */
   private decompose(unknown: readonly number[], value: bigint[], known: Uint8Array): [number, bigint][] | undefined {
-    const unknownBits = unknown.filter((index) => this.bitOf.has(index));
+    // Every array decomposable now, in one pass (one pass per array would make forging quadratic).
+    const results: [number, bigint][] = [];
+    const done = new Set<string>();
     const tried = new Set<number>();
-    for (const bit of unknownBits) {
-      const array = this.bitOf.get(bit)![0];
+    for (const bit of unknown) {
+      const array = this.bitOf.get(bit)?.[0];
+      if (array === undefined || done.has(array)) continue;
       for (const k of this.constraintsOf[bit]!) {
         if (tried.has(k)) continue;
         tried.add(k);
-        const lcs = [this.a[k]!, this.b[k]!, this.c[k]!];
-        const free = new Set(lcs.flatMap((lc) => lc.filter(([index]) => !known[index]).map(([index]) => index)));
-        if (![...free].every((index) => this.bitOf.get(index)?.[0] === array)) continue;
+        const free = new Set<number>();
+        let others = false;
+        for (const lc of [this.a[k]!, this.b[k]!, this.c[k]!]) {
+          for (const [index] of lc) {
+            if (known[index]) continue;
+            if (this.bitOf.get(index)?.[0] !== array) others = true;
+            free.add(index);
+          }
+        }
+        if (others) continue;
         const result = this.decomposeWith(k, [...free], value, array);
-        if (result) return result;
+        if (result) {
+          results.push(...result);
+          done.add(array);
+          break;
+        }
       }
     }
-    return undefined;
+    return results.length > 0 ? results : undefined;
   }
 
   private decomposeWith(k: number, free: readonly number[], value: bigint[], array: string): [number, bigint][] | undefined {

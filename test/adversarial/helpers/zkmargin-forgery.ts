@@ -137,7 +137,15 @@ export function forgeAttack(target: Target, base: readonly bigint[], attack: Att
   const input = (name: string) => (attack.inputs?.[name] !== undefined ? mod(attack.inputs[name]!) : forger.value(base, name));
   const hints = generatorHints(target, input);
   const inputs: Signals = {};
-  for (const [name, value] of Object.entries(attack.inputs ?? {})) if (!attack.derive?.includes(name)) inputs[name] = value;
+  for (const [name, value] of Object.entries(attack.inputs ?? {})) {
+    if (attack.derive?.includes(name)) continue;
+    // --O2 drops the inputs a constraint fixes to 0 (cross margin's tiers, every first floor): only 0 fits them.
+    if (target.tester.indexOf(name) === undefined) {
+      if (mod(value) !== 0n) throw new Error(`${name} is fixed to 0 in ${target.tester.id}: no witness holds ${value}`);
+      continue;
+    }
+    inputs[name] = value;
+  }
   const forged = forger.forge(base, { set: { ...hints.set, ...inputs, ...attack.set }, bits: { ...hints.bits, ...attack.bits }, derive: attack.derive });
   const broken = forger.brokenConstraints(forged.witness);
   return { ...forged, broken, guards: [...new Set(broken.map((k) => forger.componentOf(k)))] };
