@@ -13,6 +13,10 @@ export default defineConfig({
   solidity: {
     version: SOLC_VERSION,
     path: SOLC_PATH,
+    // poseidon-solidity's PoseidonT2..T6 are libraries with public functions that the registry and the vault
+    // link: Hardhat's Solidity test runner links every artifact, so it needs theirs too. (Deployments use the
+    // package's published bytecode: prover/src/chain/deployment.ts deployPoseidon.)
+    npmFilesToBuild: ["PoseidonT2", "PoseidonT3", "PoseidonT4", "PoseidonT5", "PoseidonT6"].map((name) => `poseidon-solidity/${name}.sol`),
     settings: {
       // Cancun: the vault's reentrancy guard uses transient storage (EIP-1153).
       evmVersion: "cancun",

@@ -1,51 +1,98 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {PoseidonT3} from "./lib/PoseidonT3.sol";
+import {ZkMarginCapacity} from "./generated/ZkMarginCapacity.sol";
+import {ZkMarginHash} from "./lib/ZkMarginHash.sol";
 
 /// @title OracleRegistry
-/// @notice Registry of oracle rounds for zkmargin proofs. An authorised poster publishes, per round, the
-///         Poseidon commitment to the round's prices (`pricesCommitment`, which itself hashes roundId and
-///         timestamp); governance (the owner) sets `riskCommitment`, the commitment to the markets' risk
-///         parameters. At posting the registry computes once
-///           roundCommitment = Poseidon(pricesCommitment, riskCommitment)
-///         (circomlib Poseidon(2), = poseidon-lite poseidon2) and stores it with the timestamp, so a proof
-///         carries one public input for both. A later change of the risk commitment only affects later rounds.
-///         Round ids strictly increase from 1; timestamps never decrease and are never in the future. A round
-///         older than `maxAge` seconds is stale: consumers must not accept it for new attestations.
+/// @notice Oracle rounds for zkmargin proofs (circuits/README.md, "Oracle round"). An authorised poster posts a
+///         round's values (price, confidence, funding index of each of the L listed markets); the registry
+///         computes on-chain
+///           header = 2 + 2^8 roundId + 2^72 timestamp
+///           quote_j = P_j + 2^56 conf_j + 2^104 (F_j + 2^63)          (unlisted markets: 2^167)
+///           prices = Sponge(5, [header, quote_0 .. quote_15])
+///           round  = Poseidon2(prices, risk)
+///         and stores (round, timestamp). Governance sets the risk table as values, which the registry validates
+///         with the circuits' risk-table rules and commits with Sponge(5) itself, so no round or risk commitment
+///         exists that nobody can open: every value is in the events.
+///         Round ids strictly increase; timestamps never decrease and are never in the future. A round older
+///         than `maxAge` seconds is stale. The listed market count L only grows (up to M = 16), together with a
+///         risk table that covers the new markets.
 contract OracleRegistry {
-    /// @notice The BN254 scalar field modulus: commitments are field elements.
-    uint256 public constant SNARK_SCALAR_FIELD = PoseidonT3.Q;
+    /// @notice The BN254 scalar field modulus r.
+    uint256 public constant SNARK_SCALAR_FIELD = ZkMarginHash.FIELD;
+    /// @notice Markets M of every round (the circuits' capacity).
+    uint256 public constant MARKETS = ZkMarginCapacity.MARKETS;
+    /// @notice Largest margin rate (ppm): 100 %.
+    uint256 public constant MAX_RATE = 1e6;
+    /// @notice Risk tags (circuits/README.md): one per margin profile.
+    uint8 public constant CROSS_TAG = 3;
+    uint8 public constant LENDING_TAG = 4;
+    uint8 public constant TIERED_TAG = 5;
 
-    struct Round {
-        uint256 commitment; // Poseidon(pricesCommitment, riskCommitment); 0: unknown round
-        uint64 timestamp; // unix seconds
+    uint256 private constant PRICES_TAG = 2;
+    uint256 private constant PRICE_LIMIT = 1 << 56;
+    uint256 private constant CONFIDENCE_LIMIT = 1 << 48;
+    uint256 private constant FLOOR_LIMIT = 1 << 48;
+    uint256 private constant MULTIPLIER_LIMIT = 1 << 10;
+    /// @dev quote of an unlisted market: price 0, confidence 0, funding 0 -> 2^104 * 2^63.
+    uint256 private constant UNLISTED_QUOTE = 1 << 167;
+
+    /// @notice One row of a market's risk table: from `floor` (whole quote units of notional) up, two rates in ppm:
+    ///         (maintenance, initial) for cross and tiered, (liquidation threshold, loan-to-value) for lending.
+    struct Tier {
+        uint64 floor;
+        uint32 first;
+        uint32 second;
     }
 
-    /// @notice Governance: rotates the poster, sets the risk commitment and the maximum age.
+    struct Round {
+        uint256 commitment; // Poseidon2(prices, risk)
+        uint64 timestamp; // 0: unknown round
+    }
+
+    /// @notice The risk tag of this registry's profile: 3 cross, 4 lending, 5 tiered.
+    uint8 public immutable riskTag;
+    /// @notice Tiers per market in the risk table: 4 (tiered) or 1.
+    uint256 public immutable tiersPerMarket;
+
+    /// @notice Governance: posters, risk table, listed markets, maximum age.
     address public owner;
-    /// @notice The account allowed to post rounds.
-    address public poster;
-    /// @notice Seconds a round stays fresh after its timestamp.
-    uint64 public maxAge;
     /// @notice Latest posted round id (0: none yet).
     uint64 public latestRoundId;
     /// @notice Latest posted round's timestamp.
     uint64 public latestTimestamp;
-    /// @notice Commitment to the risk parameters, combined into every round posted from now on.
+    /// @notice Seconds a round stays fresh after its timestamp.
+    uint64 public maxAge;
+    /// @notice Listed market count L: markets 0 .. L-1 are posted and may be traded.
+    uint8 public listedMarkets;
+    /// @notice The commitment of the current risk table (0 before the first one), combined into every round
+    ///         posted from then on.
     uint256 public riskCommitment;
+    /// @notice Accounts allowed to post rounds.
+    mapping(address poster => bool) public isPoster;
 
     mapping(uint64 roundId => Round) private _rounds;
+    /// @dev The latest round's funding indexes, four int64 per word (market j in word j / 4, bits 64 (j % 4)).
+    uint256[4] private _funding;
 
+    /// @notice A round was posted: every value it commits to, and its commitments.
     event RoundPosted(
         uint64 indexed roundId,
+        address indexed poster,
         uint64 timestamp,
+        uint64[] prices,
+        uint64[] confidences,
+        int64[] fundingIndexes,
         uint256 pricesCommitment,
         uint256 riskCommitment,
         uint256 roundCommitment
     );
-    event PosterChanged(address indexed previousPoster, address indexed newPoster);
-    event RiskCommitmentChanged(uint256 previousCommitment, uint256 newCommitment);
+    /// @notice Governance set the risk table (`tiers`: L x tiersPerMarket rows, market-major) and its commitment.
+    event RiskTableSet(uint8 listedMarkets, uint16 confidenceMultiplier, Tier[] tiers, uint256 riskCommitment);
+    event ListedMarketsRaised(uint8 previousCount, uint8 newCount);
+    event PosterAdded(address indexed poster);
+    event PosterRemoved(address indexed poster);
     event MaxAgeChanged(uint64 previousMaxAge, uint64 newMaxAge);
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
 
@@ -53,11 +100,34 @@ contract OracleRegistry {
     error OracleRegistry__NotPoster(address caller);
     error OracleRegistry__ZeroAddress();
     error OracleRegistry__ZeroMaxAge();
-    error OracleRegistry__InputOutOfField();
+    error OracleRegistry__UnknownProfile(uint8 riskTag);
+    /// @notice A listed market count must be 1 to M and may only grow.
+    error OracleRegistry__BadListedMarkets(uint256 count, uint256 current);
+    error OracleRegistry__AlreadyPoster(address poster);
+    error OracleRegistry__NotAPoster(address poster);
     error OracleRegistry__RoundNotIncreasing(uint64 roundId, uint64 latestRoundId);
+    error OracleRegistry__ZeroTimestamp();
     error OracleRegistry__TimestampDecreasing(uint64 timestamp, uint64 latestTimestamp);
     error OracleRegistry__TimestampInFuture(uint64 timestamp, uint256 blockTimestamp);
-    error OracleRegistry__ZeroTimestamp();
+    /// @notice No risk table has been set yet: a round cannot be committed.
+    error OracleRegistry__NoRiskTable();
+    /// @notice A posted array does not have one value per listed market.
+    error OracleRegistry__WrongMarketCount(uint256 length, uint256 listedMarkets);
+    /// @notice A listed market's price is 0 or >= 2^56.
+    error OracleRegistry__PriceOutOfRange(uint256 market, uint64 price);
+    /// @notice A confidence is >= 2^48.
+    error OracleRegistry__ConfidenceOutOfRange(uint256 market, uint64 confidence);
+    /// @notice The risk table does not have L x tiersPerMarket rows.
+    error OracleRegistry__WrongTierCount(uint256 length, uint256 expected);
+    error OracleRegistry__MultiplierOutOfRange(uint16 confidenceMultiplier);
+    error OracleRegistry__FloorOutOfRange(uint256 market, uint256 tier, uint64 floor);
+    error OracleRegistry__FirstFloorNotZero(uint256 market, uint64 floor);
+    error OracleRegistry__FloorsDecreasing(uint256 market, uint256 tier);
+    error OracleRegistry__RateOutOfRange(uint256 market, uint256 tier, uint32 rate);
+    /// @notice Cross / tiered: the initial rate (second) is below the maintenance rate (first).
+    error OracleRegistry__InitialBelowMaintenance(uint256 market, uint256 tier);
+    /// @notice Lending: the loan-to-value (second) exceeds the liquidation threshold (first).
+    error OracleRegistry__LoanToValueAboveThreshold(uint256 market, uint256 tier);
     error OracleRegistry__UnknownRound(uint64 roundId);
     error OracleRegistry__StaleRound(uint64 roundId, uint64 timestamp, uint64 maxAge);
 
@@ -67,75 +137,117 @@ contract OracleRegistry {
     }
 
     /// @param owner_ governance
-    /// @param poster_ the oracle poster
-    /// @param riskCommitment_ the initial risk parameters commitment (< r)
+    /// @param riskTag_ the profile's risk tag: 3 cross, 4 lending, 5 tiered
+    /// @param listedMarkets_ the listed market count L (1 to M)
     /// @param maxAge_ seconds a round stays fresh (> 0)
-    constructor(address owner_, address poster_, uint256 riskCommitment_, uint64 maxAge_) {
-        if (owner_ == address(0) || poster_ == address(0)) revert OracleRegistry__ZeroAddress();
-        if (riskCommitment_ >= SNARK_SCALAR_FIELD) revert OracleRegistry__InputOutOfField();
+    constructor(address owner_, uint8 riskTag_, uint8 listedMarkets_, uint64 maxAge_) {
+        if (owner_ == address(0)) revert OracleRegistry__ZeroAddress();
+        if (riskTag_ != CROSS_TAG && riskTag_ != LENDING_TAG && riskTag_ != TIERED_TAG) {
+            revert OracleRegistry__UnknownProfile(riskTag_);
+        }
+        if (listedMarkets_ == 0 || listedMarkets_ > MARKETS) revert OracleRegistry__BadListedMarkets(listedMarkets_, 0);
         if (maxAge_ == 0) revert OracleRegistry__ZeroMaxAge();
+        riskTag = riskTag_;
+        tiersPerMarket = riskTag_ == TIERED_TAG ? ZkMarginCapacity.TIER_COUNT : 1;
         owner = owner_;
-        poster = poster_;
-        riskCommitment = riskCommitment_;
+        listedMarkets = listedMarkets_;
         maxAge = maxAge_;
         emit OwnershipTransferred(address(0), owner_);
-        emit PosterChanged(address(0), poster_);
-        emit RiskCommitmentChanged(0, riskCommitment_);
+        emit ListedMarketsRaised(0, listedMarkets_);
         emit MaxAgeChanged(0, maxAge_);
     }
 
-    // ------------------------------------------------------------------ posting
+    // ================================================================== posting
 
-    /// @notice Publishes a round. Only the poster.
+    /// @notice Posts a round (authorised posters only) and computes its commitment on-chain.
     /// @param roundId > the latest round id
-    /// @param timestamp the round's time: >= the latest round's, <= block.timestamp, > 0
-    /// @param pricesCommitment the Poseidon commitment to (roundId, timestamp, prices) (< r)
-    /// @return commitment the round commitment Poseidon(pricesCommitment, riskCommitment)
-    function post(uint64 roundId, uint64 timestamp, uint256 pricesCommitment) external returns (uint256 commitment) {
-        if (msg.sender != poster) revert OracleRegistry__NotPoster(msg.sender);
-        uint64 latestId = latestRoundId;
-        if (roundId <= latestId) revert OracleRegistry__RoundNotIncreasing(roundId, latestId);
-        if (timestamp == 0) revert OracleRegistry__ZeroTimestamp();
-        if (timestamp < latestTimestamp) revert OracleRegistry__TimestampDecreasing(timestamp, latestTimestamp);
-        if (timestamp > block.timestamp) revert OracleRegistry__TimestampInFuture(timestamp, block.timestamp);
-        if (pricesCommitment >= SNARK_SCALAR_FIELD) revert OracleRegistry__InputOutOfField();
-
-        uint256 risk = riskCommitment;
-        commitment = PoseidonT3.hash(pricesCommitment, risk);
+    /// @param timestamp the round's time: > 0, >= the latest round's, <= block.timestamp
+    /// @param prices one per listed market, 8 decimals, in (0, 2^56)
+    /// @param confidences one per listed market, 8 decimals, < 2^48
+    /// @param fundingIndexes one per listed market, 8 decimals (cumulative, signed)
+    /// @return commitment the round commitment Poseidon2(prices, risk)
+    function post(
+        uint64 roundId,
+        uint64 timestamp,
+        uint64[] calldata prices,
+        uint64[] calldata confidences,
+        int64[] calldata fundingIndexes
+    ) external returns (uint256 commitment) {
+        uint256 risk = _checkPost(roundId, timestamp);
+        uint256 listed = listedMarkets;
+        if (prices.length != listed) revert OracleRegistry__WrongMarketCount(prices.length, listed);
+        if (confidences.length != listed) revert OracleRegistry__WrongMarketCount(confidences.length, listed);
+        if (fundingIndexes.length != listed) revert OracleRegistry__WrongMarketCount(fundingIndexes.length, listed);
+        uint256 pricesCommitment = ZkMarginHash.sponge5(_quotes(roundId, timestamp, prices, confidences, fundingIndexes));
+        commitment = ZkMarginHash.hash2(pricesCommitment, risk);
         _rounds[roundId] = Round({commitment: commitment, timestamp: timestamp});
         latestRoundId = roundId;
         latestTimestamp = timestamp;
-        emit RoundPosted(roundId, timestamp, pricesCommitment, risk, commitment);
+        emit RoundPosted(
+            roundId, msg.sender, timestamp, prices, confidences, fundingIndexes, pricesCommitment, risk, commitment
+        );
     }
 
-    // ------------------------------------------------------------------ governance
+    // ================================================================== governance
 
-    function setPoster(address newPoster) external onlyOwner {
-        if (newPoster == address(0)) revert OracleRegistry__ZeroAddress();
-        emit PosterChanged(poster, newPoster);
-        poster = newPoster;
+    /// @notice Sets the risk table for rounds posted from now on: L x tiersPerMarket rows, market-major, validated
+    ///         with the circuits' risk-table rules and committed on-chain.
+    /// @param confidenceMultiplier k, hundredths (< 2^10)
+    /// @param tiers the rows (floor < 2^48, rates <= 10^6; per market: first floor 0, floors non-decreasing,
+    ///        initial >= maintenance for cross and tiered, loan-to-value <= liquidation threshold for lending)
+    /// @return commitment the new risk commitment
+    function setRiskTable(uint16 confidenceMultiplier, Tier[] calldata tiers)
+        external
+        onlyOwner
+        returns (uint256 commitment)
+    {
+        commitment = _setRiskTable(listedMarkets, confidenceMultiplier, tiers);
     }
 
-    /// @notice Sets the risk parameters commitment for rounds posted from now on.
-    function setRiskCommitment(uint256 newCommitment) external onlyOwner {
-        if (newCommitment >= SNARK_SCALAR_FIELD) revert OracleRegistry__InputOutOfField();
-        emit RiskCommitmentChanged(riskCommitment, newCommitment);
-        riskCommitment = newCommitment;
+    /// @notice Lists more markets: raises L to `newCount` and sets the risk table that covers them (as
+    ///         setRiskTable, with newCount x tiersPerMarket rows), so no listed market is ever without risk rows.
+    function raiseListedMarkets(uint8 newCount, uint16 confidenceMultiplier, Tier[] calldata tiers)
+        external
+        onlyOwner
+        returns (uint256 commitment)
+    {
+        uint8 current = listedMarkets;
+        if (newCount <= current || newCount > MARKETS) revert OracleRegistry__BadListedMarkets(newCount, current);
+        listedMarkets = newCount;
+        emit ListedMarketsRaised(current, newCount);
+        commitment = _setRiskTable(newCount, confidenceMultiplier, tiers);
     }
 
+    /// @notice Authorises `poster` to post rounds.
+    function addPoster(address poster) external onlyOwner {
+        if (poster == address(0)) revert OracleRegistry__ZeroAddress();
+        if (isPoster[poster]) revert OracleRegistry__AlreadyPoster(poster);
+        isPoster[poster] = true;
+        emit PosterAdded(poster);
+    }
+
+    /// @notice Revokes `poster`.
+    function removePoster(address poster) external onlyOwner {
+        if (!isPoster[poster]) revert OracleRegistry__NotAPoster(poster);
+        isPoster[poster] = false;
+        emit PosterRemoved(poster);
+    }
+
+    /// @notice Sets how many seconds a round stays fresh (> 0).
     function setMaxAge(uint64 newMaxAge) external onlyOwner {
         if (newMaxAge == 0) revert OracleRegistry__ZeroMaxAge();
         emit MaxAgeChanged(maxAge, newMaxAge);
         maxAge = newMaxAge;
     }
 
+    /// @notice Hands governance to `newOwner` (one step for now; issue 14 makes it two-step).
     function transferOwnership(address newOwner) external onlyOwner {
         if (newOwner == address(0)) revert OracleRegistry__ZeroAddress();
         emit OwnershipTransferred(owner, newOwner);
         owner = newOwner;
     }
 
-    // ------------------------------------------------------------------ views
+    // ================================================================== views
 
     /// @notice A round's commitment and timestamp, and whether it is fresh now. Unknown: (0, 0, false).
     function getRound(uint64 roundId) external view returns (uint256 commitment, uint64 timestamp, bool fresh) {
@@ -146,7 +258,7 @@ contract OracleRegistry {
     }
 
     /// @notice Whether the round is known and at most maxAge seconds old.
-    function isFresh(uint64 roundId) public view returns (bool) {
+    function isFresh(uint64 roundId) external view returns (bool) {
         uint64 timestamp = _rounds[roundId].timestamp;
         return timestamp != 0 && block.timestamp - timestamp <= maxAge;
     }
@@ -160,10 +272,104 @@ contract OracleRegistry {
         return r.commitment;
     }
 
-    /// @notice The latest round (all zero before the first post).
-    function latestRound() external view returns (uint64 roundId, uint64 timestamp, uint256 commitment) {
+    /// @notice The latest round (all zero before the first post) and whether it is fresh now.
+    function latestRound() external view returns (uint64 roundId, uint64 timestamp, uint256 commitment, bool fresh) {
         roundId = latestRoundId;
         timestamp = latestTimestamp;
         commitment = _rounds[roundId].commitment;
+        fresh = timestamp != 0 && block.timestamp - timestamp <= maxAge;
+    }
+
+    /// @notice The latest round's funding indexes, one per listed market (zeros before the first round; a market
+    ///         listed since then reads 0), for posters that carry them over (ChainlinkRoundPoster).
+    function latestFundingIndexes() external view returns (int64[] memory indexes) {
+        uint256 listed = listedMarkets;
+        indexes = new int64[](listed);
+        for (uint256 j = 0; j < listed; ++j) {
+            indexes[j] = int64(uint64(_funding[j >> 2] >> ((j & 3) << 6)));
+        }
+    }
+
+    // ================================================================== internals
+
+    /// @dev The poster, round id and timestamp checks of post; returns the risk commitment.
+    function _checkPost(uint64 roundId, uint64 timestamp) private view returns (uint256 risk) {
+        if (!isPoster[msg.sender]) revert OracleRegistry__NotPoster(msg.sender);
+        uint64 latestId = latestRoundId;
+        if (roundId <= latestId) revert OracleRegistry__RoundNotIncreasing(roundId, latestId);
+        if (timestamp == 0) revert OracleRegistry__ZeroTimestamp();
+        uint64 latestTime = latestTimestamp;
+        if (timestamp < latestTime) revert OracleRegistry__TimestampDecreasing(timestamp, latestTime);
+        if (timestamp > block.timestamp) revert OracleRegistry__TimestampInFuture(timestamp, block.timestamp);
+        risk = riskCommitment;
+        if (risk == 0) revert OracleRegistry__NoRiskTable();
+    }
+
+    /// @dev [header, quote_0 .. quote_{M-1}] of a round, range-checking each listed market's values; stores the
+    ///      listed markets' funding indexes as the latest ones.
+    function _quotes(
+        uint64 roundId,
+        uint64 timestamp,
+        uint64[] calldata prices,
+        uint64[] calldata confidences,
+        int64[] calldata fundingIndexes
+    ) private returns (uint256[] memory list) {
+        uint256 listed = prices.length;
+        list = new uint256[](1 + MARKETS);
+        list[0] = PRICES_TAG | (uint256(roundId) << 8) | (uint256(timestamp) << 72);
+        uint256[4] memory funding;
+        for (uint256 j = 0; j < MARKETS; ++j) {
+            if (j >= listed) {
+                list[1 + j] = UNLISTED_QUOTE;
+                continue;
+            }
+            uint64 price = prices[j];
+            if (price == 0 || price >= PRICE_LIMIT) revert OracleRegistry__PriceOutOfRange(j, price);
+            uint64 confidence = confidences[j];
+            if (confidence >= CONFIDENCE_LIMIT) revert OracleRegistry__ConfidenceOutOfRange(j, confidence);
+            uint256 fundingBits = uint64(fundingIndexes[j]); // two's complement: F mod 2^64
+            // F + 2^63 over [0, 2^64): the two's complement with its sign bit flipped.
+            list[1 + j] = uint256(price) | (uint256(confidence) << 56) | ((fundingBits ^ (1 << 63)) << 104);
+            funding[j >> 2] |= fundingBits << ((j & 3) << 6);
+        }
+        for (uint256 w = 0; w * 4 < listed; ++w) {
+            _funding[w] = funding[w];
+        }
+    }
+
+    function _setRiskTable(uint256 listed, uint16 confidenceMultiplier, Tier[] calldata tiers)
+        private
+        returns (uint256 commitment)
+    {
+        uint256 perMarket = tiersPerMarket;
+        if (tiers.length != listed * perMarket) revert OracleRegistry__WrongTierCount(tiers.length, listed * perMarket);
+        if (confidenceMultiplier >= MULTIPLIER_LIMIT) revert OracleRegistry__MultiplierOutOfRange(confidenceMultiplier);
+        bool lending = riskTag == LENDING_TAG;
+        // [riskHeader, tierElement_0 ..]: two 88-bit tiers per element over the M x T tiers (unlisted: 0).
+        uint256[] memory list = new uint256[](1 + (MARKETS * perMarket) / 2);
+        list[0] = uint256(riskTag) | (uint256(confidenceMultiplier) << 8);
+        for (uint256 i = 0; i < tiers.length; ++i) {
+            Tier calldata tier = tiers[i];
+            uint256 market = i / perMarket;
+            uint256 t = i % perMarket;
+            if (tier.floor >= FLOOR_LIMIT) revert OracleRegistry__FloorOutOfRange(market, t, tier.floor);
+            if (tier.first > MAX_RATE) revert OracleRegistry__RateOutOfRange(market, t, tier.first);
+            if (tier.second > MAX_RATE) revert OracleRegistry__RateOutOfRange(market, t, tier.second);
+            if (t == 0) {
+                if (tier.floor != 0) revert OracleRegistry__FirstFloorNotZero(market, tier.floor);
+            } else if (tier.floor < tiers[i - 1].floor) {
+                revert OracleRegistry__FloorsDecreasing(market, t);
+            }
+            if (lending) {
+                if (tier.second > tier.first) revert OracleRegistry__LoanToValueAboveThreshold(market, t);
+            } else if (tier.second < tier.first) {
+                revert OracleRegistry__InitialBelowMaintenance(market, t);
+            }
+            uint256 packed = uint256(tier.floor) | (uint256(tier.first) << 48) | (uint256(tier.second) << 68);
+            list[1 + i / 2] |= packed << ((i & 1) * 88);
+        }
+        commitment = ZkMarginHash.sponge5(list);
+        riskCommitment = commitment;
+        emit RiskTableSet(uint8(listed), confidenceMultiplier, tiers, commitment);
     }
 }

@@ -1,12 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { example, zkmargin } from "./helpers/cli.ts";
+import { projectPath } from "../prover/src/build/paths.ts";
+import { example, runProcess, zkmargin } from "./helpers/cli.ts";
 
-const subject = ["--account", example("account.json"), "--round", example("round.json"), "--markets", example("markets.json")];
-const insolvent = ["--account", example("account-insolvent.json"), "--round", example("round.json"), "--markets", example("markets.json")];
-const LIQUIDATOR = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+const market = ["--markets", example("markets.json")];
+const subject = ["--account", example("account.json"), "--round", example("round.json"), ...market];
+const insolvent = ["--account", example("account-insolvent.json"), "--round", example("round.json"), ...market];
+const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const VAULT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 
 describe("zkmargin CLI", () => {
   let dir: string;
@@ -18,14 +21,25 @@ describe("zkmargin CLI", () => {
     writeFileSync(path, typeof json === "string" ? json : JSON.stringify(json));
     return path;
   };
+  const json = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+
+  describe("# build", () => {
+    it("Should print one summary line with --quiet, and no progress lines", { timeout: 0 }, async () => {
+      const build = mkdtempSync(join(tmpdir(), "zkmargin-cli-build-"));
+      const result = await runProcess(process.execPath, [projectPath("bin", "zkmargin.js"), "build", "--quiet", "--circuit", "test_deposit_m4"], { env: { ...process.env, ZKMARGIN_BUILD_DIR: build }, timeoutMs: 0 }).finally(() => rmSync(build, { recursive: true, force: true }));
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^zkmargin build: 1 circuit, 1 compiled, 0 set up, 0 up to date, in \d+\.\d s\n$/);
+      expect(result.stderr).toBe("");
+    });
+  });
 
   describe("# check", () => {
-    it("Should print the report as JSON with exact decimal amounts", async () => {
+    it("Should print the report as JSON with exact decimal amounts and a stable schema", async () => {
       const result = await zkmargin("check", ...subject, "--json");
-      expect(result.code).toBe(0);
+      expect(result.code, result.stderr).toBe(0);
       const report = JSON.parse(result.stdout) as Record<string, unknown>;
-      // ETH -1.5 @ 3150.25 (entry 3000), BTC 0.05 @ 97250.5 (entry 95000), SOL 12 @ 142.375 (entry 150.5).
-      expect(report).toMatchObject({ equity: "9789.65", maintenanceRequirement: "373.062", initialRequirement: "650.245", liquidatable: false });
+      expect(report).toMatchObject({ profile: "cross", accountId: "2", round: "7", cash: "7944", unsettledFunding: "-0.845", equity: "9790.495", maintenanceRequirement: "373.062", liquidatable: false, canAnswer: true, meetsInitial: true });
+      expect(typeof report.maxBufferBps).toBe("number");
       expect(report.positions).toHaveLength(3);
     });
 
@@ -33,75 +47,83 @@ describe("zkmargin CLI", () => {
       const result = await zkmargin("check", ...insolvent);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/LIQUIDATABLE/);
-      expect(result.stdout).toMatch(/equity\s+-46\.25/);
+      expect(result.stdout).toMatch(/equity\s+553\.75/);
     });
   });
 
-  describe("# prove and verify", () => {
-    it("Should prove the example with a buffer and bind it, and verify it", async () => {
-      const out = join(dir, "proof.json");
-      const proved = await zkmargin("prove", ...subject, "--out", out, "--buffer-bps", "500", "--bind", LIQUIDATOR);
-      expect(proved.code, proved.stderr).toBe(0);
-      const file = JSON.parse(readFileSync(out, "utf8")) as { circuit: string; statement: Record<string, unknown>; calldata: { proof: string[] } };
-      expect(file.circuit).toBe("margin_n4_m16");
-      expect(file.statement).toMatchObject({ kind: "margin", requirement: "maintenance", bufferBps: 500, binder: LIQUIDATOR.toLowerCase(), collateral: "10000" });
-      expect(file.calldata.proof).toHaveLength(8);
-      const verified = await zkmargin("verify", out);
-      expect(verified.code).toBe(0);
-      expect(verified.stdout).toMatch(/^valid: .*5% buffer/);
+  describe("# a trader's life: account, deposit, a fill, attest, answer, withdraw", () => {
+    it("Should go from genesis through proven transitions, each proof verified and each next state written", { timeout: 0 }, async () => {
+      const genesis = join(dir, "alice-0.json");
+      const opened = await zkmargin("account", "--chain-id", "31337", "--vault", VAULT, "--account-id", "2", "--owner", ALICE, ...market, "--out", genesis);
+      expect(opened.code, opened.stderr).toBe(0);
+      expect(json(genesis)).toMatchObject({ nonce: "0", salt: `0x${"0".repeat(64)}`, cash: "0" });
+      expect((await zkmargin("account", "--chain-id", "31337", "--vault", VAULT, "--account-id", "2", "--owner", ALICE, ...market, "--out", genesis)).stderr).toMatch(/exists/);
+
+      const deposited = join(dir, "alice-1.json");
+      const deposit = await zkmargin("prove", "deposit", "--account", genesis, ...market, "--amount", "5000", "--out", join(dir, "deposit.json"), "--next", deposited);
+      expect(deposit.code, deposit.stderr).toBe(0);
+      expect(json(deposited)).toMatchObject({ nonce: "1", cash: "5000" });
+      expect((await zkmargin("verify", join(dir, "deposit.json"))).stdout).toMatch(/^valid: a deposit of 5000/);
+
+      // The venue records a fill (negative fee: a maker rebate) and the trader proves it into her book.
+      const fills = join(dir, "fills.json");
+      const recorded = await zkmargin("fill", ...market, "--fill-id", "1", "--market", "ETH-USD", "--size", "1", "--price", "3100", "--buyer", "2", "--seller", "3", "--buyer-fee", "1.55", "--seller-fee", "-0.31", "--out", fills);
+      expect(recorded.code, recorded.stderr).toBe(0);
+      expect(JSON.parse(recorded.stdout).postFill).toEqual(["2", "3", expect.stringMatching(/^0x[0-9a-f]{64}$/)]);
+      const traded = join(dir, "alice-2.json");
+      const applied = await zkmargin("prove", "fills", "--account", deposited, ...market, "--fills", fills, "--listed", "4", "--out", join(dir, "fills-proof.json"), "--next", traded);
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(json(traded)).toMatchObject({ nonce: "2", cash: "1898.45", fills: { applied: "1" }, positions: [{ market: "ETH-USD", size: "1" }] });
+
+      const round = ["--round", example("round.json"), ...market];
+      const attest = await zkmargin("prove", "attest", "--account", traded, ...round, "--bind", ALICE, "--buffer-bps", "500", "--out", join(dir, "attest.json"));
+      expect(attest.code, attest.stderr).toBe(0);
+      expect((await zkmargin("verify", join(dir, "attest.json"))).stdout).toMatch(/meets its cross maintenance requirement with a 5.00% buffer/);
+      const answer = await zkmargin("prove", "answer", "--account", traded, ...round, "--bind", ALICE, "--out", join(dir, "answer.json"));
+      expect(answer.code, answer.stderr).toBe(0);
+      expect((await zkmargin("verify", join(dir, "answer.json"))).stdout).toMatch(/is not liquidatable \(a challenge answer\)/);
+
+      const tooMuch = await zkmargin("prove", "withdraw", "--account", traded, ...round, "--amount", "4900", "--out", join(dir, "never.json"), "--next", join(dir, "never-state.json"));
+      expect(tooMuch.code).toBe(1);
+      expect(tooMuch.stderr).toMatch(/does not meet the initial requirement after withdrawing 4900 .* short by/);
+      expect(existsSync(join(dir, "never.json")) || existsSync(join(dir, "never-state.json"))).toBe(false);
+      const withdrawn = join(dir, "alice-3.json");
+      const withdraw = await zkmargin("prove", "withdraw", "--account", traded, ...round, "--amount", "1000", "--out", join(dir, "withdraw.json"), "--next", withdrawn);
+      expect(withdraw.code, withdraw.stderr).toBe(0);
+      expect(json(withdrawn)).toMatchObject({ nonce: "3", cash: "898.45" });
     });
 
-    it("Should refuse a tampered public signal, a tampered proof and a tampered statement summary", async () => {
-      const out = join(dir, "tamper.json");
-      expect((await zkmargin("prove", ...subject, "--out", out)).code).toBe(0);
-      const file = JSON.parse(readFileSync(out, "utf8")) as { publicSignals: string[]; proof: { pi_a: string[] }; statement: { bufferBps: number } };
-      const signal = { ...file, publicSignals: [file.publicSignals[0], file.publicSignals[1], (BigInt(file.publicSignals[2]!) + 1n).toString()] };
-      expect((await zkmargin("verify", write("t1.json", signal))).code).toBe(1);
-      const proof = { ...file, proof: { ...file.proof, pi_a: [(BigInt(file.proof.pi_a[0]!) + 1n).toString(), ...file.proof.pi_a.slice(1)] } };
-      expect((await zkmargin("verify", write("t2.json", proof))).code).toBe(1);
-      const summary = { ...file, statement: { ...file.statement, bufferBps: 9000 } };
-      const result = await zkmargin("verify", write("t3.json", summary));
-      expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/statement written in the file does not match/);
+    it("Should take over the insolvent example into the liquidator's account and name the payouts", { timeout: 0 }, async () => {
+      const next = join(dir, "liquidator-next.json");
+      const result = await zkmargin("prove", "takeover", "--victim", example("account-insolvent.json"), "--liquidator", example("liquidator.json"), "--round", example("round.json"), ...market, "--penalty-bps", "150", "--out", join(dir, "takeover.json"), "--next", next);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/owner gets 232\.05625, penalty 321\.69375, bad debt 0/);
+      expect((await zkmargin("verify", join(dir, "takeover.json"))).stdout).toMatch(/takeover of an account below maintenance/);
+      const healthy = await zkmargin("prove", "takeover", "--victim", example("account.json"), "--liquidator", example("liquidator.json"), "--round", example("round.json"), ...market, "--penalty-bps", "150", "--out", join(dir, "never.json"), "--next", join(dir, "never-next.json"));
+      expect(healthy.code).toBe(1);
+      expect(healthy.stderr).toMatch(/victim: is not liquidatable at round 7/);
     });
+  });
 
-    it("Should refuse to prove margin for an insolvent account, say the shortfall and write nothing", async () => {
+  describe("# refusals", () => {
+    it("Should refuse an attest of the insolvent account with its shortfall and write nothing", async () => {
       const out = join(dir, "never.json");
-      const result = await zkmargin("prove", ...insolvent, "--out", out);
+      const result = await zkmargin("prove", "attest", ...insolvent, "--bind", ALICE, "--out", out);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/short by 803\.5375/);
+      expect(result.stderr).toMatch(/refused: account: does not meet the maintenance margin at round 7: short by/);
       expect(existsSync(out)).toBe(false);
     });
 
-    it("Should prove liquidation of the insolvent account bound to the liquidator, and refuse a healthy one", async () => {
-      const out = join(dir, "liquidation.json");
-      const proved = await zkmargin("prove-liquidation", ...insolvent, "--bind", LIQUIDATOR, "--out", out);
-      expect(proved.code, proved.stderr).toBe(0);
-      expect((await zkmargin("verify", out)).stdout).toMatch(/is liquidatable .* liquidator 0x3c44/);
-      const healthyOut = join(dir, "healthy-liquidation.json");
-      const refused = await zkmargin("prove-liquidation", ...subject, "--bind", LIQUIDATOR, "--out", healthyOut);
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(/not liquidatable/);
-      expect(existsSync(healthyOut)).toBe(false);
-    });
-  });
-
-  describe("# bad input", () => {
-    const account = JSON.parse(readFileSync(example("account.json"), "utf8")) as Record<string, unknown>;
-    const round = JSON.parse(readFileSync(example("round.json"), "utf8")) as Record<string, unknown>;
+    const account = json(example("account.json"));
     const cases: [string, () => string[], RegExp][] = [
-      ["an unknown market", () => ["--account", write("a1.json", { ...account, positions: [{ market: "DOGE-USD", size: "1" }] }), "--round", example("round.json"), "--markets", example("markets.json")], /account\.positions\[0\]\.market: unknown market DOGE-USD/],
-      ["a malformed number", () => ["--account", write("a2.json", { ...account, collateral: "10,000" }), "--round", example("round.json"), "--markets", example("markets.json")], /account\.collateral: "10,000" is not a decimal number/],
-      ["a missing file", () => ["--account", join(dir, "nope.json"), "--round", example("round.json"), "--markets", example("markets.json")], /account file .*nope\.json: not found/],
-      ["an empty file", () => ["--account", write("empty.json", ""), "--round", example("round.json"), "--markets", example("markets.json")], /account file .*: is empty/],
-      ["a round whose prices do not match its commitment", () => ["--account", example("account.json"), "--round", write("r1.json", { ...round, pricesCommitment: "0x1234" }), "--markets", example("markets.json")], /round\.pricesCommitment: does not match/],
-      ["too many positions for every circuit", () => {
-        const ids = Array.from({ length: 17 }, (_, i) => `M${i}`);
-        const markets = write("m17.json", { markets: ids.map((id) => ({ id, maintenanceMargin: "0.05", initialMargin: "0.1" })) });
-        const prices = write("r17.json", { round: 1, timestamp: 1, prices: Object.fromEntries(ids.map((id) => [id, "1"])) });
-        const many = write("a17.json", { ...account, positions: ids.map((id) => ({ market: id, size: "1" })) });
-        return ["--account", many, "--round", prices, "--markets", markets];
-      }, /account\.positions: 17 positions over 17 markets fit no cross margin circuit/],
+      ["an unknown market", () => ["attest", "--account", write("a1.json", { ...account, positions: [{ market: "DOGE-USD", size: "1" }] }), "--round", example("round.json"), ...market, "--bind", ALICE], /account\.positions\[0\]\.market: unknown market DOGE-USD/],
+      ["a malformed number", () => ["attest", "--account", write("a2.json", { ...account, cash: "10,000" }), "--round", example("round.json"), ...market, "--bind", ALICE], /account\.cash: "10,000" is not a decimal number/],
+      ["a JSON number", () => ["attest", "--account", write("a3.json", { ...account, cash: 10000.5 }), "--round", example("round.json"), ...market, "--bind", ALICE], /account\.cash: expected a decimal string/],
+      ["a missing file", () => ["attest", "--account", join(dir, "nope.json"), "--round", example("round.json"), ...market, "--bind", ALICE], /account file .*nope\.json: not found/],
+      ["a wrong checksum", () => ["attest", ...subject, "--bind", ALICE.replace("C8", "c8")], /--bind: .* wrong EIP-55 checksum/],
+      ["a buffer out of range", () => ["attest", ...subject, "--bind", ALICE, "--buffer-bps", "65536"], /--buffer-bps: 65536 is too large \(must be at most 65535\)/],
+      ["a negative buffer", () => ["attest", ...subject, "--bind", ALICE, "--buffer-bps", "-1"], /--buffer-bps: expected a whole number|must not be negative/],
+      ["a missing binder", () => ["attest", ...subject], /--bind is required/],
     ];
     for (const [what, args, message] of cases) {
       it(`Should refuse ${what} with one line naming the field, no stack trace and no file`, async () => {
@@ -109,15 +131,21 @@ describe("zkmargin CLI", () => {
         const result = await zkmargin("prove", ...args(), "--out", out);
         expect(result.code).toBe(2);
         expect(result.stderr).toMatch(message);
-        expect(result.stderr.trim().split("\n")).toHaveLength(1);
         expect(result.stderr).not.toMatch(/\n\s+at /);
         expect(existsSync(out)).toBe(false);
       });
     }
 
-    it("Should print usage for a missing required flag and an unknown command", async () => {
-      expect((await zkmargin("prove", "--account", example("account.json"))).stderr).toMatch(/--round is required|--out is required/);
+    it("Should print usage for a missing statement and an unknown command", async () => {
+      expect((await zkmargin("prove", "--account", example("account.json"))).stderr).toMatch(/name the statement to prove/);
       expect((await zkmargin("frobnicate")).code).toBe(2);
+    });
+
+    it("Should export no verifier unless every requested circuit is built", async () => {
+      const out = join(dir, "verifiers");
+      const result = await zkmargin("export-verifier", "--out", out, "--circuit", "cross_margin_m16", "--circuit", "nope_m16");
+      expect(result.code).toBe(2);
+      expect(existsSync(out)).toBe(false);
     });
   });
 });

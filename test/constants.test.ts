@@ -10,13 +10,15 @@ describe("constants: circuits/lib/constants.circom vs prover/src/core/constants.
   const circom = new Map([...source.matchAll(/function (\w+)\(\) \{ return (\d+); \}/g)].map((match) => [match[1]!, BigInt(match[2]!)]));
 
   const pairs: [string, bigint | number][] = [
-    ["SIZE_BITS", constants.SIZE_BITS], ["PRICE_BITS", constants.PRICE_BITS], ["RATE_BITS", constants.RATE_BITS],
-    ["COLLATERAL_BITS", constants.COLLATERAL_BITS], ["ADJUSTMENT_BITS", constants.ADJUSTMENT_BITS], ["BUFFER_BITS", constants.BUFFER_BITS],
-    ["BINDER_BITS", constants.BINDER_BITS], ["MARKET_FIELD_BITS", constants.MARKET_FIELD_BITS], ["SLOT_BITS", constants.SLOT_BITS],
-    ["SLOTS_PER_ELEMENT", constants.SLOTS_PER_ELEMENT], ["QUOTES_PER_ELEMENT", constants.QUOTES_PER_ELEMENT], ["TIERS_PER_ELEMENT", constants.TIERS_PER_ELEMENT],
-    ["CONFIDENCE_BITS", constants.CONFIDENCE_BITS], ["MULTIPLIER_BITS", constants.MULTIPLIER_BITS], ["FLOOR_BITS", constants.FLOOR_BITS], ["NOTIONAL_BITS", constants.NOTIONAL_BITS],
-    ["RATE_PAIRS_PER_ELEMENT", constants.RATE_PAIRS_PER_ELEMENT], ["ACCOUNT_TAG", constants.ACCOUNT_TAG], ["PRICES_TAG", constants.PRICES_TAG],
-    ["CROSS_RISK_TAG", constants.CROSS_RISK_TAG], ["LENDING_RISK_TAG", constants.LENDING_RISK_TAG], ["TIERED_RISK_TAG", constants.TIERED_RISK_TAG], ["MAX_SLOTS", constants.MAX_SLOTS], ["MAX_MARKETS", constants.MAX_MARKETS],
+    ["SIZE_BITS", constants.SIZE_BITS], ["FUNDING_BITS", constants.FUNDING_BITS], ["FILL_SIZE_BITS", constants.FILL_SIZE_BITS],
+    ["PRICE_BITS", constants.PRICE_BITS], ["CONFIDENCE_BITS", constants.CONFIDENCE_BITS], ["MULTIPLIER_BITS", constants.MULTIPLIER_BITS],
+    ["FLOOR_BITS", constants.FLOOR_BITS], ["NOTIONAL_BITS", constants.NOTIONAL_BITS], ["RATE_BITS", constants.RATE_BITS], ["CASH_BITS", constants.CASH_BITS],
+    ["FEE_BITS", constants.FEE_BITS], ["TOKEN_BITS", constants.TOKEN_BITS], ["BUFFER_BITS", constants.BUFFER_BITS], ["PENALTY_BITS", constants.PENALTY_BITS],
+    ["BINDER_BITS", constants.BINDER_BITS], ["ID_BITS", constants.ID_BITS], ["BOOK_SPONGE_WIDTH", constants.BOOK_SPONGE_WIDTH],
+    ["ROUND_SPONGE_WIDTH", constants.ROUND_SPONGE_WIDTH], ["RISK_SPONGE_WIDTH", constants.RISK_SPONGE_WIDTH], ["TIERS_PER_ELEMENT", constants.TIERS_PER_ELEMENT],
+    ["TIER_FIELD_BITS", constants.TIER_FIELD_BITS], ["PRICES_TAG", constants.PRICES_TAG], ["CROSS_RISK_TAG", constants.CROSS_RISK_TAG],
+    ["LENDING_RISK_TAG", constants.LENDING_RISK_TAG], ["TIERED_RISK_TAG", constants.TIERED_RISK_TAG], ["FEE_ACCOUNT_ID", constants.FEE_ACCOUNT_ID],
+    ["MAX_MARKETS", constants.MAX_MARKETS], ["MAX_FILLS", constants.MAX_FILLS],
   ];
   for (const [name, value] of pairs) {
     it(`Should give ${name} the same value in both`, () => {
@@ -24,13 +26,21 @@ describe("constants: circuits/lib/constants.circom vs prover/src/core/constants.
     });
   }
 
-  it("Should keep every packed element below the field", () => {
-    expect(constants.SLOT_BITS).toBe(constants.SIZE_BITS + 1 + constants.MARKET_FIELD_BITS);
-    expect(constants.SLOTS_PER_ELEMENT * constants.SLOT_BITS).toBeLessThan(250);
-    expect(constants.QUOTES_PER_ELEMENT * (constants.PRICE_BITS + constants.CONFIDENCE_BITS) + 2).toBeLessThan(253);
-    expect(constants.TIERS_PER_ELEMENT * (constants.FLOOR_BITS + 2 * constants.RATE_BITS)).toBeLessThan(253);
-    expect(constants.RATE_PAIRS_PER_ELEMENT * 2 * constants.RATE_BITS + 2).toBeLessThan(253);
-    expect(constants.ADJUSTMENT_BITS + 1 + constants.COLLATERAL_BITS + 1).toBeLessThan(253);
-    expect(constants.BINDER_BITS + constants.BUFFER_BITS + 1 + constants.COLLATERAL_BITS).toBeLessThan(253);
+  it("Should keep every packed element below the field and the scales consistent", () => {
+    expect(constants.PRICE_BITS + constants.CONFIDENCE_BITS + constants.FUNDING_BITS).toBeLessThan(253); // a quote
+    expect(constants.TIERS_PER_ELEMENT * constants.TIER_FIELD_BITS).toBeLessThan(253);
+    expect(constants.TIER_FIELD_BITS).toBe(constants.FLOOR_BITS + 2 * constants.RATE_BITS);
+    expect(constants.BINDER_BITS + constants.BUFFER_BITS + 2).toBeLessThan(253); // margin statement
+    expect(3 * constants.TOKEN_BITS + constants.PENALTY_BITS + 1).toBeLessThan(253); // takeover statement
+    expect(constants.CASH_PER_TOKEN).toBe(10n ** 10n);
+    expect(constants.CASH_DECIMALS).toBe(constants.SIZE_DECIMALS + constants.PRICE_DECIMALS);
+  });
+
+  it("Should list the vault's capacity in circuits.json: every statement at M = 16, apply-fills at K = 8", () => {
+    const specs = JSON.parse(readFileSync(projectPath("circuits", "circuits.json"), "utf8")) as Record<string, { params?: number[]; setup?: boolean }>;
+    const proving = Object.entries(specs).filter(([, spec]) => spec.setup);
+    expect(proving.length).toBe(11);
+    for (const [, spec] of proving) expect(spec.params![0]).toBe(constants.MARKETS);
+    expect(specs.fills_m16_k8!.params![1]).toBe(constants.FILLS_PER_PROOF);
   });
 });

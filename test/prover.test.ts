@@ -1,60 +1,109 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDir } from "../prover/src/build/paths.ts";
+import { artifactPaths, buildDir } from "../prover/src/build/paths.ts";
 import { loadCircuitSpecs } from "../prover/src/circuit/load-specs.ts";
-import { parseAccount, parseMarkets, parseRound } from "../prover/src/model/parse.ts";
-import { readJsonFile } from "../prover/src/model/json.ts";
-import { prepareMarginProof, publicSignalsOf } from "../prover/src/statements/prepare.ts";
 import { WarmProver } from "../prover/src/prover/warm-prover.ts";
+import { loadAccount, loadMarkets, loadRound } from "../prover/src/statements/load.ts";
+import { prepareDeposit, prepareMargin, type PreparedProof } from "../prover/src/statements/prepare.ts";
+import { toProofFile, verifyProofFile, type ProofFile } from "../prover/src/statements/proof-file.ts";
+import { ProverSet } from "../prover/src/statements/prover-set.ts";
 import { example } from "./helpers/cli.ts";
 
-const markets = parseMarkets(readJsonFile(example("markets.json"), "markets"));
-const round = parseRound(readJsonFile(example("round.json"), "round"), markets);
-const account = parseAccount(readJsonFile(example("account.json"), "account"), markets);
-const single = { ...account, positions: account.positions.slice(0, 1), adjustment: -account.positions[0]!.size * account.positions[0]!.entryPrice };
+const markets = loadMarkets(example("markets.json"));
+const round = loadRound(example("round.json"), markets);
+const account = loadAccount(example("account.json"), markets);
+const specs = loadCircuitSpecs();
 
-describe("WarmProver", () => {
-  let small: WarmProver;
-  let large: WarmProver;
+describe("WarmProver and ProverSet", () => {
+  let prover: WarmProver;
   beforeAll(async () => {
-    small = await WarmProver.load("margin_n1_m16");
-    large = await WarmProver.load("margin_n16_m16");
+    prover = await WarmProver.load("cross_margin_m16");
   });
   afterAll(async () => {
-    await small.close();
-    await large.close();
+    await prover.close();
   });
 
   it("Should prove many times with one load and verify each proof", async () => {
-    const prepared = prepareMarginProof({ account: single, round, markets, binder: 0xabcn }, loadCircuitSpecs());
-    expect(prepared.circuit.id).toBe("margin_n1_m16");
+    const prepared = prepareMargin(account, round, markets, { binder: 0xabcn, bufferBps: 500n }, specs);
+    expect(prepared.circuit.id).toBe("cross_margin_m16");
     for (let i = 0; i < 3; i++) {
-      const bundle = await small.prove(prepared.input);
-      expect(bundle.publicSignals).toEqual(publicSignalsOf(prepared));
+      const bundle = await prover.prove(prepared.input);
+      expect(bundle.publicSignals).toEqual(prepared.publicInputs.map(String));
       expect(bundle.calldata.proof).toHaveLength(8);
-      await expect(small.verify(bundle.proof, bundle.publicSignals)).resolves.toBe(true);
+      await expect(prover.verify(bundle.proof, bundle.publicSignals)).resolves.toBe(true);
     }
   });
 
-  it("Should prove one account with any capacity under the same commitment", async () => {
-    const specs = loadCircuitSpecs();
-    const prepared = prepareMarginProof({ account: single, round, markets }, specs);
-    const n16 = specs.find((spec) => spec.id === "margin_n16_m16")!;
-    const { circuitInput } = await import("../prover/src/circuit/inputs.ts");
-    const input = circuitInput(single, round, markets, n16.slots, n16.markets, { accountCommitment: prepared.accountCommitment, roundCommitment: prepared.roundCommitment, statement: prepared.statement });
-    const bundle = await large.prove(input);
-    expect(bundle.publicSignals).toEqual(publicSignalsOf(prepared));
-    await expect(large.verify(bundle.proof, bundle.publicSignals)).resolves.toBe(true);
+  it("Should refuse a proof with another statement, and an input that breaks the circuit, with a clear error", async () => {
+    const prepared = prepareMargin(account, round, markets, { binder: 0xabcn }, specs);
+    const bundle = await prover.prove(prepared.input);
+    const other = [...bundle.publicSignals.slice(0, 2), (BigInt(bundle.publicSignals[2]!) + 1n).toString()];
+    await expect(prover.verify(bundle.proof, other)).resolves.toBe(false);
+    await expect(prover.prove({ ...prepared.input, nonce: "99" })).rejects.toThrow(/does not satisfy the circuit \(Error in template/);
   });
 
-  it("Should refuse a proof with another statement, and an input that breaks the circuit, with a clear error", async () => {
-    const prepared = prepareMarginProof({ account: single, round, markets }, loadCircuitSpecs());
-    const bundle = await small.prove(prepared.input);
-    const other = [...bundle.publicSignals.slice(0, 2), (BigInt(bundle.publicSignals[2]!) + 1n).toString()];
-    await expect(small.verify(bundle.proof, other)).resolves.toBe(false);
-    await expect(small.prove({ ...prepared.input, nonce: "99" })).rejects.toThrow(/does not satisfy the circuit \(Error in template/);
+  it("Should keep one warm prover per circuit in a ProverSet, for every statement", async () => {
+    const provers = new ProverSet();
+    try {
+      const deposit = prepareDeposit(account, 1_000_000n, specs);
+      const margin = prepareMargin(account, round, markets, { binder: 0xabcn }, specs);
+      for (const prepared of [deposit, margin, deposit]) {
+        const bundle = await provers.prove(prepared);
+        expect(bundle.circuit).toBe(prepared.circuit.id);
+      }
+    } finally {
+      await provers.close();
+    }
+  });
+});
+
+describe("proof files", () => {
+  let file: ProofFile;
+  let depositFile: ProofFile;
+  beforeAll(async () => {
+    const provers = new ProverSet();
+    try {
+      const prove = async (prepared: PreparedProof) => toProofFile(prepared, await provers.prove(prepared));
+      file = await prove(prepareMargin(account, round, markets, { binder: 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n, bufferBps: 250n }, specs));
+      depositFile = await prove(prepareDeposit(account, 2_500_000n, specs));
+    } finally {
+      await provers.close();
+    }
+  });
+
+  it("Should verify an honest file and say what it proves", async () => {
+    const outcome = await verifyProofFile(file);
+    expect(outcome).toEqual({ valid: true, message: expect.stringMatching(/meets its cross maintenance requirement with a 2.50% buffer, bound to 0x70997970c51812dc3a010c7d01b50e0d17dc79c8/) });
+    expect((await verifyProofFile(depositFile)).message).toMatch(/a deposit of 2.5 into the committed account/);
+  });
+
+  it("Should refuse every field changed alone: calldata, statement, inputs, round, key, setup label, version, extra field", async () => {
+    const cases: [string, (copy: Record<string, unknown>) => void, RegExp][] = [
+      ["calldata", (copy) => ((copy.calldata as { proof: string[] }).proof[0] = "0x01"), /calldata does not match/],
+      ["statement", (copy) => ((copy.statement as { bufferBps: number }).bufferBps = 9_999), /statement written in the file/],
+      ["publicInputs", (copy) => ((copy.publicInputs as Record<string, string>).statement = "0x01"), /publicInputs do not match/],
+      ["round", (copy) => ((copy.round as { riskCommitment: string }).riskCommitment = "0x1234"), /do not hash to the public round commitment/],
+      ["verificationKey", (copy) => (copy.verificationKey = "00".repeat(32)), /another verification key/],
+      ["insecureSetup", (copy) => (copy.insecureSetup = false), /insecureSetup says false/],
+      ["signals", (copy) => ((copy.publicSignals as string[])[2] = "5"), /does not verify/],
+      ["extra", (copy) => (copy.note = "trust me"), /unknown field note/],
+    ];
+    for (const [name, change, problem] of cases) {
+      const copy = structuredClone(file) as unknown as Record<string, unknown>;
+      change(copy);
+      const outcome = await verifyProofFile(copy);
+      expect(outcome.valid, name).toBe(false);
+      expect(outcome.message, name).toMatch(problem);
+    }
+    await expect(verifyProofFile({ ...file, zkmargin: "zkmargin proof v1" })).rejects.toThrow(/expected "zkmargin proof v2"/);
+  });
+
+  it("Should verify with a verification key file alone, and refuse another circuit's key", async () => {
+    expect((await verifyProofFile(file, { verificationKeyPath: artifactPaths("cross_margin_m16").vkey })).valid).toBe(true);
+    const other = await verifyProofFile(file, { verificationKeyPath: artifactPaths("deposit_m16").vkey });
+    expect(other.valid).toBe(false);
   });
 });
 
@@ -63,8 +112,8 @@ describe("WarmProver artifact integrity", () => {
   const original = process.env.ZKMARGIN_BUILD_DIR;
   beforeAll(() => {
     copy = mkdtempSync(join(tmpdir(), "zkmargin-build-"));
-    cpSync(join(buildDir(), "margin_n1_m16"), join(copy, "margin_n1_m16"), { recursive: true });
-    cpSync(join(buildDir(), "margin_n4_m16"), join(copy, "margin_n4_m16"), { recursive: true });
+    cpSync(join(buildDir(), "deposit_m16"), join(copy, "deposit_m16"), { recursive: true });
+    cpSync(join(buildDir(), "cross_margin_m16"), join(copy, "cross_margin_m16"), { recursive: true });
     process.env.ZKMARGIN_BUILD_DIR = copy;
   });
   afterAll(() => {
@@ -74,18 +123,18 @@ describe("WarmProver artifact integrity", () => {
   });
 
   it("Should refuse a proving key whose hash differs from the build manifest", async () => {
-    const zkey = join(copy, "margin_n1_m16", "main.zkey");
+    const zkey = join(copy, "deposit_m16", "main.zkey");
     const bytes = readFileSync(zkey);
     bytes[bytes.length - 1] ^= 1;
     writeFileSync(zkey, bytes);
-    await expect(WarmProver.load("margin_n1_m16")).rejects.toThrow(/proving key .* does not match the hash recorded at build time/);
+    await expect(WarmProver.load("deposit_m16")).rejects.toThrow(/proving key .* does not match the hash recorded at build time/);
   });
 
   it("Should refuse a zkey from another circuit and a missing artifact", async () => {
-    cpSync(join(copy, "margin_n4_m16", "main.zkey"), join(copy, "margin_n1_m16", "main.zkey"));
-    await expect(WarmProver.load("margin_n1_m16")).rejects.toThrow(/does not match the hash/);
-    rmSync(join(copy, "margin_n4_m16", "main_js"), { recursive: true });
-    await expect(WarmProver.load("margin_n4_m16")).rejects.toThrow(/witness generator .* is missing/);
-    await expect(WarmProver.load("margin_n16_m16")).rejects.toThrow(/is not built/);
+    cpSync(join(copy, "cross_margin_m16", "main.zkey"), join(copy, "deposit_m16", "main.zkey"));
+    await expect(WarmProver.load("deposit_m16")).rejects.toThrow(/does not match the hash/);
+    rmSync(join(copy, "cross_margin_m16", "main_js"), { recursive: true });
+    await expect(WarmProver.load("cross_margin_m16")).rejects.toThrow(/witness generator .* is missing/);
+    await expect(WarmProver.load("tiered_margin_m16")).rejects.toThrow(/is not built/);
   });
 });

@@ -2,35 +2,38 @@
 pragma solidity ^0.8.28;
 
 /// @title ZkMarginStatements
-/// @notice Packs the third public input of zkmargin proofs (the circuits' MarginStatement and
-///         LiquidationStatement unpack it with a full bit decomposition, so the packing is injective):
-///           margin:      binder + 2^160 bufferBps + 2^176 useInitial + 2^177 collateral   (< 2^241)
-///           liquidation: liquidator + 2^160 collateral                                     (< 2^224)
-///         Both are below the BN254 scalar field for every argument. Consumers build them from their own
-///         state (msg.sender, recorded collateral), never from caller input: that binds a proof to its sender
-///         and to the deposited collateral.
+/// @notice Packs the `statement` public inputs of circuits/README.md ("Statements"); each circuit decomposes its
+///         statement into exactly these bit fields, so the packing is injective. Every result is below 2^209, far
+///         below the BN254 scalar field. The vault builds them from its own state and msg.sender, never from
+///         caller input it has not bound otherwise.
 library ZkMarginStatements {
-    uint256 internal constant BUFFER_SHIFT = 160;
-    uint256 internal constant KIND_SHIFT = 176;
-    uint256 internal constant MARGIN_COLLATERAL_SHIFT = 177;
-    uint256 internal constant LIQUIDATION_COLLATERAL_SHIFT = 160;
+    /// @notice ApplyFillsProof: `k + 2^16 L` (fills applied, listed market count).
+    function applyFills(uint256 k, uint256 listedMarkets) internal pure returns (uint256) {
+        return k | (listedMarkets << 16);
+    }
 
+    /// @notice MarginProof: `binder + 2^160 bufferBps + 2^176 useInitial + 2^177 favourable`.
     /// @param binder the address the proof is bound to (the transaction sender)
-    /// @param bufferBps required buffer above the requirement, basis points
-    /// @param useInitial true: initial margin requirement; false: maintenance
-    /// @param collateral the account's collateral, token base units
-    function margin(address binder, uint16 bufferBps, bool useInitial, uint64 collateral)
+    /// @param bufferBps buffer above the requirement, basis points
+    /// @param useInitial initial requirement (else maintenance)
+    /// @param favourable favourable valuation (the challenge answer; else conservative)
+    function margin(address binder, uint16 bufferBps, bool useInitial, bool favourable)
         internal
         pure
         returns (uint256)
     {
-        return uint256(uint160(binder)) | (uint256(bufferBps) << BUFFER_SHIFT)
-            | (useInitial ? uint256(1) << KIND_SHIFT : 0) | (uint256(collateral) << MARGIN_COLLATERAL_SHIFT);
+        return uint256(uint160(binder)) | (uint256(bufferBps) << 160) | (useInitial ? uint256(1) << 176 : 0)
+            | (favourable ? uint256(1) << 177 : 0);
     }
 
-    /// @param liquidator the address the proof is bound to (the transaction sender)
-    /// @param collateral the account's collateral, token base units
-    function liquidation(address liquidator, uint64 collateral) internal pure returns (uint256) {
-        return uint256(uint160(liquidator)) | (uint256(collateral) << LIQUIDATION_COLLATERAL_SHIFT);
+    /// @notice TakeoverProof: `ownerPayout + 2^64 penalty + 2^128 badDebt + 2^192 penaltyBps + 2^208 defaulted`
+    ///         (amounts in token base units).
+    function takeover(uint64 ownerPayout, uint64 penalty, uint64 badDebt, uint16 penaltyBps, bool defaulted)
+        internal
+        pure
+        returns (uint256)
+    {
+        return uint256(ownerPayout) | (uint256(penalty) << 64) | (uint256(badDebt) << 128)
+            | (uint256(penaltyBps) << 192) | (defaulted ? uint256(1) << 208 : 0);
     }
 }

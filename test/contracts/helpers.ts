@@ -1,21 +1,25 @@
 /**
- * Shared helpers for the contract tests: compile-on-demand, deployment fixture, time control, statement packing
- * (computed here independently of the contracts), and revert assertions on custom errors.
+ * Shared helpers for the contract tests: compile-on-demand, the v2 deployment fixture (through the SDK's
+ * deployClearing, with mock verifiers), time control, rounds posted with their commitments computed by the SDK,
+ * capture of the public inputs the verifiers received, and revert assertions on custom errors.
  */
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import hre from "hardhat";
 import { afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { Interface, type ContractTransactionResponse, type ErrorDescription } from "ethers";
+import { deployClearing, type ClearingDeployment, type HardhatEthers, type Statement } from "../../prover/src/chain/deployment.ts";
+import { roundCommitments } from "../../prover/src/commitment/round.ts";
+import type { Market, MarketSet, OracleRound, Profile, Tier } from "../../prover/src/model/types.ts";
 
 export const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-export const CAPACITIES = [1, 4, 16] as const;
 export const BOND = 50_000_000n; // 50 tokens (6 decimals)
 export const WINDOW = 3_600n; // 1 h
 export const MAX_AGE = 600n; // 10 min
-export const BONUS_BPS = 500n; // 5 %
-export const INSURANCE_BPS = 1_000n; // 10 %
-export const RISK_COMMITMENT = 0x1234_5678_9abc_def0n;
+export const PENALTY_BPS = 500n; // 5 % of notional
+export const INSURANCE_BPS = 2_000n; // 20 % of the penalty
+export const CHALLENGER_BPS = 3_000n; // 30 % of the penalty
+export const LISTED = 4;
 
 // ------------------------------------------------------------------ compile
 
@@ -53,16 +57,29 @@ export function ensureBuilt(): Promise<void> {
   return built;
 }
 
-// ------------------------------------------------------------------ statements (independent of the contracts)
+// ------------------------------------------------------------------ market sets (SDK shape)
 
-export const marginStatement = (binder: string, bufferBps: bigint, useInitial: boolean, collateral: bigint): bigint =>
-  BigInt(binder) + (bufferBps << 160n) + ((useInitial ? 1n : 0n) << 176n) + (collateral << 177n);
+/** A market set of `count` markets with one tier each (cross, lending) or four (tiered). */
+export function marketSet(profile: Profile, count = LISTED, confidenceMultiplier = 200n): MarketSet {
+  const markets: Market[] = Array.from({ length: count }, (_, index) => ({
+    id: `M${index}-USD`,
+    index,
+    tiers: tiersFor(profile, index),
+  }));
+  return { profile, confidenceMultiplier, markets, byId: new Map(markets.map((m) => [m.id, m])) };
+}
 
-export const liquidationStatement = (liquidator: string, collateral: bigint): bigint =>
-  BigInt(liquidator) + (collateral << 160n);
-
-/** A proof's 8 words; the mock verifiers ignore them (they model validity through the public signals). */
-export const proofWords = (seed = 1n): bigint[] => Array.from({ length: 8 }, (_, i) => seed * 1000n + BigInt(i));
+function tiersFor(profile: Profile, index: number): Tier[] {
+  const j = BigInt(index);
+  if (profile === "lending") return [{ floor: 0n, first: 800_000n + j, second: 750_000n + j }];
+  if (profile === "cross") return [{ floor: 0n, first: 50_000n + j, second: 100_000n + j }];
+  return [
+    { floor: 0n, first: 20_000n + j, second: 40_000n + j },
+    { floor: 1_000_000n, first: 40_000n + j, second: 80_000n + j },
+    { floor: 10_000_000n, first: 100_000n + j, second: 200_000n + j },
+    { floor: 100_000_000n, first: 250_000n + j, second: 500_000n + j },
+  ];
+}
 
 // ------------------------------------------------------------------ fixture
 
@@ -71,68 +88,66 @@ export type Ethers = Connection["ethers"];
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyContract = any;
 
-export interface Fixture {
+export interface Fixture extends Omit<ClearingDeployment, "token" | "registry" | "adapter" | "vault" | "verifiers"> {
   ethers: Ethers;
   signers: Awaited<ReturnType<Ethers["getSigners"]>>;
+  markets: MarketSet;
   token: AnyContract;
   registry: AnyContract;
   adapter: AnyContract;
   vault: AnyContract;
-  /** margin mock verifiers by capacity */
-  margin: Record<number, AnyContract>;
-  /** liquidation mock verifiers by capacity */
-  liquidation: Record<number, AnyContract>;
+  /** The verifier of each statement (mocks unless deployed with generated verifiers). */
+  verifiers: Record<Statement, AnyContract>;
   /** all the contracts' errors, to decode reverts */
   errors: Interface;
 }
 
-export async function deploy(): Promise<Fixture> {
+/** Signers: 0 governance, 1 poster, 2 venue, 3.. traders. */
+export async function deploy(profile: Profile = "cross", options: { verifiers?: "mock" | "generated"; markets?: MarketSet } = {}): Promise<Fixture> {
   await ensureBuilt();
   const { ethers } = await hre.network.create();
   const signers = await ethers.getSigners();
-  const [gov, poster] = signers;
-  const token: AnyContract = await ethers.deployContract("MockERC20", ["USD Coin", "USDC"]);
-  const margin: Record<number, AnyContract> = {};
-  const liquidation: Record<number, AnyContract> = {};
-  for (const n of CAPACITIES) {
-    margin[n] = await ethers.deployContract("MockGroth16Verifier");
-    liquidation[n] = await ethers.deployContract("MockGroth16Verifier");
+  const [governance, poster, venue] = signers;
+  const markets = options.markets ?? marketSet(profile);
+  const deployment = await deployClearing(ethers as unknown as HardhatEthers, {
+    governance: governance!, poster: poster!, venue: venue!, markets, maxAgeSeconds: MAX_AGE, bond: BOND,
+    answerWindowSeconds: WINDOW, penaltyBps: PENALTY_BPS, insuranceBps: INSURANCE_BPS, challengerBps: CHALLENGER_BPS, verifiers: options.verifiers ?? "mock",
+  });
+  const { token, vault } = deployment as unknown as { token: AnyContract; vault: AnyContract };
+  for (const s of signers.slice(0, 10)) {
+    await (await token.mint(s.address, 10n ** 15n)).wait();
+    await (await token.connect(s).approve(vault.target, ethers.MaxUint256)).wait();
   }
-  const adapter: AnyContract = await ethers.deployContract("ZkMarginVerifier", [
-    [...CAPACITIES],
-    CAPACITIES.map((n) => margin[n].target),
-    CAPACITIES.map((n) => liquidation[n].target),
-  ]);
-  const registry: AnyContract = await ethers.deployContract("OracleRegistry", [gov.address, poster.address, RISK_COMMITMENT, MAX_AGE]);
-  const vault: AnyContract = await ethers.deployContract("PrivateMarginVault", [
-    token.target,
-    registry.target,
-    adapter.target,
-    gov.address,
-    BOND,
-    WINDOW,
-    BONUS_BPS,
-    INSURANCE_BPS,
-  ]);
-  for (const s of signers.slice(0, 8)) {
-    await token.mint(s.address, 1_000_000_000_000n);
-    await token.connect(s).approve(vault.target, ethers.MaxUint256);
-  }
-  const errors = new Interface(
-    [token, registry, adapter, vault, margin[1]].flatMap((c) =>
-      c.interface.fragments.filter((f: { type: string }) => f.type === "error"),
-    ),
-  );
-  // PoseidonT3 and SafeTransfer errors live in libraries: add them by signature.
-  const extra = new Interface([
-    "error PoseidonT3__InputOutOfField()",
+  const contracts: AnyContract[] = [token, deployment.registry, deployment.adapter, vault, ...Object.values(deployment.verifiers)];
+  const factories = await Promise.all(["ChainlinkRoundPoster", "MockAggregatorV3"].map((name) => ethers.getContractFactory(name)));
+  const errors = new Interface([
+    ...contracts.concat(factories).flatMap((c: AnyContract) => c.interface.fragments.filter((f: { type: string }) => f.type === "error")),
     "error SafeTransfer__TransferFailed(address token)",
+    "error ZkMarginHash__EmptyList()",
   ]);
-  return { ethers, signers, token, registry, adapter, vault, margin, liquidation, errors: mergeInterfaces(errors, extra) };
+  return {
+    ...deployment, ethers, signers, markets, errors,
+    token, registry: deployment.registry, adapter: deployment.adapter, vault, verifiers: deployment.verifiers as Record<Statement, AnyContract>,
+  };
 }
 
-function mergeInterfaces(a: Interface, b: Interface): Interface {
-  return new Interface([...a.fragments, ...b.fragments]);
+/**
+ * Deploys the fixture once for the calling test file and snapshots the chain around every test, so each
+ * test starts from the freshly deployed state. `receive` gets the fixture once it is deployed.
+ */
+export function withFixture(receive: (fixture: Fixture) => void, profile: Profile = "cross"): void {
+  let fixture: Fixture;
+  let snap: string;
+  beforeAll(async () => {
+    fixture = await deploy(profile);
+    receive(fixture);
+  });
+  beforeEach(async () => {
+    snap = await snapshot(fixture.ethers);
+  });
+  afterEach(async () => {
+    await revertTo(fixture.ethers, snap);
+  });
 }
 
 // ------------------------------------------------------------------ chain control
@@ -158,6 +173,47 @@ export async function snapshot(ethers: Ethers): Promise<string> {
 export async function revertTo(ethers: Ethers, id: string): Promise<void> {
   const ok = await ethers.provider.send("evm_revert", [id]);
   if (!ok) throw new Error(`evm_revert ${id} failed`);
+}
+
+// ------------------------------------------------------------------ rounds
+
+/** A round's values for the fixture's listed markets (deterministic in the round id). */
+export function roundValues(roundId: bigint, timestamp: bigint, listed = LISTED): OracleRound {
+  return {
+    round: roundId,
+    timestamp,
+    prices: Array.from({ length: listed }, (_, j) => 2_000_00000000n + BigInt(j) * 1_000_000n + roundId),
+    confidences: Array.from({ length: listed }, (_, j) => 100_000n * BigInt(j)),
+    fundingIndexes: Array.from({ length: listed }, (_, j) => (j % 2 === 0 ? 1n : -1n) * (1_000n * roundId + BigInt(j))),
+  };
+}
+
+/**
+ * Posts round `roundId` at the current block time (or `timestamp`) and returns the round commitment the SDK
+ * computes for its values, after checking it equals what the registry stored.
+ */
+export async function postRound(f: Fixture, roundId: bigint, timestamp?: bigint): Promise<{ commitment: bigint; timestamp: bigint; round: OracleRound }> {
+  const ts = timestamp ?? (await latestTimestamp(f.ethers));
+  const round = roundValues(roundId, ts);
+  await (await f.registry.connect(f.signers[1]).post(roundId, ts, round.prices, round.confidences, round.fundingIndexes)).wait();
+  const expected = roundCommitments(round, f.markets).roundCommitment;
+  const [commitment] = await f.registry.getRound(roundId);
+  expect(commitment).toBe(expected);
+  return { commitment, timestamp: ts, round };
+}
+
+// ------------------------------------------------------------------ proofs and mocks
+
+/** A proof's 8 words; the mock verifiers ignore them (they model validity through the public signals). */
+export const proofWords = (seed = 1n): bigint[] => Array.from({ length: 8 }, (_, i) => seed * 1000n + BigInt(i));
+
+/** The public signals (and proof words) the mock verifier received when `action` ran (capture mode). */
+export async function seen(f: Fixture, mock: AnyContract, action: () => Promise<unknown>): Promise<{ signals: bigint[]; proof: bigint[] }> {
+  await (await mock.setCapture(true)).wait();
+  const parsed = await revertOf(f.errors, action());
+  await (await mock.setCapture(false)).wait();
+  expect(parsed.name).toMatch(/^MockGroth16Verifier\d__Seen$/);
+  return { proof: [...parsed.args[0]], signals: [...parsed.args[1]] };
 }
 
 // ------------------------------------------------------------------ assertions
@@ -194,12 +250,7 @@ export async function revertOf(errors: Interface, action: Promise<unknown>): Pro
 }
 
 /** Expects `action` to revert with custom error `name` (and, if given, exactly `args`). */
-export async function expectRevert(
-  errors: Interface,
-  action: Promise<unknown>,
-  name: string,
-  args?: unknown[],
-): Promise<ErrorDescription> {
+export async function expectRevert(errors: Interface, action: Promise<unknown>, name: string, args?: unknown[]): Promise<ErrorDescription> {
   const parsed = await revertOf(errors, action);
   expect(parsed.name).toBe(name);
   if (args !== undefined) expect([...parsed.args].map(normalise)).toEqual(args.map(normalise));
@@ -208,60 +259,34 @@ export async function expectRevert(
 
 function normalise(v: unknown): unknown {
   if (typeof v === "number") return BigInt(v);
+  if (typeof v === "boolean") return v;
   if (typeof v === "string" && /^0x[0-9a-fA-F]{40}$/.test(v)) return v.toLowerCase();
   if (Array.isArray(v)) return v.map(normalise);
   if (v && typeof v === "object" && typeof (v as { toArray?: unknown }).toArray === "function") {
-    return ((v as { toArray: () => unknown[] }).toArray()).map(normalise);
+    return (v as { toArray: () => unknown[] }).toArray().map(normalise);
   }
   return v;
 }
 
-/** token.balanceOf(vault) == vault.accountedBalance() == the sum of its parts. */
-export async function expectBalanceInvariant(f: Fixture): Promise<void> {
+/** token.balanceOf(vault) == accountsBalance + insuranceFund + totalBonds + totalClaimable == accountedBalance(). */
+export async function expectInvariant(f: Fixture): Promise<void> {
   const balance: bigint = await f.token.balanceOf(f.vault.target);
-  const accounted: bigint = await f.vault.accountedBalance();
-  const parts =
-    (await f.vault.totalCollateral()) +
-    (await f.vault.totalBonds()) +
-    (await f.vault.insuranceFund()) +
-    (await f.vault.totalClaimable());
-  expect(accounted).toBe(balance);
+  const parts: bigint =
+    (await f.vault.accountsBalance()) + (await f.vault.insuranceFund()) + (await f.vault.totalBonds()) + (await f.vault.totalClaimable());
   expect(parts).toBe(balance);
+  expect(await f.vault.accountedBalance()).toBe(balance);
+}
+
+/** The events `contract` emitted in the transaction, by name and arguments. */
+export async function eventsOf(contract: AnyContract, tx: Promise<{ wait: () => Promise<unknown> }>): Promise<{ name: string; args: unknown[] }[]> {
+  const receipt = (await (await tx).wait()) as { logs: { address: string; topics: string[]; data: string }[] };
+  return receipt.logs
+    .filter((l) => l.address === contract.target)
+    .map((l) => contract.interface.parseLog(l)!)
+    .map((e: { name: string; args: unknown[] }) => ({ name: e.name, args: [...e.args].map(normalise) }));
 }
 
 export async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
   const receipt = await (await tx).wait();
   return receipt!.gasUsed;
-}
-
-/** Posts round `roundId` at the current block time (or `timestamp`) with a prices commitment derived from it. */
-export async function postRound(
-  f: Fixture,
-  roundId: bigint,
-  timestamp?: bigint,
-  pricesCommitment: bigint = 0xabc000n + roundId,
-): Promise<{ commitment: bigint; timestamp: bigint }> {
-  const ts = timestamp ?? (await latestTimestamp(f.ethers));
-  await (await f.registry.connect(f.signers[1]).post(roundId, ts, pricesCommitment)).wait();
-  const [commitment] = await f.registry.getRound(roundId);
-  return { commitment, timestamp: ts };
-}
-
-/**
- * Deploys the fixture once for the calling test file and snapshots the chain around every test, so each
- * test starts from the freshly deployed state. `receive` gets the fixture once it is deployed.
- */
-export function withFixture(receive: (fixture: Fixture) => void): void {
-  let fixture: Fixture;
-  let snap: string;
-  beforeAll(async () => {
-    fixture = await deploy();
-    receive(fixture);
-  });
-  beforeEach(async () => {
-    snap = await snapshot(fixture.ethers);
-  });
-  afterEach(async () => {
-    await revertTo(fixture.ethers, snap);
-  });
 }

@@ -1,196 +1,276 @@
-import { describe, expect, it } from "vitest";
-import { poseidon2 } from "poseidon-lite";
+import hre from "hardhat";
+import { beforeAll, describe, expect, it } from "vitest";
+import { deployPoseidon, librariesFor, registryRiskRows, type HardhatEthers, type PoseidonAddresses } from "../../prover/src/chain/deployment.ts";
+import { poseidonHash } from "../../prover/src/commitment/sponge.ts";
+import { pricesCommitment, riskCommitment, roundCommitments } from "../../prover/src/commitment/round.ts";
+import type { MarketSet, OracleRound, Profile, Tier } from "../../prover/src/model/types.ts";
 import {
-  FIELD,
-  MAX_AGE,
-  RISK_COMMITMENT,
-  expectRevert,
-  increaseTime,
-  latestTimestamp,
-  postRound,
-  setNextTimestamp,
-  type Fixture,
-  withFixture,
+  LISTED, MAX_AGE, type AnyContract, type Fixture, ensureBuilt, eventsOf, expectRevert, increaseTime, latestTimestamp, marketSet, postRound,
+  roundValues, withFixture,
 } from "./helpers.ts";
 
 let f: Fixture;
 withFixture((fixture) => (f = fixture));
 
-const gov = () => f.signers[0];
-const poster = () => f.signers[1];
-const stranger = () => f.signers[5];
-
-async function eventsOf(tx: Promise<{ wait: () => Promise<unknown> }>) {
-  const receipt = (await (await tx).wait()) as { logs: { topics: string[]; data: string }[] };
-  return receipt.logs.map((l) => f.registry.interface.parseLog(l)!).map((e) => ({ name: e.name, args: [...e.args] }));
-}
-
-describe("# constructor", () => {
-  it("Should set owner, poster, risk commitment and max age", async () => {
-    expect(await f.registry.owner()).toBe(gov().address);
-    expect(await f.registry.poster()).toBe(poster().address);
-    expect(await f.registry.riskCommitment()).toBe(RISK_COMMITMENT);
-    expect(await f.registry.maxAge()).toBe(MAX_AGE);
-    expect([...(await f.registry.latestRound())]).toEqual([0n, 0n, 0n]);
-  });
-
-  it("Should reject zero addresses, a risk commitment >= r and a zero max age", async () => {
-    const factory = await f.ethers.getContractFactory("OracleRegistry");
-    const a = gov().address;
-    const zero = f.ethers.ZeroAddress;
-    await expectRevert(f.errors, factory.deploy(zero, a, 1n, 1n), "OracleRegistry__ZeroAddress");
-    await expectRevert(f.errors, factory.deploy(a, zero, 1n, 1n), "OracleRegistry__ZeroAddress");
-    await expectRevert(f.errors, factory.deploy(a, a, FIELD, 1n), "OracleRegistry__InputOutOfField");
-    await expectRevert(f.errors, factory.deploy(a, a, 1n, 0n), "OracleRegistry__ZeroMaxAge");
-  });
-});
+const gov = () => f.signers[0]!;
+const poster = () => f.signers[1]!;
+const stranger = () => f.signers[5]!;
+const post = (round: OracleRound, who = poster()) => f.registry.connect(who).post(round.round, round.timestamp, round.prices, round.confidences, round.fundingIndexes);
 
 describe("# post", () => {
-  it("Should store the combined commitment and timestamp and emit RoundPosted", async () => {
-    const ts = (await latestTimestamp(f.ethers)) - 5n;
-    const prices = 987654321n;
-    const events = await eventsOf(f.registry.connect(poster()).post(3n, ts, prices));
-    const combined = poseidon2([prices, RISK_COMMITMENT]);
-    expect(events).toEqual([{ name: "RoundPosted", args: [3n, ts, prices, RISK_COMMITMENT, combined] }]);
-    expect([...(await f.registry.getRound(3n))]).toEqual([combined, ts, true]);
-    expect([...(await f.registry.latestRound())]).toEqual([3n, ts, combined]);
-    expect(await f.registry.freshRoundCommitment(3n)).toBe(combined);
+  it("Should compute prices = Sponge(5, [header, quotes]) and round = Poseidon2(prices, risk) as the SDK, and emit every value", async () => {
+    const ts = await latestTimestamp(f.ethers);
+    const round = roundValues(7n, ts);
+    const expected = roundCommitments(round, f.markets);
+    const events = await eventsOf(f.registry, post(round));
+    expect(events).toEqual([{
+      name: "RoundPosted",
+      args: [7n, poster().address.toLowerCase(), ts, round.prices, round.confidences, round.fundingIndexes, expected.pricesCommitment, expected.riskCommitment, expected.roundCommitment],
+    }]);
+    const [commitment, timestamp, fresh] = await f.registry.getRound(7n);
+    expect([commitment, timestamp, fresh]).toEqual([expected.roundCommitment, ts, true]);
+    expect(await f.registry.latestRound()).toEqual([7n, ts, expected.roundCommitment, true]);
   });
 
-  it("Should return the round commitment", async () => {
+  it("Should commit the extreme values exactly: price 2^56 - 1, confidence 2^48 - 1, funding -2^63 and 2^63 - 1", async () => {
     const ts = await latestTimestamp(f.ethers);
-    expect(await f.registry.connect(poster()).post.staticCall(1n, ts, 5n)).toBe(poseidon2([5n, RISK_COMMITMENT]));
+    const round: OracleRound = {
+      round: 1n, timestamp: ts,
+      prices: [2n ** 56n - 1n, 1n, 5n, 2n ** 55n],
+      confidences: [2n ** 48n - 1n, 0n, 1n, 0n],
+      fundingIndexes: [-(2n ** 63n), 2n ** 63n - 1n, 0n, -1n],
+    };
+    await (await post(round)).wait();
+    expect((await f.registry.getRound(1n))[0]).toBe(roundCommitments(round, f.markets).roundCommitment);
+    expect(await f.registry.latestFundingIndexes()).toEqual(round.fundingIndexes);
   });
 
-  it("Should revert NotPoster for anyone but the poster, the owner included", async () => {
-    const ts = await latestTimestamp(f.ethers);
-    for (const s of [stranger(), gov()]) {
-      await expectRevert(f.errors, f.registry.connect(s).post(1n, ts, 1n), "OracleRegistry__NotPoster", [s.address]);
-    }
+  it("Should keep the latest round's funding indexes for posters that carry them", async () => {
+    expect(await f.registry.latestFundingIndexes()).toEqual([0n, 0n, 0n, 0n]);
+    const { round } = await postRound(f, 1n);
+    expect(await f.registry.latestFundingIndexes()).toEqual(round.fundingIndexes);
+    const { round: second } = await postRound(f, 2n);
+    expect(await f.registry.latestFundingIndexes()).toEqual(second.fundingIndexes);
   });
 
-  it("Should revert RoundNotIncreasing for round 0, a repeated round and a lower round", async () => {
-    const ts = await latestTimestamp(f.ethers);
-    await expectRevert(f.errors, f.registry.connect(poster()).post(0n, ts, 1n), "OracleRegistry__RoundNotIncreasing", [0n, 0n]);
+  it("Should refuse a poster that is not authorised, and one removed", async () => {
+    const round = roundValues(1n, await latestTimestamp(f.ethers));
+    await expectRevert(f.errors, post(round, stranger()), "OracleRegistry__NotPoster", [stranger().address]);
+    await (await f.registry.connect(gov()).removePoster(poster().address)).wait();
+    await expectRevert(f.errors, post(round), "OracleRegistry__NotPoster", [poster().address]);
+    await (await f.registry.connect(gov()).addPoster(stranger().address)).wait();
+    await (await post(round, stranger())).wait();
+  });
+
+  it("Should require increasing round ids", async () => {
     await postRound(f, 5n);
-    const now = await latestTimestamp(f.ethers);
-    await expectRevert(f.errors, f.registry.connect(poster()).post(5n, now, 1n), "OracleRegistry__RoundNotIncreasing", [5n, 5n]);
-    await expectRevert(f.errors, f.registry.connect(poster()).post(4n, now, 1n), "OracleRegistry__RoundNotIncreasing", [4n, 5n]);
-    await postRound(f, 9n); // gaps are fine
-    expect((await f.registry.latestRound())[0]).toBe(9n);
-  });
-
-  it("Should accept an equal timestamp and revert TimestampDecreasing for an earlier one", async () => {
-    const { timestamp } = await postRound(f, 1n);
-    await postRound(f, 2n, timestamp);
-    await expectRevert(
-      f.errors,
-      f.registry.connect(poster()).post(3n, timestamp - 1n, 1n),
-      "OracleRegistry__TimestampDecreasing",
-      [timestamp - 1n, timestamp],
-    );
-  });
-
-  it("Should revert TimestampInFuture and ZeroTimestamp", async () => {
-    const now = await latestTimestamp(f.ethers);
-    await setNextTimestamp(f.ethers, now + 10n);
-    await expectRevert(
-      f.errors,
-      f.registry.connect(poster()).post(1n, now + 11n, 1n),
-      "OracleRegistry__TimestampInFuture",
-      [now + 11n, now + 10n],
-    );
-    await expectRevert(f.errors, f.registry.connect(poster()).post(1n, 0n, 1n), "OracleRegistry__ZeroTimestamp");
-    // a round stamped with the including block's own time is accepted
-    await setNextTimestamp(f.ethers, now + 20n);
-    await f.registry.connect(poster()).post(1n, now + 20n, 1n);
-  });
-
-  it("Should revert InputOutOfField for a prices commitment >= r", async () => {
     const ts = await latestTimestamp(f.ethers);
-    await expectRevert(f.errors, f.registry.connect(poster()).post(1n, ts, FIELD), "OracleRegistry__InputOutOfField");
+    await expectRevert(f.errors, post(roundValues(5n, ts)), "OracleRegistry__RoundNotIncreasing", [5n, 5n]);
+    await expectRevert(f.errors, post(roundValues(4n, ts)), "OracleRegistry__RoundNotIncreasing", [4n, 5n]);
+    await postRound(f, 6n);
   });
-});
 
-describe("# isFresh", () => {
-  it("Should be fresh up to maxAge seconds after the round's timestamp, then stale", async () => {
+  it("Should refuse a zero timestamp, a decreasing one and one in the future; accept an equal one", async () => {
     const { timestamp } = await postRound(f, 1n);
+    await expectRevert(f.errors, post(roundValues(2n, 0n)), "OracleRegistry__ZeroTimestamp");
+    await expectRevert(f.errors, post(roundValues(2n, timestamp - 1n)), "OracleRegistry__TimestampDecreasing", [timestamp - 1n, timestamp]);
+    const future = (await latestTimestamp(f.ethers)) + 100n;
+    await expectRevert(f.errors, post(roundValues(2n, future)), "OracleRegistry__TimestampInFuture");
+    await postRound(f, 2n, timestamp);
+  });
+
+  it("Should require one value per listed market in each array", async () => {
+    const ts = await latestTimestamp(f.ethers);
+    const round = roundValues(1n, ts);
+    const short = { ...round, prices: round.prices.slice(1) };
+    await expectRevert(f.errors, post(short), "OracleRegistry__WrongMarketCount", [LISTED - 1, LISTED]);
+    await expectRevert(f.errors, post({ ...round, confidences: [...round.confidences, 0n] }), "OracleRegistry__WrongMarketCount", [LISTED + 1, LISTED]);
+    await expectRevert(f.errors, post({ ...round, fundingIndexes: [] }), "OracleRegistry__WrongMarketCount", [0, LISTED]);
+  });
+
+  it("Should refuse a price of 0 or >= 2^56 and a confidence >= 2^48, naming the market", async () => {
+    const round = roundValues(1n, await latestTimestamp(f.ethers));
+    const withPrice = (p: bigint) => ({ ...round, prices: [round.prices[0]!, p, ...round.prices.slice(2)] });
+    await expectRevert(f.errors, post(withPrice(0n)), "OracleRegistry__PriceOutOfRange", [1, 0n]);
+    await expectRevert(f.errors, post(withPrice(2n ** 56n)), "OracleRegistry__PriceOutOfRange", [1, 2n ** 56n]);
+    await expectRevert(f.errors, post({ ...round, confidences: [0n, 0n, 2n ** 48n, 0n] }), "OracleRegistry__ConfidenceOutOfRange", [2, 2n ** 48n]);
+  });
+
+  it("Should make a round stale after maxAge seconds (isFresh, getRound, freshRoundCommitment)", async () => {
+    const { commitment, timestamp } = await postRound(f, 1n);
+    await increaseTime(f.ethers, MAX_AGE - ((await latestTimestamp(f.ethers)) - timestamp));
     expect(await f.registry.isFresh(1n)).toBe(true);
-    await setNextTimestamp(f.ethers, timestamp + MAX_AGE);
-    await f.ethers.provider.send("evm_mine", []);
-    expect(await f.registry.isFresh(1n)).toBe(true);
+    expect(await f.registry.freshRoundCommitment(1n)).toBe(commitment);
     await increaseTime(f.ethers, 1);
     expect(await f.registry.isFresh(1n)).toBe(false);
     expect((await f.registry.getRound(1n))[2]).toBe(false);
+    expect((await f.registry.latestRound())[3]).toBe(false);
     await expectRevert(f.errors, f.registry.freshRoundCommitment(1n), "OracleRegistry__StaleRound", [1n, timestamp, MAX_AGE]);
+    await expectRevert(f.errors, f.registry.freshRoundCommitment(2n), "OracleRegistry__UnknownRound", [2n]);
+    expect(await f.registry.isFresh(2n)).toBe(false);
   });
 
-  it("Should report unknown rounds as not fresh, and freshRoundCommitment should revert UnknownRound", async () => {
-    expect(await f.registry.isFresh(0n)).toBe(false);
-    expect(await f.registry.isFresh(7n)).toBe(false);
-    expect([...(await f.registry.getRound(7n))]).toEqual([0n, 0n, false]);
-    await expectRevert(f.errors, f.registry.freshRoundCommitment(7n), "OracleRegistry__UnknownRound", [7n]);
-  });
-});
-
-describe("# setPoster", () => {
-  it("Should rotate the poster", async () => {
-    const events = await eventsOf(f.registry.setPoster(stranger().address));
-    expect(events).toEqual([{ name: "PosterChanged", args: [poster().address, stranger().address] }]);
-    const ts = await latestTimestamp(f.ethers);
-    await expectRevert(f.errors, f.registry.connect(poster()).post(1n, ts, 1n), "OracleRegistry__NotPoster");
-    await f.registry.connect(stranger()).post(1n, ts, 1n);
-  });
-
-  it("Should revert NotOwner and ZeroAddress", async () => {
-    await expectRevert(f.errors, f.registry.connect(poster()).setPoster(poster().address), "OracleRegistry__NotOwner", [poster().address]);
-    await expectRevert(f.errors, f.registry.setPoster(f.ethers.ZeroAddress), "OracleRegistry__ZeroAddress");
-  });
-});
-
-describe("# setRiskCommitment", () => {
-  it("Should apply to rounds posted afterwards only", async () => {
-    const { commitment: before } = await postRound(f, 1n, undefined, 42n);
-    const events = await eventsOf(f.registry.setRiskCommitment(777n));
-    expect(events).toEqual([{ name: "RiskCommitmentChanged", args: [RISK_COMMITMENT, 777n] }]);
-    const { commitment: after } = await postRound(f, 2n, undefined, 42n);
-    expect(before).toBe(poseidon2([42n, RISK_COMMITMENT]));
-    expect(after).toBe(poseidon2([42n, 777n]));
+  it("Should use the risk table in force when the round is posted (a later table changes only later rounds)", async () => {
+    const { commitment: before } = await postRound(f, 1n);
+    const other = marketSet("cross", LISTED, 150n);
+    await (await f.registry.connect(gov()).setRiskTable(150n, registryRiskRows(other))).wait();
     expect((await f.registry.getRound(1n))[0]).toBe(before);
-  });
-
-  it("Should revert NotOwner and InputOutOfField", async () => {
-    await expectRevert(f.errors, f.registry.connect(stranger()).setRiskCommitment(1n), "OracleRegistry__NotOwner");
-    await expectRevert(f.errors, f.registry.setRiskCommitment(FIELD), "OracleRegistry__InputOutOfField");
-  });
-});
-
-describe("# setMaxAge", () => {
-  it("Should change which rounds are fresh", async () => {
-    await postRound(f, 1n);
-    await increaseTime(f.ethers, MAX_AGE + 10n);
-    expect(await f.registry.isFresh(1n)).toBe(false);
-    const events = await eventsOf(f.registry.setMaxAge(MAX_AGE * 2n));
-    expect(events).toEqual([{ name: "MaxAgeChanged", args: [MAX_AGE, MAX_AGE * 2n] }]);
-    expect(await f.registry.isFresh(1n)).toBe(true);
-  });
-
-  it("Should revert NotOwner and ZeroMaxAge", async () => {
-    await expectRevert(f.errors, f.registry.connect(stranger()).setMaxAge(5n), "OracleRegistry__NotOwner");
-    await expectRevert(f.errors, f.registry.setMaxAge(0n), "OracleRegistry__ZeroMaxAge");
+    const ts = await latestTimestamp(f.ethers);
+    const round = roundValues(2n, ts);
+    await (await post(round)).wait();
+    expect((await f.registry.getRound(2n))[0]).toBe(poseidonHash([pricesCommitment(round), riskCommitment(other)]));
   });
 });
 
-describe("# transferOwnership", () => {
-  it("Should hand governance over", async () => {
-    const events = await eventsOf(f.registry.transferOwnership(stranger().address));
-    expect(events).toEqual([{ name: "OwnershipTransferred", args: [gov().address, stranger().address] }]);
-    await expectRevert(f.errors, f.registry.setMaxAge(5n), "OracleRegistry__NotOwner", [gov().address]);
-    await f.registry.connect(stranger()).setMaxAge(5n);
+// ================================================================================================ risk table
+
+describe("# setRiskTable", () => {
+  const rows = (set: MarketSet): Tier[] => registryRiskRows(set);
+
+  it("Should commit the cross table exactly as the SDK's riskCommitment and emit it", async () => {
+    const set = marketSet("cross", LISTED, 250n);
+    const events = await eventsOf(f.registry, f.registry.connect(gov()).setRiskTable(250n, rows(set)));
+    expect(events).toHaveLength(1);
+    expect(events[0]!.name).toBe("RiskTableSet");
+    expect(events[0]!.args[3]).toBe(riskCommitment(set));
+    expect(await f.registry.riskCommitment()).toBe(riskCommitment(set));
   });
 
-  it("Should revert NotOwner and ZeroAddress", async () => {
-    await expectRevert(f.errors, f.registry.connect(stranger()).transferOwnership(stranger().address), "OracleRegistry__NotOwner");
-    await expectRevert(f.errors, f.registry.transferOwnership(f.ethers.ZeroAddress), "OracleRegistry__ZeroAddress");
+  it("Should refuse a non-owner", async () => {
+    await expectRevert(f.errors, f.registry.connect(stranger()).setRiskTable(0n, rows(f.markets)), "OracleRegistry__NotOwner", [stranger().address]);
+  });
+
+  it("Should require L x T rows", async () => {
+    const r = rows(f.markets);
+    await expectRevert(f.errors, f.registry.connect(gov()).setRiskTable(0n, r.slice(1)), "OracleRegistry__WrongTierCount", [LISTED - 1, LISTED]);
+    await expectRevert(f.errors, f.registry.connect(gov()).setRiskTable(0n, [...r, r[0]]), "OracleRegistry__WrongTierCount", [LISTED + 1, LISTED]);
+  });
+
+  it("Should enforce the risk-table rules (k < 2^10, floors, rates <= 10^6, initial >= maintenance)", async () => {
+    const r = rows(f.markets);
+    const set = (i: number, tier: Partial<Tier>) => r.map((row, k) => (k === i ? { ...row, ...tier } : row));
+    const call = (table: Tier[], k = 0n) => f.registry.connect(gov()).setRiskTable(k, table);
+    await expectRevert(f.errors, call(r, 1024n), "OracleRegistry__MultiplierOutOfRange", [1024n]);
+    await expectRevert(f.errors, call(set(1, { floor: 5n })), "OracleRegistry__FirstFloorNotZero", [1, 5n]);
+    await expectRevert(f.errors, call(set(2, { floor: 2n ** 48n })), "OracleRegistry__FloorOutOfRange", [2, 0, 2n ** 48n]);
+    await expectRevert(f.errors, call(set(0, { first: 1_000_001n, second: 1_000_001n })), "OracleRegistry__RateOutOfRange", [0, 0, 1_000_001n]);
+    await expectRevert(f.errors, call(set(0, { second: 1_000_001n })), "OracleRegistry__RateOutOfRange", [0, 0, 1_000_001n]);
+    await expectRevert(f.errors, call(set(3, { first: 200_000n, second: 199_999n })), "OracleRegistry__InitialBelowMaintenance", [3, 0]);
+    // the boundary values pass
+    await (await call(set(3, { first: 1_000_000n, second: 1_000_000n }), 1023n)).wait();
+  });
+
+  it("Should refuse a post before any risk table (a round nobody could open)", async () => {
+    const { ethers } = await hre.network.create();
+    const [owner] = await ethers.getSigners();
+    const poseidon = await deployPoseidon(ethers as unknown as HardhatEthers);
+    const registry: AnyContract = await ethers.deployContract("OracleRegistry", [owner!.address, 3, 2, 600], { libraries: librariesFor("OracleRegistry", poseidon) });
+    await (await registry.addPoster(owner!.address)).wait();
+    const ts = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+    await expectRevert(f.errors, registry.post(1n, ts, [1n, 1n], [0n, 0n], [0n, 0n]), "OracleRegistry__NoRiskTable");
+  });
+});
+
+// ================================================================================================ other profiles
+
+describe("# lending and tiered registries", () => {
+  let ethers: Awaited<ReturnType<typeof hre.network.create>>["ethers"];
+  let poseidon: PoseidonAddresses;
+  beforeAll(async () => {
+    await ensureBuilt();
+    ({ ethers } = await hre.network.create());
+    poseidon = await deployPoseidon(ethers as unknown as HardhatEthers);
+  });
+  const registryOf = async (tag: number, listed: number): Promise<AnyContract> => {
+    const [owner] = await ethers.getSigners();
+    return ethers.deployContract("OracleRegistry", [owner!.address, tag, listed, 600], { libraries: librariesFor("OracleRegistry", poseidon) });
+  };
+
+  it("Should commit lending and tiered tables as the SDK (profile tags 4 and 5, T = 1 and 4)", async () => {
+    for (const [profile, tag] of [["lending", 4], ["tiered", 5], ["cross", 3]] as [Profile, number][]) {
+      const set = marketSet(profile, 16, 300n);
+      const registry = await registryOf(tag, 16);
+      expect(await registry.tiersPerMarket()).toBe(profile === "tiered" ? 4n : 1n);
+      await (await registry.setRiskTable(300n, registryRiskRows(set))).wait();
+      expect(await registry.riskCommitment(), profile).toBe(riskCommitment(set));
+    }
+  });
+
+  it("Should enforce LTV <= LT for lending, and non-decreasing floors for tiered", async () => {
+    const lending = await registryOf(4, 2);
+    const rows = registryRiskRows(marketSet("lending", 2));
+    await expectRevert(f.errors, lending.setRiskTable(0n, [rows[0], { ...rows[1]!, second: rows[1]!.first + 1n }]), "OracleRegistry__LoanToValueAboveThreshold", [1, 0]);
+    // a cross-style row (initial > maintenance) is refused by the lending rule
+    await expectRevert(f.errors, lending.setRiskTable(0n, [{ floor: 0n, first: 1n, second: 2n }, rows[1]]), "OracleRegistry__LoanToValueAboveThreshold", [0, 0]);
+    const tiered = await registryOf(5, 1);
+    const t = registryRiskRows(marketSet("tiered", 1));
+    await expectRevert(f.errors, tiered.setRiskTable(0n, [t[0], t[2], t[1], t[3]]), "OracleRegistry__FloorsDecreasing", [0, 2]);
+    await expectRevert(f.errors, tiered.setRiskTable(0n, t.slice(0, 3)), "OracleRegistry__WrongTierCount", [3, 4]);
+  });
+
+  it("Should refuse an unknown profile tag and a listed count of 0 or > 16", async () => {
+    const [owner] = await ethers.getSigners();
+    const deployWith = (tag: number, listed: number) => ethers.deployContract("OracleRegistry", [owner!.address, tag, listed, 600], { libraries: librariesFor("OracleRegistry", poseidon) });
+    await expectRevert(f.errors, deployWith(2, 4), "OracleRegistry__UnknownProfile", [2]);
+    await expectRevert(f.errors, deployWith(6, 4), "OracleRegistry__UnknownProfile", [6]);
+    await expectRevert(f.errors, deployWith(3, 0), "OracleRegistry__BadListedMarkets", [0, 0]);
+    await expectRevert(f.errors, deployWith(3, 17), "OracleRegistry__BadListedMarkets", [17, 0]);
+  });
+
+  it("Should measure the gas of a 16-market round post and of setting a cross and a tiered risk table", async () => {
+    const [owner] = await ethers.getSigners();
+    const gas: Record<string, bigint> = {};
+    for (const [profile, tag] of [["cross", 3], ["tiered", 5]] as [Profile, number][]) {
+      const set = marketSet(profile, 16);
+      const registry = await registryOf(tag, 16);
+      gas[`setRiskTable ${profile} (first)`] = (await (await registry.setRiskTable(200n, registryRiskRows(set))).wait()).gasUsed;
+      gas[`setRiskTable ${profile} (again)`] = (await (await registry.setRiskTable(201n, registryRiskRows(set))).wait()).gasUsed;
+      if (profile !== "cross") continue;
+      await (await registry.addPoster(owner!.address)).wait();
+      for (const id of [1n, 2n]) {
+        const ts = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+        const round = roundValues(id, ts, 16);
+        const receipt = await (await registry.post(id, ts, round.prices, round.confidences, round.fundingIndexes)).wait();
+        gas[`post 16 markets (${id === 1n ? "first round" : "later round"})`] = receipt.gasUsed;
+        expect((await registry.getRound(id))[0]).toBe(roundCommitments(round, marketSet(profile, 16, 201n)).roundCommitment);
+      }
+    }
+    console.log("registry gas", gas);
+    expect(gas["post 16 markets (later round)"]).toBeLessThan(500_000n);
+  });
+});
+
+// ================================================================================================ governance
+
+describe("# governance", () => {
+  it("Should raise the listed count only with a risk table covering the new markets, never lower it", async () => {
+    const six = marketSet("cross", 6);
+    await expectRevert(f.errors, f.registry.connect(gov()).raiseListedMarkets(LISTED, 200n, registryRiskRows(marketSet("cross", LISTED))), "OracleRegistry__BadListedMarkets", [LISTED, LISTED]);
+    await expectRevert(f.errors, f.registry.connect(gov()).raiseListedMarkets(17, 200n, []), "OracleRegistry__BadListedMarkets", [17, LISTED]);
+    await expectRevert(f.errors, f.registry.connect(gov()).raiseListedMarkets(6, 200n, registryRiskRows(f.markets)), "OracleRegistry__WrongTierCount", [LISTED, 6]);
+    await expectRevert(f.errors, f.registry.connect(stranger()).raiseListedMarkets(6, 200n, registryRiskRows(six)), "OracleRegistry__NotOwner");
+    const events = await eventsOf(f.registry, f.registry.connect(gov()).raiseListedMarkets(6, 200n, registryRiskRows(six)));
+    expect(events.map((e) => e.name)).toEqual(["ListedMarketsRaised", "RiskTableSet"]);
+    expect(await f.registry.listedMarkets()).toBe(6n);
+    expect(await f.registry.riskCommitment()).toBe(riskCommitment(six));
+    expect(await f.registry.latestFundingIndexes()).toEqual([0n, 0n, 0n, 0n, 0n, 0n]);
+    const ts = await latestTimestamp(f.ethers);
+    const round = roundValues(1n, ts, 6);
+    await (await post(round)).wait();
+    expect((await f.registry.getRound(1n))[0]).toBe(roundCommitments(round, six).roundCommitment);
+  });
+
+  it("Should manage posters, maxAge and ownership (owner only, events, named errors)", async () => {
+    await expectRevert(f.errors, f.registry.connect(stranger()).addPoster(stranger().address), "OracleRegistry__NotOwner");
+    await expectRevert(f.errors, f.registry.connect(gov()).addPoster(poster().address), "OracleRegistry__AlreadyPoster", [poster().address]);
+    await expectRevert(f.errors, f.registry.connect(gov()).removePoster(stranger().address), "OracleRegistry__NotAPoster", [stranger().address]);
+    await expectRevert(f.errors, f.registry.connect(gov()).addPoster("0x0000000000000000000000000000000000000000"), "OracleRegistry__ZeroAddress");
+    expect(await eventsOf(f.registry, f.registry.connect(gov()).addPoster(stranger().address))).toEqual([{ name: "PosterAdded", args: [stranger().address.toLowerCase()] }]);
+    expect(await eventsOf(f.registry, f.registry.connect(gov()).removePoster(stranger().address))).toEqual([{ name: "PosterRemoved", args: [stranger().address.toLowerCase()] }]);
+    await expectRevert(f.errors, f.registry.connect(gov()).setMaxAge(0n), "OracleRegistry__ZeroMaxAge");
+    expect(await eventsOf(f.registry, f.registry.connect(gov()).setMaxAge(60n))).toEqual([{ name: "MaxAgeChanged", args: [MAX_AGE, 60n] }]);
+    await (await f.registry.connect(gov()).transferOwnership(stranger().address)).wait();
+    await expectRevert(f.errors, f.registry.connect(gov()).setMaxAge(5n), "OracleRegistry__NotOwner");
+    await (await f.registry.connect(stranger()).setMaxAge(5n)).wait();
   });
 });

@@ -1,726 +1,722 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { accountCommitment, genesisState } from "../../prover/src/commitment/account.ts";
+import { extendChain } from "../../prover/src/commitment/fill.ts";
+import { pricesCommitment } from "../../prover/src/commitment/round.ts";
+import { poseidonHash } from "../../prover/src/commitment/sponge.ts";
+import { packApplyStatement, packMarginStatement, packTakeoverStatement } from "../../prover/src/commitment/statement.ts";
 import {
-  BOND,
-  BONUS_BPS,
-  FIELD,
-  INSURANCE_BPS,
-  MAX_AGE,
-  WINDOW,
-  expectBalanceInvariant,
-  expectRevert,
-  increaseTime,
-  latestTimestamp,
-  liquidationStatement,
-  marginStatement,
-  postRound,
-  proofWords,
-  revertOf,
-  revertTo,
-  setNextTimestamp,
-  snapshot,
-  type AnyContract,
-  type Fixture,
-  withFixture,
+  BOND, CHALLENGER_BPS, FIELD, INSURANCE_BPS, LISTED, MAX_AGE, PENALTY_BPS, WINDOW, type AnyContract, type Fixture, eventsOf, expectInvariant,
+  expectRevert, increaseTime, latestTimestamp, postRound, proofWords, roundValues, seen, withFixture,
 } from "./helpers.ts";
 
 let f: Fixture;
 withFixture((fixture) => (f = fixture));
 
-const COMMITMENT = 0x0badc0ffee0ddf00d5eedn;
-const COMMITMENT_2 = 0x1234567890abcdefn;
-const COLLATERAL = 1_000_000_000n; // 1,000 tokens
 const PROOF = proofWords(3n);
+const FEE = 1n;
+const venue = () => f.signers[2]!;
+const alice = () => f.signers[3]!;
+const bob = () => f.signers[4]!;
+const carol = () => f.signers[5]!; // liquidator
+const dave = () => f.signers[6]!; // challenger
+const eve = () => f.signers[7]!; // anyone else
+const gov = () => f.signers[0]!;
+const as = (signer: { address: string }): AnyContract => f.vault.connect(signer);
+const fillOf = (n: bigint): bigint => poseidonHash([n, 0xf111n]); // a fill commitment (its preimage does not matter here)
+const C = (n: number | bigint): bigint => poseidonHash([BigInt(n), 0xc0ffeen]); // some new commitment
 
-const gov = () => f.signers[0];
-const alice = () => f.signers[2]; // account owner
-const bob = () => f.signers[3]; // challenger
-const carol = () => f.signers[4]; // liquidator
-const dave = () => f.signers[5]; // anyone else
+/** Runs a transaction, waits for it, and checks the balance invariant after it. */
+async function run(tx: Promise<{ wait: () => Promise<unknown> }>): Promise<void> {
+  await (await tx).wait();
+  await expectInvariant(f);
+}
 
-const as = (signer: { address: string }) => f.vault.connect(signer);
-
-async function open(owner = alice(), commitment = COMMITMENT, amount = COLLATERAL): Promise<bigint> {
-  const id: bigint = await as(owner).open.staticCall(commitment, amount);
-  await (await as(owner).open(commitment, amount)).wait();
+async function open(owner = alice()): Promise<bigint> {
+  const id: bigint = await as(owner).open.staticCall();
+  await run(as(owner).open());
   return id;
 }
 
-/** The public signals the mock verifier received when `action` ran (capture mode). */
-async function seenSignals(mock: AnyContract, action: () => Promise<unknown>): Promise<bigint[]> {
-  await mock.setCapture(true);
-  const seen = await revertOf(f.errors, action());
-  await mock.setCapture(false);
-  expect(seen.name).toBe("MockGroth16Verifier__Seen");
-  return [...seen.args[3]];
-}
-
-async function vaultEvents(tx: Promise<{ wait: () => Promise<unknown> }>) {
-  const receipt = (await (await tx).wait()) as { logs: { address: string; topics: string[]; data: string }[] };
-  return receipt.logs
-    .filter((l) => l.address === f.vault.target)
-    .map((l) => f.vault.interface.parseLog(l)!)
-    .map((e) => ({ name: e.name, args: [...e.args] }));
-}
-
-const balance = (who: { address: string } | string): Promise<bigint> =>
-  f.token.balanceOf(typeof who === "string" ? who : who.address);
-
 async function account(id: bigint) {
   const a = await f.vault.getAccount(id);
-  return { collateral: a.collateral, lastHealthyRound: a.lastHealthyRound, status: Number(a.status), commitment: a.commitment, owner: a.owner };
+  return {
+    owner: a.owner as string, posted: a.posted as bigint, status: Number(a.status), applied: a.applied as bigint,
+    lastHealthyRound: a.lastHealthyRound as bigint, challengeRound: a.challengeRound as bigint,
+    challengeDeadline: a.challengeDeadline as bigint, commitment: a.commitment as bigint,
+  };
 }
 
-async function challengeOf(id: bigint) {
-  const c = await f.vault.getChallenge(id);
-  return { challenger: c.challenger, bond: c.bond, roundId: c.roundId, deadline: c.deadline };
+const commitmentOf = async (id: bigint): Promise<bigint> => (await account(id)).commitment;
+const balance = (who: { address: string } | string): Promise<bigint> => f.token.balanceOf(typeof who === "string" ? who : who.address);
+const listed = BigInt(LISTED);
+
+async function postFill(a: bigint, b: bigint, fill: bigint): Promise<void> {
+  await run(as(venue()).postFill(a, b, fill));
+}
+
+/** Applies every posted fill of `id` (mock verifier accepting), moving its commitment to `to`. */
+async function applyAll(id: bigint, to: bigint): Promise<void> {
+  const a = await account(id);
+  const pending = a.posted - a.applied;
+  if (pending > 0n) await run(f.vault.applyFills(id, pending, to, PROOF));
+}
+
+async function deposit(id: bigint, amount: bigint, to: bigint, who = alice()): Promise<void> {
+  await run(as(who).deposit(id, amount, to, PROOF));
+}
+
+/** Makes the mock of `statement` accept exactly `signals`. */
+async function expectOnly(statement: keyof Fixture["verifiers"], signals: bigint[]): Promise<void> {
+  await (await f.verifiers[statement].expectSignals(signals)).wait();
 }
 
 // ================================================================================================ open
 
 describe("# open", () => {
-  it("Should register the account, pull the collateral and emit AccountOpened", async () => {
+  it("Should open the venue's fee account (id 1) in the constructor at its genesis commitment", async () => {
+    const domain = { chainId: (await f.ethers.provider.getNetwork()).chainId, vault: BigInt(f.vault.target) };
+    expect(await f.vault.domain()).toBe(domain.vault + (domain.chainId << 160n));
+    const fee = await account(FEE);
+    expect(fee.owner).toBe(venue().address);
+    expect(fee.status).toBe(1);
+    expect(fee.commitment).toBe(accountCommitment(genesisState(domain, FEE, BigInt(venue().address))));
+    expect(await f.vault.nextAccountId()).toBe(2n);
+  });
+
+  it("Should compute the genesis commitment Poseidon4(domain, id, owner, EMPTY_BOOK) as the SDK and emit it", async () => {
+    const domain = { chainId: (await f.ethers.provider.getNetwork()).chainId, vault: BigInt(f.vault.target) };
+    const expected = accountCommitment(genesisState(domain, 2n, BigInt(alice().address)));
+    expect(await eventsOf(f.vault, as(alice()).open())).toEqual([{ name: "AccountOpened", args: [2n, alice().address.toLowerCase(), expected] }]);
+    expect(await account(2n)).toEqual({ owner: alice().address, posted: 0n, status: 1, applied: 0n, lastHealthyRound: 0n, challengeRound: 0n, challengeDeadline: 0n, commitment: expected });
+    expect(await f.vault.genesisCommitment(2n, alice().address)).toBe(expected);
+    expect(await open(bob())).toBe(3n);
+    await expectInvariant(f);
+  });
+});
+
+// ================================================================================================ postFill
+
+describe("# postFill", () => {
+  let a: bigint;
+  let b: bigint;
+  beforeEach(async () => {
+    a = await open(alice());
+    b = await open(bob());
+  });
+
+  it("Should append the fill to both accounts' chains and the fee account's, as the SDK's extendChain", async () => {
+    const events = await eventsOf(f.vault, as(venue()).postFill(a, b, fillOf(1n)));
+    expect(events).toEqual([{ name: "FillPosted", args: [a, b, fillOf(1n), 1n, 1n, 1n] }]);
+    await postFill(b, a, fillOf(2n));
+    for (const id of [a, b, FEE]) {
+      expect((await account(id)).posted).toBe(2n);
+      expect(await f.vault.headAt(id, 0n)).toBe(0n);
+      expect(await f.vault.headAt(id, 1n)).toBe(extendChain(0n, fillOf(1n)));
+      expect(await f.vault.headAt(id, 2n)).toBe(extendChain(extendChain(0n, fillOf(1n)), fillOf(2n)));
+      expect(await f.vault.isUpToDate(id)).toBe(false);
+    }
+    const c = await open(carol());
+    await postFill(a, c, fillOf(3n));
+    expect((await account(a)).posted).toBe(3n);
+    expect((await account(c)).posted).toBe(1n);
+    expect(await f.vault.headAt(c, 1n)).toBe(extendChain(0n, fillOf(3n)));
+    expect((await account(FEE)).posted).toBe(3n);
+  });
+
+  it("Should refuse anyone but the venue", async () => {
+    await expectRevert(f.errors, as(alice()).postFill(a, b, fillOf(1n)), "ClearingVault__NotVenue", [alice().address]);
+  });
+
+  it("Should refuse a self-trade and the fee account as a side", async () => {
+    await expectRevert(f.errors, as(venue()).postFill(a, a, fillOf(1n)), "ClearingVault__SelfTrade", [a]);
+    await expectRevert(f.errors, as(venue()).postFill(a, FEE, fillOf(1n)), "ClearingVault__FeeAccount");
+    await expectRevert(f.errors, as(venue()).postFill(FEE, b, fillOf(1n)), "ClearingVault__FeeAccount");
+  });
+
+  it("Should refuse an unknown or a closed account", async () => {
+    await expectRevert(f.errors, as(venue()).postFill(a, 99n, fillOf(1n)), "ClearingVault__UnknownAccount", [99n]);
+    await postRound(f, 1n);
+    const c = await open(carol());
+    await run(as(carol()).takeover(b, c, 1n, 0n, 0n, 0n, C(1), PROOF));
+    await expectRevert(f.errors, as(venue()).postFill(a, b, fillOf(1n)), "ClearingVault__AccountClosed", [b]);
+  });
+
+  it("Should refuse a defaulted account (a challenge expired unanswered), on either side", async () => {
+    await postRound(f, 1n);
+    await run(as(dave()).challenge(b));
+    await postFill(a, b, fillOf(1n)); // still within the window
+    await increaseTime(f.ethers, WINDOW + 1n);
+    await expectRevert(f.errors, as(venue()).postFill(a, b, fillOf(2n)), "ClearingVault__Defaulted", [b]);
+    await expectRevert(f.errors, as(venue()).postFill(b, a, fillOf(2n)), "ClearingVault__Defaulted", [b]);
+  });
+
+  it("Should refuse a fill commitment >= r", async () => {
+    await expectRevert(f.errors, as(venue()).postFill(a, b, FIELD), "ClearingVault__FillOutOfField");
+  });
+});
+
+// ================================================================================================ applyFills
+
+describe("# applyFills", () => {
+  let a: bigint;
+  let b: bigint;
+  beforeEach(async () => {
+    a = await open(alice());
+    b = await open(bob());
+    for (const n of [1n, 2n, 3n]) await postFill(a, b, fillOf(n));
+  });
+
+  it("Should verify [C, newC, heads[applied + k], k + 2^16 L] and move the commitment", async () => {
+    const c0 = await commitmentOf(a);
+    const { signals } = await seen(f, f.verifiers.applyFills, () => f.vault.applyFills(a, 2n, C(1), PROOF));
+    const head2 = await f.vault.headAt(a, 2n);
+    expect(signals).toEqual([c0, C(1), head2, packApplyStatement({ count: 2, listedMarkets: LISTED })]);
+    expect(await f.vault.applyFillsStatement(2n)).toBe(2n + (listed << 16n));
+
+    expect(await eventsOf(f.vault, f.vault.connect(eve()).applyFills(a, 2n, C(1), PROOF))).toEqual([{ name: "FillsApplied", args: [a, 2n, 2n, C(1)] }]);
+    expect((await account(a)).applied).toBe(2n);
+    expect(await commitmentOf(a)).toBe(C(1));
+    // the next one starts from the new commitment, at the next head
+    const next = await seen(f, f.verifiers.applyFills, () => f.vault.applyFills(a, 1n, C(2), PROOF));
+    expect(next.signals).toEqual([C(1), C(2), await f.vault.headAt(a, 3n), 1n + (listed << 16n)]);
+    await run(f.vault.applyFills(a, 1n, C(2), PROOF));
+    expect(await f.vault.isUpToDate(a)).toBe(true);
+  });
+
+  it("Should forget the account's last healthy round (the book changed), so it can be challenged at once", async () => {
+    await postRound(f, 1n);
+    await run(f.vault.applyFills(a, 3n, C(1), PROOF));
+    await run(as(alice()).attest(a, 1n, 0, PROOF));
+    await expectRevert(f.errors, as(dave()).challenge(a), "ClearingVault__AlreadyHealthy", [a, 1n]);
+    await deposit(a, 5n, C(2));
+    expect((await account(a)).lastHealthyRound).toBe(1n); // a deposit only adds cash
+    await postFill(a, b, fillOf(4n));
+    await run(f.vault.applyFills(a, 1n, C(3), PROOF));
+    expect((await account(a)).lastHealthyRound).toBe(0n);
+    await run(as(dave()).challenge(a));
+  });
+
+  it("Should refuse a count of 0 or more than K = 8", async () => {
+    await expectRevert(f.errors, f.vault.applyFills(a, 0n, C(1), PROOF), "ClearingVault__BadFillCount", [0n]);
+    await expectRevert(f.errors, f.vault.applyFills(a, 9n, C(1), PROOF), "ClearingVault__BadFillCount", [9n]);
+  });
+
+  it("Should refuse applying beyond the fills posted", async () => {
+    await expectRevert(f.errors, f.vault.applyFills(a, 4n, C(1), PROOF), "ClearingVault__NotPosted", [a, 4n, 3n]);
+    await run(f.vault.applyFills(a, 3n, C(1), PROOF));
+    await expectRevert(f.errors, f.vault.applyFills(a, 1n, C(2), PROOF), "ClearingVault__NotPosted", [a, 4n, 3n]);
+  });
+
+  it("Should refuse a replay, a fill applied twice and fills out of order (the proof's inputs are no longer the vault's)", async () => {
+    const c0 = await commitmentOf(a);
+    const first = [c0, C(1), await f.vault.headAt(a, 1n), 1n + (listed << 16n)];
+    await expectOnly("applyFills", first);
+    // out of order: the proof of fill 1 alone cannot stand for fills 1..2 (the vault passes heads[2] and k = 2)
+    await expectRevert(f.errors, f.vault.applyFills(a, 2n, C(1), PROOF), "ZkMarginVerifier__InvalidProof");
+    await run(f.vault.applyFills(a, 1n, C(1), PROOF));
+    // replay / twice: the same proof again: the commitment is C(1) now and the head is heads[2]
+    await expectRevert(f.errors, f.vault.applyFills(a, 1n, C(1), PROOF), "ZkMarginVerifier__InvalidProof");
+    expect((await account(a)).applied).toBe(1n);
+  });
+
+  it("Should refuse a fill proof made for another account (its commitment and chain are not this account's)", async () => {
+    const forB = [await commitmentOf(b), C(9), await f.vault.headAt(b, 1n), 1n + (listed << 16n)];
+    await expectOnly("applyFills", forB);
+    await expectRevert(f.errors, f.vault.applyFills(a, 1n, C(9), PROOF), "ZkMarginVerifier__InvalidProof");
+    await run(f.vault.applyFills(b, 1n, C(9), PROOF));
+  });
+
+  it("Should revert InputOutOfField for a new commitment >= r, InvalidProof when the verifier refuses", async () => {
+    await expectRevert(f.errors, f.vault.applyFills(a, 1n, FIELD, PROOF), "ZkMarginVerifier__InputOutOfField", [1n]);
+    await (await f.verifiers.applyFills.setResult(false)).wait();
+    await expectRevert(f.errors, f.vault.applyFills(a, 1n, C(1), PROOF), "ZkMarginVerifier__InvalidProof");
+  });
+
+  it("Should forward the proof words unchanged", async () => {
+    const { proof } = await seen(f, f.verifiers.applyFills, () => f.vault.applyFills(a, 1n, C(1), PROOF));
+    expect(proof).toEqual(PROOF);
+  });
+
+  it("Should refuse an unknown or liquidated account", async () => {
+    await expectRevert(f.errors, f.vault.applyFills(77n, 1n, C(1), PROOF), "ClearingVault__UnknownAccount", [77n]);
+  });
+});
+
+// ================================================================================================ deposit
+
+describe("# deposit", () => {
+  let a: bigint;
+  beforeEach(async () => {
+    a = await open(alice());
+  });
+
+  it("Should verify [C, newC, amount], pull the amount and credit accountsBalance", async () => {
+    const c0 = await commitmentOf(a);
+    const { signals } = await seen(f, f.verifiers.deposit, () => as(bob()).deposit(a, 1_234_567n, C(1), PROOF));
+    expect(signals).toEqual([c0, C(1), 1_234_567n]);
+    const before = await balance(bob());
+    expect(await eventsOf(f.vault, as(bob()).deposit(a, 1_234_567n, C(1), PROOF))).toEqual([{ name: "Deposited", args: [a, bob().address.toLowerCase(), 1_234_567n, C(1)] }]);
+    expect(before - (await balance(bob()))).toBe(1_234_567n);
+    expect(await f.vault.accountsBalance()).toBe(1_234_567n);
+    expect(await commitmentOf(a)).toBe(C(1));
+    await expectInvariant(f);
+  });
+
+  it("Should refuse a zero amount and a replay of the same proof", async () => {
+    await expectRevert(f.errors, as(alice()).deposit(a, 0n, C(1), PROOF), "ClearingVault__ZeroAmount");
+    await expectOnly("deposit", [await commitmentOf(a), C(1), 10n]);
+    await deposit(a, 10n, C(1));
+    await expectRevert(f.errors, as(alice()).deposit(a, 10n, C(1), PROOF), "ZkMarginVerifier__InvalidProof");
+    // and a proof for another amount
+    await expectOnly("deposit", [C(1), C(2), 10n]);
+    await expectRevert(f.errors, as(alice()).deposit(a, 11n, C(2), PROOF), "ZkMarginVerifier__InvalidProof");
+  });
+
+  it("Should refuse a fee-on-transfer token (the balance grew by less than the amount)", async () => {
+    await (await f.token.setFeeBps(10n)).wait();
+    await expectRevert(f.errors, as(alice()).deposit(a, 1_000_000n, C(1), PROOF), "ClearingVault__TransferMismatch", [1_000_000n, 999_000n]);
+  });
+
+  it("Should refuse reentrancy from the token (a hook calling back into the vault)", async () => {
+    await (await f.token.setHook(f.vault.target, f.vault.interface.encodeFunctionData("claim"))).wait();
+    await expectRevert(f.errors, as(alice()).deposit(a, 1n, C(1), PROOF), "ClearingVault__Reentrancy");
+    await (await f.token.setHook(f.vault.target, f.vault.interface.encodeFunctionData("open"))).wait();
+    await expectRevert(f.errors, as(alice()).deposit(a, 1n, C(1), PROOF), "ClearingVault__Reentrancy");
+  });
+});
+
+// ================================================================================================ withdraw
+
+describe("# withdraw", () => {
+  let a: bigint;
+  let b: bigint;
+  let rc: bigint;
+  beforeEach(async () => {
+    a = await open(alice());
+    b = await open(bob());
+    await deposit(a, 5_000_000n, C(1));
+    await deposit(b, 5_000_000n, C(2), bob());
+    ({ commitment: rc } = await postRound(f, 1n));
+  });
+
+  it("Should verify [C, newC, round, amount], pay the owner and record the round", async () => {
+    const { signals } = await seen(f, f.verifiers.withdraw, () => as(alice()).withdraw(a, 2_000_000n, 1n, C(3), PROOF));
+    expect(signals).toEqual([C(1), C(3), rc, 2_000_000n]);
     const before = await balance(alice());
-    const events = await vaultEvents(as(alice()).open(COMMITMENT, COLLATERAL));
-    expect(events).toEqual([{ name: "AccountOpened", args: [1n, alice().address, COMMITMENT, COLLATERAL] }]);
-    expect(await account(1n)).toEqual({ collateral: COLLATERAL, lastHealthyRound: 0n, status: 1, commitment: COMMITMENT, owner: alice().address });
-    expect(before - (await balance(alice()))).toBe(COLLATERAL);
-    expect(await f.vault.totalCollateral()).toBe(COLLATERAL);
-    await expectBalanceInvariant(f);
+    expect(await eventsOf(f.vault, as(alice()).withdraw(a, 2_000_000n, 1n, C(3), PROOF))).toEqual([{ name: "Withdrawn", args: [a, alice().address.toLowerCase(), 1n, 2_000_000n, C(3)] }]);
+    expect((await balance(alice())) - before).toBe(2_000_000n);
+    expect(await f.vault.accountsBalance()).toBe(8_000_000n);
+    const acc = await account(a);
+    expect([acc.commitment, acc.lastHealthyRound]).toEqual([C(3), 1n]);
+    await expectInvariant(f);
   });
 
-  it("Should number accounts from 1", async () => {
-    expect(await open()).toBe(1n);
-    expect(await open(bob(), COMMITMENT_2, 5n)).toBe(2n);
-    expect((await account(2n)).owner).toBe(bob().address);
-    expect(await f.vault.totalCollateral()).toBe(COLLATERAL + 5n);
-    await expectBalanceInvariant(f);
+  it("Should refuse anyone but the owner", async () => {
+    await expectRevert(f.errors, as(bob()).withdraw(a, 1n, 1n, C(3), PROOF), "ClearingVault__NotOwner", [a, bob().address]);
   });
 
-  it("Should revert CommitmentOutOfField for a commitment >= r", async () => {
-    await expectRevert(f.errors, as(alice()).open(FIELD, COLLATERAL), "PrivateMarginVault__CommitmentOutOfField");
+  it("Should refuse an account that is not up to date; the fee account is exempt", async () => {
+    await postFill(a, b, fillOf(1n));
+    await expectRevert(f.errors, as(alice()).withdraw(a, 1n, 1n, C(3), PROOF), "ClearingVault__NotUpToDate", [a, 0n, 1n]);
+    await deposit(FEE, 100n, C(7), venue());
+    await run(as(venue()).withdraw(FEE, 100n, 1n, C(8), PROOF));
+    await applyAll(a, C(4));
+    await run(as(alice()).withdraw(a, 1n, 1n, C(5), PROOF));
   });
 
-  it("Should revert when the collateral cannot be pulled", async () => {
-    await f.token.connect(dave()).approve(f.vault.target, 0n);
-    await expectRevert(f.errors, as(dave()).open(COMMITMENT, 1n), "MockERC20__InsufficientAllowance");
+  it("Should refuse a round that is not the latest, a stale latest round and no round at all", async () => {
+    await postRound(f, 2n);
+    await expectRevert(f.errors, as(alice()).withdraw(a, 1n, 1n, C(3), PROOF), "ClearingVault__NotLatestRound", [1n, 2n]);
+    await expectRevert(f.errors, as(alice()).withdraw(a, 1n, 3n, C(3), PROOF), "ClearingVault__NotLatestRound", [3n, 2n]);
+    await increaseTime(f.ethers, MAX_AGE + 1n);
+    await expectRevert(f.errors, as(alice()).withdraw(a, 1n, 2n, C(3), PROOF), "ClearingVault__StaleRound", [2n]);
+  });
+
+  it("Should refuse a proof made at a round whose values differ from what the registry computed", async () => {
+    // a prover who used other prices for round 1 gets another round commitment: the vault passes the registry's
+    const ts = (await f.registry.getRound(1n))[1] as bigint;
+    const forged = roundValues(1n, ts);
+    const otherPrices = { ...forged, prices: forged.prices.map((p) => p + 1n) };
+    const forgedRound = poseidonHash([pricesCommitment(otherPrices), await f.registry.riskCommitment()]);
+    expect(forgedRound).not.toBe(rc);
+    await expectOnly("withdraw", [C(1), C(3), forgedRound, 1n]);
+    await expectRevert(f.errors, as(alice()).withdraw(a, 1n, 1n, C(3), PROOF), "ZkMarginVerifier__InvalidProof");
+    await expectOnly("withdraw", [C(1), C(3), rc, 1n]);
+    await run(as(alice()).withdraw(a, 1n, 1n, C(3), PROOF));
+  });
+
+  it("Should refuse a zero amount and more than the accounts are owed", async () => {
+    await expectRevert(f.errors, as(alice()).withdraw(a, 0n, 1n, C(3), PROOF), "ClearingVault__ZeroAmount");
+    await expectRevert(f.errors, as(alice()).withdraw(a, 10_000_001n, 1n, C(3), PROOF), "ClearingVault__InsufficientAccountsBalance", [10_000_001n, 10_000_000n]);
+  });
+
+  it("Should answer a pending challenge (bond to the owner); refuse once the challenge has defaulted", async () => {
+    await run(as(dave()).challenge(a));
+    await run(as(alice()).withdraw(a, 1n, 1n, C(3), PROOF));
+    expect(await f.vault.claimable(alice().address)).toBe(BOND);
+    expect((await account(a)).challengeRound).toBe(0n);
+    await postRound(f, 2n);
+    await run(as(dave()).challenge(b));
+    await increaseTime(f.ethers, WINDOW + 1n);
+    await postRound(f, 3n);
+    await expectRevert(f.errors, as(bob()).withdraw(b, 1n, 3n, C(4), PROOF), "ClearingVault__Defaulted", [b]);
   });
 });
 
 // ================================================================================================ attest
 
 describe("# attest", () => {
+  let a: bigint;
   let rc: bigint;
   beforeEach(async () => {
-    await open();
+    a = await open(alice());
     ({ commitment: rc } = await postRound(f, 1n));
   });
 
-  it("Should verify [commitment, roundCommitment, margin statement] and record lastHealthyRound", async () => {
-    const signals = await seenSignals(f.margin[4], () => as(dave()).attest(1n, 1n, 4, 250, PROOF));
-    expect(signals).toEqual([COMMITMENT, rc, marginStatement(dave().address, 250n, false, COLLATERAL)]);
-
-    const events = await vaultEvents(as(dave()).attest(1n, 1n, 4, 250, PROOF));
-    expect(events).toEqual([{ name: "Attested", args: [1n, 1n, dave().address, 250n] }]);
-    expect((await account(1n)).lastHealthyRound).toBe(1n);
-    expect(await f.vault.marginStatement(dave().address, 250, false, COLLATERAL)).toBe(
-      marginStatement(dave().address, 250n, false, COLLATERAL),
-    );
-    await expectBalanceInvariant(f);
+  it("Should verify [C, round, margin(sender, buffer, maintenance, conservative)] and record the round", async () => {
+    const c0 = await commitmentOf(a);
+    const { signals } = await seen(f, f.verifiers.margin, () => as(eve()).attest(a, 1n, 250, PROOF));
+    expect(signals).toEqual([c0, rc, packMarginStatement({ binder: BigInt(eve().address), bufferBps: 250n, requirement: "maintenance", side: "conservative" })]);
+    expect(await eventsOf(f.vault, as(eve()).attest(a, 1n, 250, PROOF))).toEqual([{ name: "Attested", args: [a, 1n, eve().address.toLowerCase(), 250n] }]);
+    expect((await account(a)).lastHealthyRound).toBe(1n);
+    expect(await f.vault.marginStatement(eve().address, 250, false, false)).toBe(signals[2]);
   });
 
-  it("Should bind the proof to its sender: the same proof from another address fails", async () => {
-    await f.margin[1].expectSignals([COMMITMENT, rc, marginStatement(alice().address, 0n, false, COLLATERAL)]);
-    await expectRevert(f.errors, as(bob()).attest(1n, 1n, 1, 0, PROOF), "ZkMarginVerifier__InvalidProof");
-    await as(alice()).attest(1n, 1n, 1, 0, PROOF);
+  it("Should bind the proof to its sender", async () => {
+    await expectOnly("margin", [await commitmentOf(a), rc, packMarginStatement({ binder: BigInt(alice().address), bufferBps: 0n, requirement: "maintenance", side: "conservative" })]);
+    await expectRevert(f.errors, as(bob()).attest(a, 1n, 0, PROOF), "ZkMarginVerifier__InvalidProof");
+    await run(as(alice()).attest(a, 1n, 0, PROOF));
   });
 
-  it("Should bind the proof to the buffer: a proof for another bufferBps fails", async () => {
-    await f.margin[1].expectSignals([COMMITMENT, rc, marginStatement(alice().address, 100n, false, COLLATERAL)]);
-    await expectRevert(f.errors, as(alice()).attest(1n, 1n, 1, 101, PROOF), "ZkMarginVerifier__InvalidProof");
-    await as(alice()).attest(1n, 1n, 1, 100, PROOF);
-  });
-
-  it("Should revert InvalidProof for a proof of another round (wrong round)", async () => {
-    const { commitment: rc2 } = await postRound(f, 2n);
-    await f.margin[1].expectSignals([COMMITMENT, rc2, marginStatement(alice().address, 0n, false, COLLATERAL)]);
-    await expectRevert(f.errors, as(alice()).attest(1n, 1n, 1, 0, PROOF), "ZkMarginVerifier__InvalidProof");
-    await as(alice()).attest(1n, 2n, 1, 0, PROOF);
-  });
-
-  it("Should revert InvalidProof for a proof of another account's commitment (wrong commitment)", async () => {
-    await open(bob(), COMMITMENT_2, COLLATERAL);
-    await f.margin[1].expectSignals([COMMITMENT_2, rc, marginStatement(alice().address, 0n, false, COLLATERAL)]);
-    await expectRevert(f.errors, as(alice()).attest(1n, 1n, 1, 0, PROOF), "ZkMarginVerifier__InvalidProof");
-    await as(alice()).attest(2n, 1n, 1, 0, PROOF);
-  });
-
-  it("Should revert InvalidProof for a tampered proof (verifier returns false)", async () => {
-    await f.margin[16].setResult(false);
-    await expectRevert(f.errors, as(alice()).attest(1n, 1n, 16, 0, PROOF), "ZkMarginVerifier__InvalidProof");
-    expect((await account(1n)).lastHealthyRound).toBe(0n);
-  });
-
-  it("Should revert StaleRound for a round older than maxAge", async () => {
+  it("Should refuse an account that is not up to date (fee account exempt), a stale and an unknown round", async () => {
+    const b = await open(bob());
+    await postFill(a, b, fillOf(1n));
+    await expectRevert(f.errors, as(alice()).attest(a, 1n, 0, PROOF), "ClearingVault__NotUpToDate", [a, 0n, 1n]);
+    await run(as(venue()).attest(FEE, 1n, 0, PROOF));
+    const c = await open(carol());
+    await expectRevert(f.errors, as(carol()).attest(c, 2n, 0, PROOF), "ClearingVault__UnknownRound", [2n]);
     await increaseTime(f.ethers, MAX_AGE + 1n);
-    await expectRevert(f.errors, as(alice()).attest(1n, 1n, 1, 0, PROOF), "PrivateMarginVault__StaleRound", [1n]);
+    await applyAll(a, C(1));
+    await expectRevert(f.errors, as(alice()).attest(a, 1n, 0, PROOF), "ClearingVault__StaleRound", [1n]);
   });
 
-  it("Should revert UnknownRound for a round never posted", async () => {
-    await expectRevert(f.errors, as(alice()).attest(1n, 2n, 1, 0, PROOF), "PrivateMarginVault__UnknownRound", [2n]);
-    await expectRevert(f.errors, as(alice()).attest(1n, 0n, 1, 0, PROOF), "PrivateMarginVault__UnknownRound", [0n]);
-  });
-
-  it("Should revert UnknownCircuit for an unknown capacity", async () => {
-    await expectRevert(f.errors, as(alice()).attest(1n, 1n, 2, 0, PROOF), "ZkMarginVerifier__UnknownCircuit", [2]);
-  });
-
-  it("Should revert UnknownAccount and AccountClosed", async () => {
-    await expectRevert(f.errors, as(alice()).attest(9n, 1n, 1, 0, PROOF), "PrivateMarginVault__UnknownAccount", [9n]);
-    await as(carol()).liquidateByProof(1n, 1n, 1, PROOF);
-    await expectRevert(f.errors, as(alice()).attest(1n, 1n, 1, 0, PROOF), "PrivateMarginVault__AccountClosed", [1n]);
-  });
-
-  it("Should keep the newest healthy round when attesting at an older fresh round", async () => {
+  it("Should answer a pending challenge at or after its round, not before; refuse a defaulted account", async () => {
     await postRound(f, 2n);
-    await as(alice()).attest(1n, 2n, 1, 0, PROOF);
-    await as(alice()).attest(1n, 1n, 1, 0, PROOF);
-    expect((await account(1n)).lastHealthyRound).toBe(2n);
-  });
-});
-
-// ================================================================================================ update
-
-describe("# update", () => {
-  const NEW_COMMITMENT = 0x2222n;
-  let rc: bigint;
-  beforeEach(async () => {
-    await open();
-    ({ commitment: rc } = await postRound(f, 1n));
-  });
-
-  it("Should verify an INITIAL-margin proof of the new commitment and new collateral", async () => {
-    const signals = await seenSignals(f.margin[1], () => as(alice()).update(1n, NEW_COMMITMENT, 400_000_000n, 1n, 1, PROOF));
-    expect(signals).toEqual([NEW_COMMITMENT, rc, marginStatement(alice().address, 0n, true, 400_000_000n)]);
-  });
-
-  it("Should withdraw: send the difference to the owner and replace the commitment", async () => {
-    const before = await balance(alice());
-    const events = await vaultEvents(as(alice()).update(1n, NEW_COMMITMENT, 400_000_000n, 1n, 1, PROOF));
-    expect(events).toEqual([
-      { name: "AccountUpdated", args: [1n, 1n, COMMITMENT, NEW_COMMITMENT, COLLATERAL, 400_000_000n] },
+    await run(as(dave()).challenge(a));
+    await run(as(alice()).attest(a, 1n, 0, PROOF)); // older round: no answer
+    expect((await account(a)).challengeRound).toBe(2n);
+    expect(await eventsOf(f.vault, as(alice()).attest(a, 2n, 0, PROOF))).toEqual([
+      { name: "Attested", args: [a, 2n, alice().address.toLowerCase(), 0n] },
+      { name: "ChallengeAnswered", args: [a, 2n, alice().address.toLowerCase(), alice().address.toLowerCase(), BOND] },
+      { name: "Credited", args: [alice().address.toLowerCase(), BOND] },
     ]);
-    expect((await balance(alice())) - before).toBe(COLLATERAL - 400_000_000n);
-    expect(await account(1n)).toEqual({ collateral: 400_000_000n, lastHealthyRound: 1n, status: 1, commitment: NEW_COMMITMENT, owner: alice().address });
-    await expectBalanceInvariant(f);
-  });
-
-  it("Should deposit: pull the difference from the owner", async () => {
-    const before = await balance(alice());
-    await as(alice()).update(1n, NEW_COMMITMENT, COLLATERAL + 7n, 1n, 4, PROOF);
-    expect(before - (await balance(alice()))).toBe(7n);
-    expect((await account(1n)).collateral).toBe(COLLATERAL + 7n);
-    expect(await f.vault.totalCollateral()).toBe(COLLATERAL + 7n);
-    await expectBalanceInvariant(f);
-  });
-
-  it("Should replace the commitment alone when the collateral does not change (a trade)", async () => {
-    const before = await balance(alice());
-    await as(alice()).update(1n, NEW_COMMITMENT, COLLATERAL, 1n, 16, PROOF);
-    expect(await balance(alice())).toBe(before);
-    expect((await account(1n)).commitment).toBe(NEW_COMMITMENT);
-    await expectBalanceInvariant(f);
-  });
-
-  it("Should make withdrawing without a valid proof impossible", async () => {
-    await f.margin[1].setResult(false);
-    const before = await balance(f.vault.target as string);
-    await expectRevert(f.errors, as(alice()).update(1n, COMMITMENT, 0n, 1n, 1, PROOF), "ZkMarginVerifier__InvalidProof");
-    // a maintenance (attest) proof is not an initial-margin proof
-    await f.margin[1].setResult(true);
-    await f.margin[1].expectSignals([COMMITMENT, rc, marginStatement(alice().address, 0n, false, 0n)]);
-    await expectRevert(f.errors, as(alice()).update(1n, COMMITMENT, 0n, 1n, 1, PROOF), "ZkMarginVerifier__InvalidProof");
-    // a proof for another collateral amount does not withdraw more
-    await f.margin[1].expectSignals([COMMITMENT, rc, marginStatement(alice().address, 0n, true, 900_000_000n)]);
-    await expectRevert(f.errors, as(alice()).update(1n, COMMITMENT, 0n, 1n, 1, PROOF), "ZkMarginVerifier__InvalidProof");
-    expect(await balance(f.vault.target as string)).toBe(before);
-    expect((await account(1n)).collateral).toBe(COLLATERAL);
-    await expectBalanceInvariant(f);
-  });
-
-  it("Should revert NotOwner for anyone but the owner, even with a valid proof", async () => {
-    await expectRevert(f.errors, as(bob()).update(1n, NEW_COMMITMENT, 0n, 1n, 1, PROOF), "PrivateMarginVault__NotOwner", [1n, bob().address]);
-  });
-
-  it("Should revert StaleRound, UnknownRound and InputOutOfField (new commitment >= r)", async () => {
-    await expectRevert(f.errors, as(alice()).update(1n, NEW_COMMITMENT, 0n, 2n, 1, PROOF), "PrivateMarginVault__UnknownRound", [2n]);
-    await expectRevert(f.errors, as(alice()).update(1n, FIELD, 0n, 1n, 1, PROOF), "ZkMarginVerifier__InputOutOfField");
-    await increaseTime(f.ethers, MAX_AGE + 1n);
-    await expectRevert(f.errors, as(alice()).update(1n, NEW_COMMITMENT, 0n, 1n, 1, PROOF), "PrivateMarginVault__StaleRound", [1n]);
-  });
-
-  it("Should revert RoundTooOld for a round before lastHealthyRound", async () => {
-    await postRound(f, 2n);
-    await as(alice()).attest(1n, 2n, 1, 0, PROOF);
-    await expectRevert(f.errors, as(alice()).update(1n, NEW_COMMITMENT, 0n, 1n, 1, PROOF), "PrivateMarginVault__RoundTooOld", [1n, 2n]);
-  });
-
-  it("Should answer an active challenge when made at a round >= the challenge round", async () => {
-    await as(bob()).challenge(1n);
-    const events = await vaultEvents(as(alice()).update(1n, NEW_COMMITMENT, COLLATERAL, 1n, 1, PROOF));
-    expect(events.map((e) => e.name)).toEqual(["AccountUpdated", "ChallengeAnswered"]);
-    expect(events[1].args).toEqual([1n, 1n, alice().address, alice().address, BOND]);
-    expect((await challengeOf(1n)).challenger).toBe(f.ethers.ZeroAddress);
-    expect(await f.vault.claimable(alice().address)).toBe(BOND);
-    expect(await f.vault.totalBonds()).toBe(0n);
-    await expectBalanceInvariant(f);
-  });
-
-  it("Should revert RoundTooOld while challenged at a newer round, and WindowClosed after the window", async () => {
-    await postRound(f, 2n);
-    await as(bob()).challenge(1n); // at round 2
-    await expectRevert(f.errors, as(alice()).update(1n, NEW_COMMITMENT, 0n, 1n, 1, PROOF), "PrivateMarginVault__RoundTooOld", [1n, 2n]);
-    const { deadline } = await challengeOf(1n);
-    await increaseTime(f.ethers, WINDOW + 1n);
+    await expectInvariant(f);
     await postRound(f, 3n);
-    await expectRevert(f.errors, as(alice()).update(1n, NEW_COMMITMENT, 0n, 3n, 1, PROOF), "PrivateMarginVault__WindowClosed", [1n, deadline]);
+    await run(as(dave()).challenge(a));
+    await increaseTime(f.ethers, WINDOW + 1n);
+    await postRound(f, 4n);
+    await expectRevert(f.errors, as(alice()).attest(a, 4n, 0, PROOF), "ClearingVault__Defaulted", [a]);
   });
 });
 
-// ================================================================================================ challenge
+// ================================================================================================ challenge / answer
 
 describe("# challenge", () => {
+  let a: bigint;
   beforeEach(async () => {
-    await open();
+    a = await open(alice());
   });
 
-  it("Should record a challenge at the latest round, pull the bond and emit Challenged", async () => {
+  it("Should pull the bond and set the deadline at the latest fresh round", async () => {
     await postRound(f, 1n);
-    await postRound(f, 2n);
-    const before = await balance(bob());
+    const before = await balance(dave());
+    const tx = as(dave()).challenge(a);
+    const events = await eventsOf(f.vault, tx);
     const now = await latestTimestamp(f.ethers);
-    await setNextTimestamp(f.ethers, now + 1n);
-    const events = await vaultEvents(as(bob()).challenge(1n));
-    const deadline = now + 1n + WINDOW;
-    expect(events).toEqual([{ name: "Challenged", args: [1n, bob().address, 2n, deadline, BOND] }]);
-    expect(await challengeOf(1n)).toEqual({ challenger: bob().address, bond: BOND, roundId: 2n, deadline });
-    expect(before - (await balance(bob()))).toBe(BOND);
+    expect(events).toEqual([{ name: "Challenged", args: [a, dave().address.toLowerCase(), 1n, now + WINDOW, BOND] }]);
+    expect(before - (await balance(dave()))).toBe(BOND);
     expect(await f.vault.totalBonds()).toBe(BOND);
-    await expectBalanceInvariant(f);
+    expect(await f.vault.getChallenge(a)).toEqual([dave().address, BOND, 1n]);
+    const acc = await account(a);
+    expect([acc.challengeRound, acc.challengeDeadline]).toEqual([1n, now + WINDOW]);
+    await expectInvariant(f);
   });
 
-  it("Should revert ChallengeActive for a second challenge", async () => {
+  it("Should refuse without a round, at a stale round, when already healthy at it, when pending, and the fee account", async () => {
+    await expectRevert(f.errors, as(dave()).challenge(a), "ClearingVault__UnknownRound", [0n]);
     await postRound(f, 1n);
-    await as(bob()).challenge(1n);
+    await run(as(alice()).attest(a, 1n, 0, PROOF));
+    await expectRevert(f.errors, as(dave()).challenge(a), "ClearingVault__AlreadyHealthy", [a, 1n]);
     await postRound(f, 2n);
-    await expectRevert(f.errors, as(dave()).challenge(1n), "PrivateMarginVault__ChallengeActive", [1n]);
-  });
-
-  it("Should revert UnknownRound before any round and StaleRound when the latest round is stale", async () => {
-    await expectRevert(f.errors, as(bob()).challenge(1n), "PrivateMarginVault__UnknownRound", [0n]);
-    await postRound(f, 1n);
+    await run(as(dave()).challenge(a));
+    await expectRevert(f.errors, as(eve()).challenge(a), "ClearingVault__ChallengeActive", [a]);
+    await expectRevert(f.errors, as(dave()).challenge(FEE), "ClearingVault__FeeAccount");
+    const b = await open(bob());
     await increaseTime(f.ethers, MAX_AGE + 1n);
-    await expectRevert(f.errors, as(bob()).challenge(1n), "PrivateMarginVault__StaleRound", [1n]);
-  });
-
-  it("Should revert AlreadyHealthy when the account is proven at the latest round", async () => {
-    await postRound(f, 1n);
-    await as(alice()).attest(1n, 1n, 1, 0, PROOF);
-    await expectRevert(f.errors, as(bob()).challenge(1n), "PrivateMarginVault__AlreadyHealthy", [1n, 1n]);
-    await postRound(f, 2n);
-    await as(bob()).challenge(1n);
-  });
-
-  it("Should revert UnknownAccount and AccountClosed", async () => {
-    await postRound(f, 1n);
-    await expectRevert(f.errors, as(bob()).challenge(5n), "PrivateMarginVault__UnknownAccount", [5n]);
-    await as(carol()).liquidateByProof(1n, 1n, 1, PROOF);
-    await expectRevert(f.errors, as(bob()).challenge(1n), "PrivateMarginVault__AccountClosed", [1n]);
+    await expectRevert(f.errors, as(dave()).challenge(b), "ClearingVault__StaleRound", [2n]);
   });
 });
-
-// ================================================================================================ answer
 
 describe("# answer", () => {
-  let rc: bigint;
-  let deadline: bigint;
+  let a: bigint;
+  let rc1: bigint;
   beforeEach(async () => {
-    await open();
-    ({ commitment: rc } = await postRound(f, 1n));
-    await as(bob()).challenge(1n);
-    ({ deadline } = await challengeOf(1n));
+    a = await open(alice());
+    ({ commitment: rc1 } = await postRound(f, 1n));
+    await run(as(dave()).challenge(a));
   });
 
-  it("Should verify a maintenance proof at the challenge round and credit the bond to the owner", async () => {
-    const signals = await seenSignals(f.margin[1], () => as(alice()).answer(1n, 1n, 1, PROOF));
-    expect(signals).toEqual([COMMITMENT, rc, marginStatement(alice().address, 0n, false, COLLATERAL)]);
-    const events = await vaultEvents(as(alice()).answer(1n, 1n, 1, PROOF));
-    expect(events).toEqual([{ name: "ChallengeAnswered", args: [1n, 1n, alice().address, alice().address, BOND] }]);
-    expect((await challengeOf(1n)).challenger).toBe(f.ethers.ZeroAddress);
-    expect((await account(1n)).lastHealthyRound).toBe(1n);
+  it("Should verify [C, round, margin(sender, 0, maintenance, favourable)] and credit the bond to the owner", async () => {
+    const c0 = await commitmentOf(a);
+    const { signals } = await seen(f, f.verifiers.margin, () => as(eve()).answer(a, 1n, PROOF));
+    expect(signals).toEqual([c0, rc1, packMarginStatement({ binder: BigInt(eve().address), bufferBps: 0n, requirement: "maintenance", side: "favourable" })]);
+    await run(as(eve()).answer(a, 1n, PROOF));
     expect(await f.vault.claimable(alice().address)).toBe(BOND);
-    await expectBalanceInvariant(f);
-    const before = await balance(alice());
-    await as(alice()).claim();
-    expect((await balance(alice())) - before).toBe(BOND);
-    await expectBalanceInvariant(f);
-  });
-
-  it("Should let a maintenance attest at the challenge round answer the challenge within the window", async () => {
-    const events = await vaultEvents(as(alice()).attest(1n, 1n, 1, 0, PROOF));
-    expect(events).toEqual([
-      { name: "Attested", args: [1n, 1n, alice().address, 0n] },
-      { name: "ChallengeAnswered", args: [1n, 1n, alice().address, alice().address, BOND] },
-    ]);
-    expect((await challengeOf(1n)).challenger).toBe(f.ethers.ZeroAddress);
-    expect(await f.vault.claimable(alice().address)).toBe(BOND);
-    await expectBalanceInvariant(f);
-  });
-
-  it("Should close the challenge with the bond back to the challenger when the attest comes after the window, and never liquidate", async () => {
-    await increaseTime(f.ethers, WINDOW + 1n);
-    await postRound(f, 2n);
-    const events = await vaultEvents(as(alice()).attest(1n, 2n, 1, 0, PROOF));
-    expect(events).toEqual([
-      { name: "Attested", args: [1n, 2n, alice().address, 0n] },
-      { name: "BondReturned", args: [1n, bob().address, BOND] },
-    ]);
-    expect(await f.vault.claimable(bob().address)).toBe(BOND);
-    await expectRevert(f.errors, as(carol()).liquidateUnanswered(1n), "PrivateMarginVault__NoChallenge", [1n]);
-    await expectBalanceInvariant(f);
-  });
-
-  it("Should accept the challenge round even after it went stale, within the window", async () => {
-    await increaseTime(f.ethers, MAX_AGE + 1n);
-    expect(await f.registry.isFresh(1n)).toBe(false);
-    await as(alice()).answer(1n, 1n, 1, PROOF);
-  });
-
-  it("Should accept a later fresh round and revert StaleRound for a later stale one", async () => {
-    const { commitment: rc2 } = await postRound(f, 2n);
-    await increaseTime(f.ethers, MAX_AGE + 1n);
-    await expectRevert(f.errors, as(alice()).answer(1n, 2n, 1, PROOF), "PrivateMarginVault__StaleRound", [2n]);
-    const { commitment: rc3 } = await postRound(f, 3n);
-    expect(rc3).not.toBe(rc2);
-    const signals = await seenSignals(f.margin[1], () => as(alice()).answer(1n, 3n, 1, PROOF));
-    expect(signals[1]).toBe(rc3);
-    await as(alice()).answer(1n, 3n, 1, PROOF);
-    expect((await account(1n)).lastHealthyRound).toBe(3n);
-  });
-
-  it("Should credit the bond to the owner when someone else holding a proof answers", async () => {
-    await f.margin[1].expectSignals([COMMITMENT, rc, marginStatement(dave().address, 0n, false, COLLATERAL)]);
-    await expectRevert(f.errors, as(alice()).answer(1n, 1n, 1, PROOF), "ZkMarginVerifier__InvalidProof");
-    await as(dave()).answer(1n, 1n, 1, PROOF);
-    expect(await f.vault.claimable(alice().address)).toBe(BOND);
-    expect(await f.vault.claimable(dave().address)).toBe(0n);
-  });
-
-  it("Should revert RoundTooOld for a round before the challenge round", async () => {
-    await open(dave(), COMMITMENT_2, COLLATERAL);
-    await postRound(f, 2n);
-    await as(bob()).challenge(2n);
-    await expectRevert(f.errors, as(dave()).answer(2n, 1n, 1, PROOF), "PrivateMarginVault__RoundTooOld", [1n, 2n]);
-  });
-
-  it("Should accept an answer at the deadline and revert WindowClosed after it", async () => {
-    const id = await snapshot(f.ethers);
-    await setNextTimestamp(f.ethers, deadline);
-    await as(alice()).answer(1n, 1n, 1, PROOF);
-    await revertTo(f.ethers, id);
-    await setNextTimestamp(f.ethers, deadline + 1n);
-    await f.ethers.provider.send("evm_mine", []);
-    await expectRevert(f.errors, as(alice()).answer(1n, 1n, 1, PROOF), "PrivateMarginVault__WindowClosed", [1n, deadline]);
-  });
-
-  it("Should revert InvalidProof for a tampered proof and NoChallenge without challenge", async () => {
-    await f.margin[1].setResult(false);
-    await expectRevert(f.errors, as(alice()).answer(1n, 1n, 1, PROOF), "ZkMarginVerifier__InvalidProof");
-    await f.margin[1].setResult(true);
-    await as(alice()).answer(1n, 1n, 1, PROOF);
-    await expectRevert(f.errors, as(alice()).answer(1n, 1n, 1, PROOF), "PrivateMarginVault__NoChallenge", [1n]);
-  });
-});
-
-// ================================================================================================ liquidateUnanswered
-
-describe("# liquidateUnanswered", () => {
-  let deadline: bigint;
-  beforeEach(async () => {
-    await open();
-    await postRound(f, 1n);
-    await as(bob()).challenge(1n);
-    ({ deadline } = await challengeOf(1n));
-  });
-
-  it("Should revert WindowOpen up to and including the deadline", async () => {
-    await expectRevert(f.errors, as(carol()).liquidateUnanswered(1n), "PrivateMarginVault__WindowOpen", [1n, deadline]);
-    // the transaction's own block is at the deadline
-    await setNextTimestamp(f.ethers, deadline);
-    await expectRevert(f.errors, as(carol()).liquidateUnanswered(1n), "PrivateMarginVault__WindowOpen", [1n, deadline]);
-    await setNextTimestamp(f.ethers, deadline + 1n);
-    await as(carol()).liquidateUnanswered(1n);
-  });
-
-  it("Should seize the collateral after the window: bonus, insurance share, owner remainder, bond back", async () => {
-    await increaseTime(f.ethers, WINDOW + 1n);
-    const carolBefore = await balance(carol());
-    const events = await vaultEvents(as(carol()).liquidateUnanswered(1n));
-    const bonus = (COLLATERAL * BONUS_BPS) / 10_000n;
-    const insurance = (COLLATERAL * INSURANCE_BPS) / 10_000n;
-    const remainder = COLLATERAL - bonus - insurance;
-    expect(events).toEqual([
-      { name: "BondReturned", args: [1n, bob().address, BOND] },
-      { name: "Liquidated", args: [1n, carol().address, 1n, false, COLLATERAL, bonus, insurance, remainder] },
-    ]);
-    expect((await balance(carol())) - carolBefore).toBe(bonus);
-    expect(await f.vault.insuranceFund()).toBe(insurance);
-    expect(await f.vault.claimable(alice().address)).toBe(remainder);
-    expect(await f.vault.claimable(bob().address)).toBe(BOND);
-    expect(await account(1n)).toMatchObject({ collateral: 0n, status: 2 });
-    expect(await f.vault.totalCollateral()).toBe(0n);
     expect(await f.vault.totalBonds()).toBe(0n);
-    await expectBalanceInvariant(f);
-
-    // everyone withdraws their credit; the vault keeps exactly the insurance fund
-    await as(alice()).claim();
-    await as(bob()).claim();
-    expect(await balance(f.vault.target as string)).toBe(insurance);
-    await expectBalanceInvariant(f);
+    expect((await account(a)).lastHealthyRound).toBe(1n);
+    const before = await balance(alice());
+    expect(await eventsOf(f.vault, as(alice()).claim())).toEqual([{ name: "Claimed", args: [alice().address.toLowerCase(), BOND] }]);
+    expect((await balance(alice())) - before).toBe(BOND);
+    await expectInvariant(f);
+    await expectRevert(f.errors, as(alice()).claim(), "ClearingVault__NothingToClaim");
   });
 
-  it("Should revert AccountClosed for a double liquidation", async () => {
-    await increaseTime(f.ethers, WINDOW + 1n);
-    await as(carol()).liquidateUnanswered(1n);
-    await expectRevert(f.errors, as(dave()).liquidateUnanswered(1n), "PrivateMarginVault__AccountClosed", [1n]);
-    await expectRevert(f.errors, as(alice()).answer(1n, 1n, 1, PROOF), "PrivateMarginVault__AccountClosed", [1n]);
-    await expectBalanceInvariant(f);
+  it("Should accept the challenge round even when stale, refuse an older round and a later stale one", async () => {
+    await postRound(f, 2n);
+    await increaseTime(f.ethers, MAX_AGE + 1n);
+    await expectRevert(f.errors, as(alice()).answer(a, 2n, PROOF), "ClearingVault__StaleRound", [2n]);
+    await run(as(alice()).answer(a, 1n, PROOF));
   });
 
-  it("Should revert NoChallenge for an answered or never challenged account", async () => {
-    await as(alice()).answer(1n, 1n, 1, PROOF);
-    await increaseTime(f.ethers, WINDOW + 1n);
-    await expectRevert(f.errors, as(carol()).liquidateUnanswered(1n), "PrivateMarginVault__NoChallenge", [1n]);
-    await expectBalanceInvariant(f);
+  it("Should refuse a round older than the challenge round", async () => {
+    await run(as(alice()).answer(a, 1n, PROOF));
+    await postRound(f, 2n);
+    await run(as(dave()).challenge(a));
+    await expectRevert(f.errors, as(alice()).answer(a, 1n, PROOF), "ClearingVault__RoundTooOld", [1n, 2n]);
+  });
+
+  it("Should refuse after the deadline, without a challenge, and for an account not up to date", async () => {
+    const b = await open(bob());
+    await expectRevert(f.errors, as(bob()).answer(b, 1n, PROOF), "ClearingVault__NoChallenge", [b]);
+    await postFill(a, b, fillOf(1n));
+    await expectRevert(f.errors, as(alice()).answer(a, 1n, PROOF), "ClearingVault__NotUpToDate", [a, 0n, 1n]);
+    await applyAll(a, C(1));
+    const deadline = (await account(a)).challengeDeadline;
+    await increaseTime(f.ethers, deadline - (await latestTimestamp(f.ethers)) + 1n);
+    await expectRevert(f.errors, as(alice()).answer(a, 1n, PROOF), "ClearingVault__WindowClosed", [a, deadline]);
+    expect(await f.vault.isDefaulted(a)).toBe(true);
+  });
+
+  it("Should refuse a proof of the conservative side or of another sender (the statement is the vault's)", async () => {
+    const c0 = await commitmentOf(a);
+    await expectOnly("margin", [c0, rc1, packMarginStatement({ binder: BigInt(alice().address), bufferBps: 0n, requirement: "maintenance", side: "conservative" })]);
+    await expectRevert(f.errors, as(alice()).answer(a, 1n, PROOF), "ZkMarginVerifier__InvalidProof");
   });
 });
 
-// ================================================================================================ liquidateByProof
+// ================================================================================================ takeover
 
-describe("# liquidateByProof", () => {
+describe("# takeover", () => {
+  let v: bigint; // victim (alice)
+  let l: bigint; // liquidator account (carol)
   let rc: bigint;
   beforeEach(async () => {
-    await open();
+    v = await open(alice());
+    l = await open(carol());
+    await deposit(v, 10_000_000n, C(1));
+    await deposit(l, 50_000_000n, C(2), carol());
+    await run(f.vault.fundInsurance(3_000_000n));
     ({ commitment: rc } = await postRound(f, 1n));
   });
 
-  it("Should verify [commitment, roundCommitment, liquidator + 2^160 collateral] and liquidate at once", async () => {
-    const signals = await seenSignals(f.liquidation[4], () => as(carol()).liquidateByProof(1n, 1n, 4, PROOF));
-    expect(signals).toEqual([COMMITMENT, rc, liquidationStatement(carol().address, COLLATERAL)]);
-    expect(await f.vault.liquidationStatement(carol().address, COLLATERAL)).toBe(liquidationStatement(carol().address, COLLATERAL));
+  const stmt = (ownerPayout: bigint, penalty: bigint, badDebt: bigint, defaulted: boolean) =>
+    packTakeoverStatement({ ownerPayout, penalty, badDebt, penaltyBps: PENALTY_BPS, defaulted });
 
-    const carolBefore = await balance(carol());
-    const events = await vaultEvents(as(carol()).liquidateByProof(1n, 1n, 4, PROOF));
-    const bonus = (COLLATERAL * BONUS_BPS) / 10_000n;
-    const insurance = (COLLATERAL * INSURANCE_BPS) / 10_000n;
-    expect(events).toEqual([
-      { name: "Liquidated", args: [1n, carol().address, 1n, true, COLLATERAL, bonus, insurance, COLLATERAL - bonus - insurance] },
-    ]);
-    expect((await balance(carol())) - carolBefore).toBe(bonus);
-    expect((await account(1n)).status).toBe(2);
-    await expectBalanceInvariant(f);
+  it("Should verify [C_v, C_l, newC_l, round, takeover(amounts, penaltyBps, 0)] and pay exactly", async () => {
+    const { signals } = await seen(f, f.verifiers.takeover, () => as(carol()).takeover(v, l, 1n, 6_000_000n, 1_000_001n, 0n, C(3), PROOF));
+    expect(signals).toEqual([C(1), C(2), C(3), rc, stmt(6_000_000n, 1_000_001n, 0n, false)]);
+    expect(await f.vault.takeoverStatement(6_000_000n, 1_000_001n, 0n, false)).toBe(signals[4]);
+
+    const events = await eventsOf(f.vault, as(carol()).takeover(v, l, 1n, 6_000_000n, 1_000_001n, 0n, C(3), PROOF));
+    const insurance = (1_000_001n * INSURANCE_BPS) / 10_000n; // 200000
+    expect(events.map((e) => e.name)).toEqual(["TakenOver", "Credited", "Credited", "PenaltySplit"]);
+    expect(events[0]!.args).toEqual([v, l, 1n, false, 6_000_000n, 1_000_001n, 0n, C(3)]);
+    expect(events[3]!.args).toEqual([v, carol().address.toLowerCase(), "0x0000000000000000000000000000000000000000", insurance, 0n, 1_000_001n - insurance]);
+    expect(await f.vault.claimable(alice().address)).toBe(6_000_000n);
+    expect(await f.vault.claimable(carol().address)).toBe(1_000_001n - insurance);
+    expect(await f.vault.insuranceFund()).toBe(3_000_000n + insurance);
+    expect(await f.vault.accountsBalance()).toBe(60_000_000n - 7_000_001n);
+    expect((await account(v)).status).toBe(2);
+    expect(await commitmentOf(l)).toBe(C(3));
+    expect((await account(l)).lastHealthyRound).toBe(1n); // the proof showed it meets initial at round 1
+    await expectInvariant(f);
+    await run(as(alice()).claim());
+    await run(as(carol()).claim());
+    await expectRevert(f.errors, as(alice()).attest(v, 1n, 0, PROOF), "ClearingVault__AccountClosed", [v]);
   });
 
-  it("Should use the liquidation verifier, not the margin verifier", async () => {
-    await f.liquidation[1].setResult(false);
-    await expectRevert(f.errors, as(carol()).liquidateByProof(1n, 1n, 1, PROOF), "ZkMarginVerifier__InvalidProof");
-  });
-
-  it("Should fail for the same proof from another address (front-running) and a second time", async () => {
-    await f.liquidation[1].expectSignals([COMMITMENT, rc, liquidationStatement(carol().address, COLLATERAL)]);
-    await expectRevert(f.errors, as(dave()).liquidateByProof(1n, 1n, 1, PROOF), "ZkMarginVerifier__InvalidProof");
-    await as(carol()).liquidateByProof(1n, 1n, 1, PROOF);
-    await expectRevert(f.errors, as(carol()).liquidateByProof(1n, 1n, 1, PROOF), "PrivateMarginVault__AccountClosed", [1n]);
-    await expectBalanceInvariant(f);
-  });
-
-  it("Should fail for a proof made for another collateral amount", async () => {
-    await f.liquidation[1].expectSignals([COMMITMENT, rc, liquidationStatement(carol().address, COLLATERAL - 1n)]);
-    await expectRevert(f.errors, as(carol()).liquidateByProof(1n, 1n, 1, PROOF), "ZkMarginVerifier__InvalidProof");
-  });
-
-  it("Should fail for a proof of the replaced commitment after an update", async () => {
-    await f.liquidation[1].expectSignals([COMMITMENT, rc, liquidationStatement(carol().address, COLLATERAL)]);
-    await as(alice()).update(1n, 0x3333n, COLLATERAL, 1n, 1, PROOF);
-    await expectRevert(f.errors, as(carol()).liquidateByProof(1n, 1n, 1, PROOF), "ZkMarginVerifier__InvalidProof");
-  });
-
-  it("Should revert StaleRound, UnknownRound and RoundTooOld (before lastHealthyRound)", async () => {
-    await expectRevert(f.errors, as(carol()).liquidateByProof(1n, 4n, 1, PROOF), "PrivateMarginVault__UnknownRound", [4n]);
-    await postRound(f, 2n);
-    await as(alice()).attest(1n, 2n, 1, 0, PROOF);
-    await expectRevert(f.errors, as(carol()).liquidateByProof(1n, 1n, 1, PROOF), "PrivateMarginVault__RoundTooOld", [1n, 2n]);
-    await increaseTime(f.ethers, MAX_AGE + 1n);
-    await expectRevert(f.errors, as(carol()).liquidateByProof(1n, 2n, 1, PROOF), "PrivateMarginVault__StaleRound", [2n]);
-  });
-
-  it("Should close a pending challenge and credit the bond back to the challenger", async () => {
-    await as(bob()).challenge(1n);
-    const events = await vaultEvents(as(carol()).liquidateByProof(1n, 1n, 1, PROOF));
-    expect(events.map((e) => e.name)).toEqual(["BondReturned", "Liquidated"]);
-    expect(await f.vault.claimable(bob().address)).toBe(BOND);
-    expect((await challengeOf(1n)).challenger).toBe(f.ethers.ZeroAddress);
-    await expectRevert(f.errors, as(alice()).answer(1n, 1n, 1, PROOF), "PrivateMarginVault__AccountClosed", [1n]);
-    await expectBalanceInvariant(f);
-  });
-});
-
-// ================================================================================================ claim
-
-describe("# claim", () => {
-  it("Should revert NothingToClaim without credit", async () => {
-    await expectRevert(f.errors, as(alice()).claim(), "PrivateMarginVault__NothingToClaim");
-  });
-
-  it("Should pay the credit once and emit Claimed", async () => {
-    await open();
-    await postRound(f, 1n);
-    await as(bob()).challenge(1n);
-    await as(alice()).answer(1n, 1n, 1, PROOF);
-    expect(await vaultEvents(as(alice()).claim())).toEqual([{ name: "Claimed", args: [alice().address, BOND] }]);
-    await expectRevert(f.errors, as(alice()).claim(), "PrivateMarginVault__NothingToClaim");
-    await expectBalanceInvariant(f);
-  });
-});
-
-// ================================================================================================ governance
-
-describe("# governance", () => {
-  it("Should set the challenge parameters", async () => {
-    expect(await vaultEvents(f.vault.setChallengeParameters(7n, 60n))).toEqual([
-      { name: "ChallengeParametersChanged", args: [7n, 60n] },
-    ]);
-    expect(await f.vault.challengeBond()).toBe(7n);
-    expect(await f.vault.answerWindow()).toBe(60n);
-    await expectRevert(f.errors, f.vault.setChallengeParameters(7n, 0n), "PrivateMarginVault__BadParameters");
-  });
-
-  it("Should keep a pending challenge's bond when the bond parameter changes", async () => {
-    await open();
-    await postRound(f, 1n);
-    await as(bob()).challenge(1n);
-    await f.vault.setChallengeParameters(1n, 60n);
-    await as(alice()).answer(1n, 1n, 1, PROOF);
-    expect(await f.vault.claimable(alice().address)).toBe(BOND);
-    await expectBalanceInvariant(f);
-  });
-
-  it("Should set the liquidation shares up to 100 %", async () => {
-    expect(await vaultEvents(f.vault.setLiquidationShares(1_000, 9_000))).toEqual([
-      { name: "LiquidationSharesChanged", args: [1_000n, 9_000n] },
-    ]);
-    await expectRevert(f.errors, f.vault.setLiquidationShares(1_000, 9_001), "PrivateMarginVault__BadParameters");
-  });
-
-  it("Should seize everything when bonus + insurance = 100 % (no owner remainder)", async () => {
-    await f.vault.setLiquidationShares(1_000, 9_000);
-    await open();
-    await postRound(f, 1n);
-    await as(carol()).liquidateByProof(1n, 1n, 1, PROOF);
-    expect(await f.vault.insuranceFund()).toBe((COLLATERAL * 9n) / 10n);
+  it("Should pay the challenger its share and its bond back when a challenge is pending", async () => {
+    await run(as(dave()).challenge(v));
+    const { signals } = await seen(f, f.verifiers.takeover, () => as(carol()).takeover(v, l, 1n, 0n, 999n, 0n, C(3), PROOF));
+    expect(signals[4]).toBe(stmt(0n, 999n, 0n, false));
+    await run(as(carol()).takeover(v, l, 1n, 0n, 999n, 0n, C(3), PROOF));
+    const insurance = (999n * INSURANCE_BPS) / 10_000n; // 199
+    const challenger = (999n * CHALLENGER_BPS) / 10_000n; // 299
+    expect(await f.vault.claimable(dave().address)).toBe(challenger + BOND);
+    expect(await f.vault.claimable(carol().address)).toBe(999n - insurance - challenger);
     expect(await f.vault.claimable(alice().address)).toBe(0n);
-    await expectBalanceInvariant(f);
+    expect(await f.vault.totalBonds()).toBe(0n);
+    expect(await f.vault.getChallenge(v)).toEqual(["0x0000000000000000000000000000000000000000", 0n, 0n]);
+    await expectInvariant(f);
   });
 
-  it("Should withdraw from the insurance fund, no more than it holds", async () => {
-    await open();
-    await postRound(f, 1n);
-    await as(carol()).liquidateByProof(1n, 1n, 1, PROOF);
-    const fund: bigint = await f.vault.insuranceFund();
-    await expectRevert(f.errors, f.vault.withdrawInsurance(dave().address, fund + 1n), "PrivateMarginVault__InsufficientInsurance", [fund + 1n, fund]);
-    await expectRevert(f.errors, f.vault.withdrawInsurance(f.ethers.ZeroAddress, 1n), "PrivateMarginVault__ZeroAddress");
-    const before = await balance(dave());
-    expect(await vaultEvents(f.vault.withdrawInsurance(dave().address, fund))).toEqual([
-      { name: "InsuranceWithdrawn", args: [dave().address, fund] },
-    ]);
-    expect((await balance(dave())) - before).toBe(fund);
-    await expectBalanceInvariant(f);
-  });
-
-  it("Should revert NotGovernance for everyone else, and transfer governance", async () => {
-    const d = dave();
-    await expectRevert(f.errors, as(d).setChallengeParameters(1n, 1n), "PrivateMarginVault__NotGovernance", [d.address]);
-    await expectRevert(f.errors, as(d).setLiquidationShares(1, 1), "PrivateMarginVault__NotGovernance", [d.address]);
-    await expectRevert(f.errors, as(d).withdrawInsurance(d.address, 0n), "PrivateMarginVault__NotGovernance", [d.address]);
-    await expectRevert(f.errors, as(d).transferGovernance(d.address), "PrivateMarginVault__NotGovernance", [d.address]);
-    await expectRevert(f.errors, f.vault.transferGovernance(f.ethers.ZeroAddress), "PrivateMarginVault__ZeroAddress");
-    expect(await vaultEvents(f.vault.transferGovernance(d.address))).toEqual([
-      { name: "GovernanceTransferred", args: [gov().address, d.address] },
-    ]);
-    await as(d).setChallengeParameters(1n, 1n);
-    await expectRevert(f.errors, f.vault.setChallengeParameters(1n, 1n), "PrivateMarginVault__NotGovernance", [gov().address]);
-  });
-
-  it("Should reject zero addresses and bad shares at construction", async () => {
-    const factory = await f.ethers.getContractFactory("PrivateMarginVault");
-    const z = f.ethers.ZeroAddress;
-    const args = [f.token.target, f.registry.target, f.adapter.target, gov().address, BOND, WINDOW, BONUS_BPS, INSURANCE_BPS];
-    for (const i of [0, 1, 2, 3]) {
-      const bad = [...args];
-      bad[i] = z;
-      await expectRevert(f.errors, factory.deploy(...bad), "PrivateMarginVault__ZeroAddress");
-    }
-    const badShares = [...args];
-    badShares[6] = 5_001n;
-    badShares[7] = 5_000n;
-    await expectRevert(f.errors, factory.deploy(...badShares), "PrivateMarginVault__BadParameters");
-  });
-});
-
-// ================================================================================================ reentrancy
-
-describe("# nonReentrant", () => {
-  it("Should block a token that calls back into the vault during a transfer", async () => {
-    await open();
-    await postRound(f, 1n);
-    // the token calls vault.claim() from inside transfer/transferFrom
-    await f.token.setHook(f.vault.target, f.vault.interface.encodeFunctionData("claim"));
-    await expectRevert(f.errors, as(alice()).open(COMMITMENT, 1n), "PrivateMarginVault__Reentrancy");
-    await expectRevert(f.errors, as(alice()).update(1n, COMMITMENT, 1n, 1n, 1, PROOF), "PrivateMarginVault__Reentrancy");
-    await expectRevert(f.errors, as(bob()).challenge(1n), "PrivateMarginVault__Reentrancy");
-    await expectRevert(f.errors, as(carol()).liquidateByProof(1n, 1n, 1, PROOF), "PrivateMarginVault__Reentrancy");
-    await f.token.setHook(f.ethers.ZeroAddress, "0x");
-    await as(carol()).liquidateByProof(1n, 1n, 1, PROOF);
-    await expectBalanceInvariant(f);
-  });
-});
-
-// ================================================================================================ scenario
-
-describe("# lifecycle", () => {
-  it("Should keep the balance invariant through open, trade, challenge, answer, withdraw and liquidation", async () => {
-    await open(alice(), COMMITMENT, COLLATERAL);
-    await open(dave(), COMMITMENT_2, 2n * COLLATERAL);
-    await expectBalanceInvariant(f);
-    await postRound(f, 1n);
-    await as(alice()).attest(1n, 1n, 1, 0, PROOF);
-    await postRound(f, 2n);
-    await as(bob()).challenge(1n);
-    await as(bob()).challenge(2n);
-    await expectBalanceInvariant(f);
-    await as(alice()).answer(1n, 2n, 4, PROOF);
-    await as(alice()).update(1n, 0x4444n, COLLATERAL / 2n, 2n, 4, PROOF);
-    await expectBalanceInvariant(f);
+  it("Should take over a defaulted account (challenge expired unanswered) with the defaulted bit set", async () => {
+    await run(as(dave()).challenge(v));
     await increaseTime(f.ethers, WINDOW + 1n);
-    await as(carol()).liquidateUnanswered(2n);
-    await expectBalanceInvariant(f);
-    await postRound(f, 3n);
-    await as(carol()).liquidateByProof(1n, 3n, 16, PROOF);
-    await expectBalanceInvariant(f);
-    for (const s of [alice(), bob(), dave()]) {
-      if ((await f.vault.claimable(s.address)) > 0n) await as(s).claim();
+    const { commitment: rc2 } = await postRound(f, 2n);
+    // a proof claiming "not defaulted" (below maintenance) is not the statement the vault builds now
+    await expectOnly("takeover", [C(1), C(2), C(3), rc2, stmt(9_000_000n, 1_000_000n, 0n, false)]);
+    await expectRevert(f.errors, as(carol()).takeover(v, l, 2n, 9_000_000n, 1_000_000n, 0n, C(3), PROOF), "ZkMarginVerifier__InvalidProof");
+    await expectOnly("takeover", [C(1), C(2), C(3), rc2, stmt(9_000_000n, 1_000_000n, 0n, true)]);
+    const events = await eventsOf(f.vault, as(carol()).takeover(v, l, 2n, 9_000_000n, 1_000_000n, 0n, C(3), PROOF));
+    expect(events[0]!.args[3]).toBe(true);
+    expect(await f.vault.claimable(dave().address)).toBe(300_000n + BOND);
+    expect(await f.vault.claimable(alice().address)).toBe(9_000_000n);
+    await expectInvariant(f);
+  });
+
+  it("Should refuse to call a not-defaulted victim defaulted (no proof of that statement verifies)", async () => {
+    await expectOnly("takeover", [C(1), C(2), C(3), rc, stmt(0n, 0n, 0n, true)]);
+    await expectRevert(f.errors, as(carol()).takeover(v, l, 1n, 0n, 0n, 0n, C(3), PROOF), "ZkMarginVerifier__InvalidProof");
+  });
+
+  it("Should pay bad debt from the insurance fund, which may go negative (a socialised deficit)", async () => {
+    await run(as(carol()).takeover(v, l, 1n, 0n, 0n, 5_000_000n, C(3), PROOF));
+    expect(await f.vault.insuranceFund()).toBe(3_000_000n - 5_000_000n);
+    expect(await f.vault.accountsBalance()).toBe(60_000_000n + 5_000_000n);
+    await expectInvariant(f);
+    await expectRevert(f.errors, f.vault.connect(gov()).withdrawInsurance(gov().address, 1n), "ClearingVault__InsufficientInsurance", [1n, -2_000_000n]);
+  });
+
+  it("Should bind the amounts and the penalty rate: another payout, or a rate changed meanwhile, fails", async () => {
+    await expectOnly("takeover", [C(1), C(2), C(3), rc, stmt(6_000_000n, 0n, 0n, false)]);
+    await expectRevert(f.errors, as(carol()).takeover(v, l, 1n, 6_000_001n, 0n, 0n, C(3), PROOF), "ZkMarginVerifier__InvalidProof");
+    await run(f.vault.connect(gov()).setLiquidationParameters(PENALTY_BPS + 1n, INSURANCE_BPS, CHALLENGER_BPS));
+    await expectRevert(f.errors, as(carol()).takeover(v, l, 1n, 6_000_000n, 0n, 0n, C(3), PROOF), "ZkMarginVerifier__InvalidProof");
+  });
+
+  it("Should refuse a round that is not the latest (an older spike price) and a stale latest round", async () => {
+    await postRound(f, 2n);
+    await expectRevert(f.errors, as(carol()).takeover(v, l, 1n, 0n, 0n, 0n, C(3), PROOF), "ClearingVault__NotLatestRound", [1n, 2n]);
+    await increaseTime(f.ethers, MAX_AGE + 1n);
+    await expectRevert(f.errors, as(carol()).takeover(v, l, 2n, 0n, 0n, 0n, C(3), PROOF), "ClearingVault__StaleRound", [2n]);
+  });
+
+  it("Should refuse a victim that is not up to date", async () => {
+    const b = await open(bob());
+    await postFill(v, b, fillOf(1n));
+    await expectRevert(f.errors, as(carol()).takeover(v, l, 1n, 0n, 0n, 0n, C(3), PROOF), "ClearingVault__NotUpToDate", [v, 0n, 1n]);
+    await applyAll(v, C(9));
+    await expectOnly("takeover", [C(9), C(2), C(3), rc, stmt(0n, 0n, 0n, false)]);
+    await run(as(carol()).takeover(v, l, 1n, 0n, 0n, 0n, C(3), PROOF));
+  });
+
+  it("Should refuse a sender who does not own the liquidator account, a defaulted liquidator, and a copied proof", async () => {
+    await expectRevert(f.errors, as(eve()).takeover(v, l, 1n, 0n, 0n, 0n, C(3), PROOF), "ClearingVault__NotOwner", [l, eve().address]);
+    // eve's own account cannot use carol's proof (it names carol's liquidator commitments)
+    const e = await open(eve());
+    await expectOnly("takeover", [C(1), C(2), C(3), rc, stmt(0n, 0n, 0n, false)]);
+    await expectRevert(f.errors, as(eve()).takeover(v, e, 1n, 0n, 0n, 0n, C(3), PROOF), "ZkMarginVerifier__InvalidProof");
+    await run(f.verifiers.takeover.clearExpectation());
+    await run(as(dave()).challenge(l));
+    await increaseTime(f.ethers, WINDOW + 1n);
+    await postRound(f, 2n);
+    await expectRevert(f.errors, as(carol()).takeover(v, l, 2n, 0n, 0n, 0n, C(3), PROOF), "ClearingVault__Defaulted", [l]);
+  });
+
+  it("Should refuse victim == liquidator, the fee account on either side, and a closed victim", async () => {
+    await expectRevert(f.errors, as(carol()).takeover(l, l, 1n, 0n, 0n, 0n, C(3), PROOF), "ClearingVault__SameAccount", [l]);
+    await expectRevert(f.errors, as(carol()).takeover(FEE, l, 1n, 0n, 0n, 0n, C(3), PROOF), "ClearingVault__FeeAccount");
+    await expectRevert(f.errors, as(venue()).takeover(v, FEE, 1n, 0n, 0n, 0n, C(3), PROOF), "ClearingVault__FeeAccount");
+    await run(as(carol()).takeover(v, l, 1n, 0n, 0n, 0n, C(3), PROOF));
+    await expectRevert(f.errors, as(carol()).takeover(v, l, 1n, 0n, 0n, 0n, C(4), PROOF), "ClearingVault__AccountClosed", [v]);
+  });
+
+  it("Should refuse paying more than the accounts are owed", async () => {
+    await expectRevert(f.errors, as(carol()).takeover(v, l, 1n, 60_000_001n, 0n, 0n, C(3), PROOF), "ClearingVault__InsufficientAccountsBalance", [60_000_001n, 60_000_000n]);
+  });
+});
+
+// ================================================================================================ hostile token
+
+describe("# hostile token", () => {
+  it("Should refuse reentrancy from the token on every payout (withdraw, claim, withdrawInsurance) and on pulls", async () => {
+    const a = await open(alice());
+    await deposit(a, 5_000_000n, C(1));
+    await postRound(f, 1n);
+    await run(as(dave()).challenge(a));
+    await run(as(alice()).attest(a, 1n, 0, PROOF)); // the bond is credited to alice
+    await run(f.vault.fundInsurance(1_000n));
+    const calls = [
+      f.vault.interface.encodeFunctionData("claim"),
+      f.vault.interface.encodeFunctionData("fundInsurance", [1n]),
+      f.vault.interface.encodeFunctionData("withdraw", [a, 1n, 1n, C(9), PROOF]),
+    ];
+    for (const data of calls) {
+      await (await f.token.setHook(f.vault.target, data)).wait();
+      await expectRevert(f.errors, as(alice()).withdraw(a, 1n, 1n, C(2), PROOF), "ClearingVault__Reentrancy");
+      await expectRevert(f.errors, as(alice()).claim(), "ClearingVault__Reentrancy");
+      await expectRevert(f.errors, f.vault.connect(gov()).withdrawInsurance(gov().address, 1n), "ClearingVault__Reentrancy");
+      await expectRevert(f.errors, as(bob()).fundInsurance(1n), "ClearingVault__Reentrancy");
     }
-    await f.vault.withdrawInsurance(gov().address, await f.vault.insuranceFund());
-    expect(await balance(f.vault.target as string)).toBe(0n);
-    expect(await f.vault.accountedBalance()).toBe(0n);
+    await (await f.token.setHook("0x0000000000000000000000000000000000000000", "0x")).wait();
+    await run(as(alice()).withdraw(a, 1n, 1n, C(2), PROOF));
+    await run(as(alice()).claim());
+  });
+
+  it("Should surface a token that returns false or reverts (SafeTransfer)", async () => {
+    const a = await open(alice());
+    await (await f.token.connect(eve()).approve(f.vault.target, 0n)).wait();
+    await expectRevert(f.errors, as(eve()).deposit(a, 1n, C(1), PROOF), "MockERC20__InsufficientAllowance");
+  });
+});
+
+// ================================================================================================ insurance, claim, governance
+
+describe("# insurance and governance", () => {
+  it("Should fund and withdraw the insurance fund exactly (governance only, never below zero)", async () => {
+    expect(await eventsOf(f.vault, as(eve()).fundInsurance(7_000_000n))).toEqual([{ name: "InsuranceFunded", args: [eve().address.toLowerCase(), 7_000_000n] }]);
+    await expectInvariant(f);
+    await expectRevert(f.errors, as(eve()).fundInsurance(0n), "ClearingVault__ZeroAmount");
+    await expectRevert(f.errors, as(eve()).withdrawInsurance(eve().address, 1n), "ClearingVault__NotGovernance", [eve().address]);
+    await expectRevert(f.errors, f.vault.connect(gov()).withdrawInsurance(gov().address, 7_000_001n), "ClearingVault__InsufficientInsurance", [7_000_001n, 7_000_000n]);
+    const before = await balance(bob());
+    await run(f.vault.connect(gov()).withdrawInsurance(bob().address, 7_000_000n));
+    expect((await balance(bob())) - before).toBe(7_000_000n);
+    expect(await f.vault.insuranceFund()).toBe(0n);
+  });
+
+  it("Should set parameters within their bounds (governance only) and transfer governance", async () => {
+    await expectRevert(f.errors, as(eve()).setChallengeParameters(1n, 1n), "ClearingVault__NotGovernance", [eve().address]);
+    await expectRevert(f.errors, f.vault.connect(gov()).setChallengeParameters(1n, 0n), "ClearingVault__BadParameters");
+    expect(await eventsOf(f.vault, f.vault.connect(gov()).setChallengeParameters(7n, 60n))).toEqual([{ name: "ChallengeParametersChanged", args: [7n, 60n] }]);
+    expect([await f.vault.challengeBond(), await f.vault.answerWindow()]).toEqual([7n, 60n]);
+    await expectRevert(f.errors, f.vault.connect(gov()).setLiquidationParameters(10_001n, 0n, 0n), "ClearingVault__BadParameters");
+    await expectRevert(f.errors, f.vault.connect(gov()).setLiquidationParameters(100n, 5_000n, 5_001n), "ClearingVault__BadParameters");
+    expect(await eventsOf(f.vault, f.vault.connect(gov()).setLiquidationParameters(10_000n, 5_000n, 5_000n))).toEqual([{ name: "LiquidationParametersChanged", args: [10_000n, 5_000n, 5_000n] }]);
+    await expectRevert(f.errors, f.vault.connect(gov()).transferGovernance("0x0000000000000000000000000000000000000000"), "ClearingVault__ZeroAddress");
+    await run(f.vault.connect(gov()).transferGovernance(eve().address));
+    await expectRevert(f.errors, f.vault.connect(gov()).setChallengeParameters(1n, 1n), "ClearingVault__NotGovernance", [gov().address]);
+    await run(as(eve()).setChallengeParameters(1n, 1n));
+  });
+
+  it("Should refuse a token without 6 decimals and a verifier of another profile at construction", async () => {
+    const token18 = await f.ethers.deployContract("MockERC20", ["Dai", "DAI", 18]);
+    const args = (token: unknown, adapter: unknown) => [token, f.registry.target, adapter, venue().address, gov().address, BOND, WINDOW, PENALTY_BPS, INSURANCE_BPS, CHALLENGER_BPS];
+    const libraries = { PoseidonT3: f.poseidon.PoseidonT3, PoseidonT5: f.poseidon.PoseidonT5 };
+    await expectRevert(f.errors, f.ethers.deployContract("ClearingVault", args(token18.target, f.adapter.target), { libraries }), "ClearingVault__BadTokenDecimals", [18]);
+    const v = f.verifiers;
+    const lending = await f.ethers.deployContract("ZkMarginVerifier", [4, v.deposit.target, v.applyFills.target, v.withdraw.target, v.margin.target, v.takeover.target]);
+    await expectRevert(f.errors, f.ethers.deployContract("ClearingVault", args(f.token.target, lending.target), { libraries }), "ClearingVault__ProfileMismatch", [4, 3]);
   });
 });

@@ -1,133 +1,77 @@
 import { describe, expect, it } from "vitest";
-import {
-  CAPACITIES,
-  FIELD,
-  expectRevert,
-  proofWords,
-  revertOf,
-  type Fixture,
-  withFixture,
-} from "./helpers.ts";
+import { readFileSync } from "node:fs";
+import { STATEMENTS, STATEMENT_ARITY, verifierCircuitIds, type Statement } from "../../prover/src/chain/deployment.ts";
+import { FIELD, type Fixture, expectRevert, proofWords, seen, withFixture } from "./helpers.ts";
 
 let f: Fixture;
 withFixture((fixture) => (f = fixture));
 
-const SIGNALS = [11n, 22n, 33n] as const;
+const ENTRY: Record<Statement, string> = {
+  deposit: "verifyDeposit", applyFills: "verifyApplyFills", withdraw: "verifyWithdraw", margin: "verifyMargin", takeover: "verifyTakeover",
+};
+const inputs = (n: number, base = 100n): bigint[] => Array.from({ length: n }, (_, i) => base + BigInt(i));
 
-describe("# constructor", () => {
-  it("Should hold the capacities and their verifiers", async () => {
-    expect(await f.adapter.circuitCount()).toBe(3n);
-    expect([...(await f.adapter.capacities())]).toEqual([1n, 4n, 16n]);
-    for (const n of CAPACITIES) {
-      const [m, l] = await f.adapter.verifiersFor(n);
-      expect(m).toBe(f.margin[n].target);
-      expect(l).toBe(f.liquidation[n].target);
-    }
-  });
-
-  it("Should reject bad configurations", async () => {
-    const m = f.margin[1].target;
-    const l = f.liquidation[1].target;
-    const factory = await f.ethers.getContractFactory("ZkMarginVerifier");
-    await expectRevert(f.errors, factory.deploy([], [], []), "ZkMarginVerifier__BadConfiguration");
-    await expectRevert(f.errors, factory.deploy([1], [m, m], [l]), "ZkMarginVerifier__BadConfiguration");
-    await expectRevert(f.errors, factory.deploy([1], [m], []), "ZkMarginVerifier__BadConfiguration");
-    await expectRevert(
-      f.errors,
-      factory.deploy([1, 2, 3, 4, 5], [m, m, m, m, m], [l, l, l, l, l]),
-      "ZkMarginVerifier__BadConfiguration",
-    );
-    await expectRevert(f.errors, factory.deploy([0], [m], [l]), "ZkMarginVerifier__BadCapacity", [0]);
-    await expectRevert(f.errors, factory.deploy([4, 4], [m, m], [l, l]), "ZkMarginVerifier__BadCapacity", [4]);
-    const eoa = f.signers[5].address;
-    await expectRevert(f.errors, factory.deploy([1], [eoa], [l]), "ZkMarginVerifier__NotAContract", [eoa]);
-    await expectRevert(f.errors, factory.deploy([1], [m], [eoa]), "ZkMarginVerifier__NotAContract", [eoa]);
-  });
-
-  it("Should accept up to four capacities", async () => {
-    const m = f.margin[1].target;
-    const l = f.liquidation[1].target;
-    const adapter = await f.ethers.deployContract("ZkMarginVerifier", [[1, 2, 4, 16], [m, m, m, m], [l, l, l, l]]);
-    expect([...(await adapter.capacities())]).toEqual([1n, 2n, 4n, 16n]);
-    await adapter.verifyMargin(2, proofWords(), ...SIGNALS);
-  });
-});
-
-describe("# verifyMargin", () => {
-  it("Should pass the proof words and public signals to the verifier in snarkjs order", async () => {
-    const proof = proofWords(7n);
-    await f.margin[4].setCapture(true);
-    const seen = await revertOf(f.errors, f.adapter.verifyMargin(4, proof, ...SIGNALS));
-    expect(seen.name).toBe("MockGroth16Verifier__Seen");
-    const [pA, pB, pC, pub] = seen.args;
-    expect([...pA]).toEqual([proof[0], proof[1]]);
-    expect(pB.map((row: bigint[]) => [...row])).toEqual([
-      [proof[2], proof[3]],
-      [proof[4], proof[5]],
-    ]);
-    expect([...pC]).toEqual([proof[6], proof[7]]);
-    expect([...pub]).toEqual([...SIGNALS]);
-  });
-
-  it("Should route each capacity to its own margin verifier", async () => {
-    for (const n of CAPACITIES) {
-      await f.margin[n].setResult(false);
-      await expectRevert(f.errors, f.adapter.verifyMargin(n, proofWords(), ...SIGNALS), "ZkMarginVerifier__InvalidProof");
-      for (const other of CAPACITIES.filter((o) => o !== n)) {
-        await f.adapter.verifyMargin(other, proofWords(), ...SIGNALS);
+describe("# verifier circuit ids (prover/src/chain/deployment.ts) against circuits/circuits.json", () => {
+  it("Should name, per profile and statement, a proving circuit with the statement's public-input count", () => {
+    const specs = JSON.parse(readFileSync(new URL("../../circuits/circuits.json", import.meta.url), "utf8")) as Record<string, { pubs?: string[]; setup?: boolean }>;
+    for (const profile of ["cross", "lending", "tiered"] as const) {
+      const ids = verifierCircuitIds(profile);
+      for (const statement of STATEMENTS) {
+        const spec = specs[ids[statement]];
+        expect(spec, `${profile} ${statement}: ${ids[statement]}`).toBeDefined();
+        expect(spec!.setup).toBe(true);
+        expect(spec!.pubs).toHaveLength(STATEMENT_ARITY[statement]);
       }
-      // the liquidation verifier of the same capacity is a different contract
-      await f.adapter.verifyLiquidation(n, proofWords(), ...SIGNALS);
-      await f.margin[n].setResult(true);
     }
-  });
-
-  it("Should revert InvalidProof when the verifier returns false (tampered proof)", async () => {
-    await f.margin[1].setResult(false);
-    await expectRevert(f.errors, f.adapter.verifyMargin(1, proofWords(), ...SIGNALS), "ZkMarginVerifier__InvalidProof");
-  });
-
-  it("Should revert UnknownCircuit for a capacity without verifier", async () => {
-    for (const n of [0, 2, 8, 255]) {
-      await expectRevert(f.errors, f.adapter.verifyMargin(n, proofWords(), ...SIGNALS), "ZkMarginVerifier__UnknownCircuit", [n]);
-    }
-  });
-
-  it("Should revert InputOutOfField for any public input >= r and accept r - 1", async () => {
-    for (let i = 0; i < 3; i++) {
-      const signals: bigint[] = [...SIGNALS];
-      signals[i] = FIELD;
-      await expectRevert(f.errors, f.adapter.verifyMargin(1, proofWords(), ...signals), "ZkMarginVerifier__InputOutOfField");
-      signals[i] = 2n ** 256n - 1n;
-      await expectRevert(f.errors, f.adapter.verifyMargin(1, proofWords(), ...signals), "ZkMarginVerifier__InputOutOfField");
-      signals[i] = FIELD - 1n;
-      await f.adapter.verifyMargin(1, proofWords(), ...signals);
-    }
-    // the decoy value from the brief is below r, so it is a valid input
-    await f.adapter.verifyMargin(
-      1,
-      proofWords(),
-      21888242871839275222246405745257275088548364400416034343696093572700000000000n,
-      1n,
-      1n,
-    );
   });
 });
 
-describe("# verifyLiquidation", () => {
-  it("Should route to the liquidation verifier and pass the exact signals", async () => {
-    await f.liquidation[16].setCapture(true);
-    const seen = await revertOf(f.errors, f.adapter.verifyLiquidation(16, proofWords(), ...SIGNALS));
-    expect(seen.name).toBe("MockGroth16Verifier__Seen");
-    expect([...seen.args[3]]).toEqual([...SIGNALS]);
-    await f.liquidation[16].setCapture(false);
-    await f.liquidation[16].setResult(false);
-    await expectRevert(f.errors, f.adapter.verifyLiquidation(16, proofWords(), ...SIGNALS), "ZkMarginVerifier__InvalidProof");
-    await f.adapter.verifyMargin(16, proofWords(), ...SIGNALS);
+describe("# ZkMarginVerifier", () => {
+  it("Should hold one verifier per statement and the profile's risk tag", async () => {
+    expect(await f.adapter.riskTag()).toBe(3n);
+    expect(await f.adapter.depositVerifier()).toBe(f.verifiers.deposit.target);
+    expect(await f.adapter.applyFillsVerifier()).toBe(f.verifiers.applyFills.target);
+    expect(await f.adapter.withdrawVerifier()).toBe(f.verifiers.withdraw.target);
+    expect(await f.adapter.marginVerifier()).toBe(f.verifiers.margin.target);
+    expect(await f.adapter.takeoverVerifier()).toBe(f.verifiers.takeover.target);
   });
 
-  it("Should revert UnknownCircuit and InputOutOfField like verifyMargin", async () => {
-    await expectRevert(f.errors, f.adapter.verifyLiquidation(3, proofWords(), ...SIGNALS), "ZkMarginVerifier__UnknownCircuit", [3]);
-    await expectRevert(f.errors, f.adapter.verifyLiquidation(1, proofWords(), 1n, 2n, FIELD), "ZkMarginVerifier__InputOutOfField");
+  for (const statement of STATEMENTS) {
+    const n = STATEMENT_ARITY[statement];
+    describe(`# ${ENTRY[statement]} (${n} public inputs)`, () => {
+      it("Should pass the proof words and the inputs unchanged to its own verifier", async () => {
+        const proof = proofWords(7n);
+        const got = await seen(f, f.verifiers[statement], () => f.adapter[ENTRY[statement]](proof, inputs(n)));
+        expect(got).toEqual({ proof, signals: inputs(n) });
+        await f.adapter[ENTRY[statement]](proof, inputs(n)); // the (accepting) mock: no revert
+      });
+
+      it("Should revert InvalidProof when its verifier returns false, or for other inputs than the proof's", async () => {
+        await (await f.verifiers[statement].expectSignals(inputs(n))).wait();
+        await f.adapter[ENTRY[statement]](proofWords(), inputs(n));
+        await expectRevert(f.errors, f.adapter[ENTRY[statement]](proofWords(), inputs(n, 101n)), "ZkMarginVerifier__InvalidProof");
+        await (await f.verifiers[statement].setResult(false)).wait();
+        await expectRevert(f.errors, f.adapter[ENTRY[statement]](proofWords(), inputs(n)), "ZkMarginVerifier__InvalidProof");
+      });
+
+      it("Should revert InputOutOfField for any input >= r (r - 1 passes)", async () => {
+        for (let i = 0; i < n; i++) {
+          const bad = inputs(n);
+          bad[i] = FIELD;
+          await expectRevert(f.errors, f.adapter[ENTRY[statement]](proofWords(), bad), "ZkMarginVerifier__InputOutOfField", [BigInt(i)]);
+          bad[i] = FIELD - 1n;
+          await f.adapter[ENTRY[statement]](proofWords(), bad);
+        }
+      });
+    });
+  }
+
+  it("Should refuse an unknown risk tag and a verifier without code at construction", async () => {
+    const v = f.verifiers;
+    const addresses = [v.deposit.target, v.applyFills.target, v.withdraw.target, v.margin.target, v.takeover.target];
+    await expectRevert(f.errors, f.ethers.deployContract("ZkMarginVerifier", [2, ...addresses]), "ZkMarginVerifier__UnknownProfile", [2]);
+    await expectRevert(f.errors, f.ethers.deployContract("ZkMarginVerifier", [6, ...addresses]), "ZkMarginVerifier__UnknownProfile", [6]);
+    const noCode = f.signers[9]!.address;
+    await expectRevert(f.errors, f.ethers.deployContract("ZkMarginVerifier", [3, ...addresses.slice(0, 4), noCode]), "ZkMarginVerifier__NotAContract", [noCode]);
   });
 });

@@ -10,7 +10,7 @@ export interface CliResult {
 
 /**
  * Runs a child process to its end without blocking this event loop (a synchronous spawn would starve vitest's
- * worker RPC, which times out after 60 s); kills it after `timeoutMs` (code -1).
+ * worker RPC, which times out after 60 s); kills it after `timeoutMs` (code -1; 0: never).
  */
 export function runProcess(command: string, args: readonly string[], options: { readonly env?: NodeJS.ProcessEnv; readonly timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -19,7 +19,8 @@ export function runProcess(command: string, args: readonly string[], options: { 
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
+    // timeoutMs 0: no limit (long steps get no fixed timeout; a loaded machine must not fail them).
+    const timer = options.timeoutMs === 0 ? undefined : setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
     child.on("error", (error) => {
       clearTimeout(timer);
       reject(error);

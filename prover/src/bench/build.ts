@@ -5,8 +5,7 @@ import { compileCircuit } from "../build/compile.ts";
 import { writeFileAtomic } from "../build/files.ts";
 import { artifactPaths, buildDir } from "../build/paths.ts";
 import { buildCircuits } from "../build/pipeline.ts";
-import { resolvePtau } from "../build/ptau.ts";
-import { readManifest, requiredPower, setupCircuit, setupIsCurrent, type CircuitManifest } from "../build/setup.ts";
+import { readManifest, requiredPower, setupForBuild, setupIsCurrent, type CircuitManifest } from "../build/setup.ts";
 import type { CircuitSpec } from "../circuit/registry.ts";
 import type { BenchCircuit } from "./specs.ts";
 
@@ -16,7 +15,7 @@ export interface BuiltCircuit {
   /** The build folder the circuit's artifacts are in (the value for ZKMARGIN_BUILD_DIR). */
   readonly buildDir: string;
   readonly manifest: CircuitManifest;
-  /** Groth16 setup time (phase-2 key, contribution, beacon, exports), when the benchmark made it. */
+  /** Groth16 setup time (the build's development setup and the exports), when the benchmark made it. */
   readonly setupMs: number | null;
   /** Compile time, when the benchmark compiled it. */
   readonly compileMs: number | null;
@@ -97,10 +96,9 @@ export async function buildBenchCircuits(circuits: readonly BenchCircuit[], log:
       continue;
     }
     const power = await withBuildDir(dir, () => requiredPower(spec));
-    const ptau = await resolvePtau(power, { log });
     const started = performance.now();
     log(`setting up ${spec.id} (${compiled.constraints} constraints, power ${power})`);
-    const manifest = await withBuildDir(dir, () => setupCircuit(spec, compiled.sourceHash, compiled.compiler, ptau, { publishContract: false }));
+    const manifest = await withBuildDir(dir, () => setupForBuild(spec, compiled.sourceHash, compiled.compiler, { log, publishContract: false }));
     const setupMs = performance.now() - started;
     writeFileAtomic(recordPath, `${JSON.stringify({ sourceHash: compiled.sourceHash, setupMs, compileMs: compiled.compileMs } satisfies SetupRecord, null, 2)}\n`);
     log(`set up ${spec.id} in ${(setupMs / 1000).toFixed(1)} s`);

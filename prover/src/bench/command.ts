@@ -1,5 +1,6 @@
 /**
- * `zkmargin bench` (also `npm run bench`): option parsing and the three modes (measure, --render, --dev-ptau).
+ * `zkmargin bench` (also `npm run bench`): option parsing and the four modes (measure, --render, --dev-ptau,
+ * --dev-setup).
  * One implementation for the CLI and the npm script, so the two never accept different flags.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -7,6 +8,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../build/files.ts";
 import { projectPath } from "../build/paths.ts";
+import { startProgress } from "../build/progress.ts";
 import { writeKnownTauPtau } from "../build/ptau.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { renderMarkdown, renderPlots } from "./report.ts";
@@ -18,6 +20,8 @@ export const BENCH_USAGE = `Usage: zkmargin bench [--quick | --grid] [--runs N] 
                       [--pool-proofs N] [--out DIR] [--resume]
        zkmargin bench --render [--out DIR]     redraw results.md and the plots from DIR/results.json
        zkmargin bench --dev-ptau POWER         time a development (INSECURE, known tau) Powers of Tau
+       zkmargin bench --dev-setup CIRCUIT      time the known-tau key against snarkjs' zkey new + contribute
+                                               + beacon on the same r1cs, into bench/dev-setup.json
   (npm run bench -- <options> runs the same)
   --quick          cross margin N = 1, 4, 16 (built if missing) and whatever else is built, 3 runs, into bench/quick/
   --grid           every N x M point (default: the N sweep at M = 16, then M = 64 and the largest M at N = 16)
@@ -42,6 +46,7 @@ export const BENCH_OPTIONS = {
   resume: { type: "boolean" },
   render: { type: "boolean" },
   "dev-ptau": { type: "string" },
+  "dev-setup": { type: "string" },
 } as const;
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -57,14 +62,18 @@ function wholeNumber(values: Values, name: string, minimum: number, maximum = Nu
 }
 
 /**
- * Checks the flags of `zkmargin bench` and turns them into runBench options (or a render / dev-ptau request).
+ * Checks the flags of `zkmargin bench` and turns them into runBench options (or a render / dev-ptau /
+ * dev-setup request).
  * Throws ZkMarginError naming the flag on a bad value or a contradictory combination.
  */
-export function benchRequest(values: Values): { mode: "render"; dir: string } | { mode: "dev-ptau"; power: number } | { mode: "measure"; options: BenchOptions } {
+export function benchRequest(values: Values): { mode: "render"; dir: string } | { mode: "dev-ptau"; power: number } | { mode: "dev-setup"; circuit: string } | { mode: "measure"; options: BenchOptions } {
   const out = typeof values.out === "string" ? resolve(values.out) : undefined;
   if (values.quick === true && values.grid === true) throw new ZkMarginError("--grid", "cannot be combined with --quick");
   if (values.render === true && values["dev-ptau"] !== undefined) throw new ZkMarginError("--render", "cannot be combined with --dev-ptau");
+  const devSetup = values["dev-setup"];
+  if (devSetup !== undefined && (values.render === true || values["dev-ptau"] !== undefined)) throw new ZkMarginError("--dev-setup", "cannot be combined with --render or --dev-ptau");
   if (values.render === true) return { mode: "render", dir: out ?? defaultBenchDir({ quick: values.quick === true }) };
+  if (typeof devSetup === "string") return { mode: "dev-setup", circuit: devSetup };
   const power = wholeNumber(values, "dev-ptau", 1, 28);
   if (power !== undefined) return { mode: "dev-ptau", power };
   const runs = wholeNumber(values, "runs", 1, 1000);
@@ -107,7 +116,12 @@ export async function runBenchCommand(values: Values, log: (message: string) => 
     const dir = mkdtempSync(join(tmpdir(), "zkmargin-ptau-"));
     try {
       const started = performance.now();
-      await writeKnownTauPtau(request.power, join(dir, "dev.ptau"), { log });
+      const progress = startProgress(log, `ptau power ${request.power}`);
+      try {
+        await writeKnownTauPtau(request.power, join(dir, "dev.ptau"), { progress });
+      } finally {
+        progress.stop();
+      }
       const seconds = (performance.now() - started) / 1000;
       const record = {
         date: new Date().toISOString(),
@@ -123,6 +137,15 @@ export async function runBenchCommand(values: Values, log: (message: string) => 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    return 0;
+  }
+  if (request.mode === "dev-setup") {
+    const { timeDevelopmentSetups } = await import("./dev-setup.ts");
+    const { releaseCurve } = await import("../prover/warm-prover.ts");
+    // snarkjs' curve keeps worker threads (and so the process) alive until released.
+    const record = await timeDevelopmentSetups(request.circuit, log).finally(releaseCurve);
+    writeFileAtomic(projectPath("bench", "dev-setup.json"), `${JSON.stringify(record, null, 2)}\n`);
+    print(`development setup of ${record.circuit} (${record.constraints} constraints, domain 2^${record.power}): known-tau key ${record.knownTauSeconds} s, snarkjs zkey new + contribute + beacon ${record.snarkjs.total} s (${record.snarkjs.newZKey} + ${record.snarkjs.contribute} + ${record.snarkjs.beacon}): ${record.ratio}x; CPU ${record.cpuSeconds.knownTau} s against ${record.cpuSeconds.snarkjs} s; bench/dev-setup.json`);
     return 0;
   }
   const { runBench } = await import("./run.ts");

@@ -527,7 +527,7 @@ function assemble(state: { options: BenchOptions; runs: number; machine: BenchRe
       "warm = WarmProver (zkmargin's Groth16 engine, key parsed once, points resident in worker threads): witness + proof. snarkjs warm = snarkjs groth16.prove on the in-memory zkey in a warm process: witness + proof. fresh = a new `snarkjs groth16 fullprove` process (Node start, key read, witness, proof).",
       "Peak memory: maxRSS of the process (warm and snarkjs-warm provers each run in a child process of their own).",
       "verifyGas: eth_estimateGas of verifyProof on the generated verifier (solc 0.8 optimizer 200 runs, Cancun), including the 21,000 base cost and calldata.",
-      "Keys come from a development (INSECURE) setup; setup time: phase-2 key + one contribution + beacon + exports, for circuits the benchmark built.",
+      "Keys come from a development (INSECURE) setup; setup time: the build's development setup (the known-tau key, or with ZKMARGIN_DEV_SETUP=snarkjs or a --ptau file snarkjs' phase-2 key + one contribution + beacon) + exports, for circuits the benchmark built.",
     ],
     skipped: state.skipped,
     points: [...points].sort((a, b) => PROFILES.indexOf(a.profile) - PROFILES.indexOf(b.profile) || KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || a.markets - b.markets || a.slots - b.slots),

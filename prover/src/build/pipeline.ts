@@ -1,9 +1,10 @@
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import type { CircuitSpec } from "../circuit/registry.ts";
 import { ZkMarginError } from "../core/errors.ts";
-import { compileCircuit } from "./compile.ts";
-import { resolvePtau, type PtauOptions } from "./ptau.ts";
-import { readManifest, requiredPower, reuseKeys, setupCircuit, setupIsCurrent, type CircuitManifest } from "./setup.ts";
+import { compileCircuit, detectCompiler, type CompileResult } from "./compile.ts";
+import { startProgress } from "./progress.ts";
+import type { PtauOptions } from "./ptau.ts";
+import { readManifest, reuseKeys, setupForBuild, setupIsCurrent, type CircuitManifest } from "./setup.ts";
 
 /** Options of {@link buildCircuits}. */
 export interface BuildOptions extends PtauOptions {
@@ -24,8 +25,10 @@ export interface BuildStep {
 
 /**
  * Builds the entry circuits: compiles each (skipping up-to-date ones) and, for proving circuits, runs the
- * Groth16 setup and exports the verification key, the Solidity verifier and the manifest. Never redoes
- * work whose inputs did not change, so tests and the demo can call it on every run.
+ * Groth16 setup (see setupForBuild: the known-tau development key unless a Powers of Tau is given) and
+ * exports the verification key, the Solidity verifier and the manifest. Never redoes work whose inputs did
+ * not change, so tests and the demo can call it on every run. Long steps log a progress line every few
+ * seconds through `options.log`.
  */
 export async function buildCircuits(options: BuildOptions = {}): Promise<BuildStep[]> {
   const log = options.log ?? (() => undefined);
@@ -34,7 +37,15 @@ export async function buildCircuits(options: BuildOptions = {}): Promise<BuildSt
   const steps: BuildStep[] = [];
   for (const spec of wanted) {
     const started = Date.now();
-    const compiled = await compileCircuit(spec, { force: options.force ?? false });
+    const compiling = startProgress(log, `compile ${spec.id}`);
+    // circom says nothing until it is done: the progress line can only give the time so far.
+    compiling.stage(`${detectCompiler().version} running`);
+    let compiled: CompileResult;
+    try {
+      compiled = await compileCircuit(spec, { force: options.force ?? false });
+    } finally {
+      compiling.stop();
+    }
     if (compiled.compiled) log(`compiled ${spec.id} with ${compiled.compiler} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (!spec.setup) {
       steps.push({ circuit: spec.id, compiled: compiled.compiled, setUp: false });
@@ -51,11 +62,16 @@ export async function buildCircuits(options: BuildOptions = {}): Promise<BuildSt
       steps.push({ circuit: spec.id, compiled: compiled.compiled, setUp: false, constraints: kept.constraints, manifest: kept });
       continue;
     }
-    const ptau = await resolvePtau(await requiredPower(spec), options);
     const setupStarted = Date.now();
-    log(`setting up ${spec.id} with ${ptau.source}`);
-    const manifest = await setupCircuit(spec, compiled.sourceHash, compiled.compiler, ptau);
-    log(`set up ${spec.id}: ${manifest.constraints} constraints in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
+    const progress = startProgress(log, `setup ${spec.id}`);
+    let manifest: CircuitManifest;
+    try {
+      manifest = await setupForBuild(spec, compiled.sourceHash, compiled.compiler, { ...options, log, progress });
+    } finally {
+      progress.stop();
+    }
+    const how = manifest.ceremony.method === "known-tau" ? "known-tau development key, INSECURE" : `on ${manifest.ptau.source}`;
+    log(`set up ${spec.id}: ${manifest.constraints} constraints in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s (${how})`);
     steps.push({ circuit: spec.id, compiled: compiled.compiled, setUp: true, constraints: manifest.constraints, manifest });
   }
   return steps;

@@ -6,12 +6,11 @@ import * as snarkjs from "snarkjs";
 import { ZkMarginError } from "../core/errors.ts";
 import { Bn128Arena } from "../prover/bn128-wasm.ts";
 import { bn128Module } from "../prover/bn128-module.ts";
-import { FixedBaseMultiplier } from "../prover/fixed-base.ts";
-import type { FixedBaseRequest } from "../prover/fixed-base-worker.ts";
-import { TsWorker } from "../prover/ts-worker.ts";
 import { BN254_Q, BN254_R, bigIntToLittleEndian, littleEndianToBigInt } from "../prover/zkey.ts";
 import { hashFile, produceAtomic, writeFileAtomic } from "./files.ts";
+import { startMultiplierPool } from "./multiplier-pool.ts";
 import { PROJECT_ROOT, buildDir } from "./paths.ts";
+import { silentProgress, snarkjsLogger, startProgress, type Progress } from "./progress.ts";
 
 /**
  * blake2b-512 of the Perpetual Powers of Tau files prepared for phase 2 by the Hermez ceremony, by power,
@@ -193,7 +192,12 @@ export async function generateKnownTauPtau(power: number, log: (message: string)
   const path = join(dir, file);
   log(`making a development Powers of Tau of power ${power} from a random tau known to this machine (INSECURE; cached in ${dir})`);
   const started = performance.now();
-  await produceAtomic(path, (temporary) => writeKnownTauPtau(power, temporary, { log }));
+  const progress = startProgress(log, `ptau power ${power}`);
+  try {
+    await produceAtomic(path, (temporary) => writeKnownTauPtau(power, temporary, { progress }));
+  } finally {
+    progress.stop();
+  }
   log(`made ${file} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const blake2b = await hashFile(path, "blake2b512");
   const record: CacheRecord = {
@@ -210,7 +214,8 @@ export interface KnownTauOptions {
   readonly threads?: number;
   /** The secrets to use instead of random ones (tests: compare with snarkjs on a known tau). */
   readonly secrets?: { readonly tau: bigint; readonly alpha: bigint; readonly beta: bigint };
-  readonly log?: (message: string) => void;
+  /** Where the writer reports the section it is on and how far along. */
+  readonly progress?: Progress;
 }
 
 /**
@@ -226,12 +231,12 @@ export interface KnownTauOptions {
  */
 export async function writeKnownTauPtau(power: number, path: string, options: KnownTauOptions = {}): Promise<void> {
   if (!Number.isInteger(power) || power < 1 || power > 27) throw new ZkMarginError("ptau power", `must be a whole number from 1 to 27, got ${power}`);
-  const log = options.log ?? (() => undefined);
+  const progress = options.progress ?? silentProgress;
   const random = () => (littleEndianToBigInt(randomBytes(64)) % (BN254_R - 1n)) + 1n;
   const secrets = options.secrets ?? { tau: random(), alpha: random(), beta: random() };
   const module = await bn128Module();
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
-  const multiply = multiplierPool(module, threads);
+  const pool = startMultiplierPool(module, threads);
   const arena = new Bn128Arena(module);
   const n = 2 ** power;
   const montgomery = (value: bigint) => bigIntToLittleEndian(((value % BN254_R) << 256n) % BN254_R);
@@ -287,10 +292,13 @@ export async function writeKnownTauPtau(power: number, path: string, options: Kn
     write(u32(power));
     const section = async (type: number, parts: readonly { group: "g1" | "g2"; scalars: Uint8Array }[], label: string) => {
       const size = parts.reduce((sum, part) => sum + (part.scalars.byteLength / 32) * (part.group === "g1" ? 64 : 128), 0);
-      const started = performance.now();
       write(sectionHead(type, size));
-      for (const part of parts) write(await multiply(part.group, part.scalars));
-      log(`ptau power ${power}: ${label} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      progress.stage(label, parts.reduce((sum, part) => sum + part.scalars.byteLength / 32, 0));
+      let before = 0;
+      for (const part of parts) {
+        write(await pool.multiply(part.group, part.scalars, (done) => progress.done(before + done)));
+        before += part.scalars.byteLength / 32;
+      }
     };
     await section(2, [{ group: "g1", scalars: scaled(powers, powersCount, 1n) }], "tau powers in G1");
     await section(3, [{ group: "g2", scalars: scaled(powers, n, 1n) }], "tau powers in G2");
@@ -312,35 +320,8 @@ export async function writeKnownTauPtau(power: number, path: string, options: Kn
     await lagrangeSection(15, "g1", secrets.beta, power, "beta Lagrange basis");
   } finally {
     closeSync(fd);
-    await multiply.close();
+    await pool.close();
   }
-}
-
-/** k_i G for batches of scalars, spread over worker threads (or in this thread for one). */
-function multiplierPool(module: WebAssembly.Module, threads: number): ((group: "g1" | "g2", scalars: Uint8Array) => Promise<Uint8Array>) & { close(): Promise<void> } {
-  const CHUNK = 4096 * 32;
-  if (threads === 1) {
-    const multiplier = new FixedBaseMultiplier(module);
-    return Object.assign(async (group: "g1" | "g2", scalars: Uint8Array) => multiplier.multiply(group, scalars), { close: async () => undefined });
-  }
-  const workers = Array.from({ length: threads }, () => new TsWorker<FixedBaseRequest, Uint8Array>(new URL("../prover/fixed-base-worker.ts", import.meta.url), module, [], true));
-  let next = 0;
-  const multiply = async (group: "g1" | "g2", scalars: Uint8Array) => {
-    const chunks: Promise<Uint8Array>[] = [];
-    for (let offset = 0; offset < scalars.byteLength; offset += CHUNK) {
-      const worker = workers[next++ % workers.length]!;
-      chunks.push(worker.call({ group, scalars: scalars.slice(offset, offset + CHUNK) }));
-    }
-    const results = await Promise.all(chunks);
-    const out = new Uint8Array(results.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-    let at = 0;
-    for (const chunk of results) {
-      out.set(chunk, at);
-      at += chunk.byteLength;
-    }
-    return out;
-  };
-  return Object.assign(multiply, { close: async () => void (await Promise.all(workers.map((worker) => worker.terminate()))) });
 }
 
 /**
@@ -357,13 +338,15 @@ export async function generateDevelopmentPtau(power: number, log: (message: stri
   log(`making a development Powers of Tau of power ${power} (INSECURE, made once and cached in ${dir}; this takes minutes)`);
   const curve = await snarkjs.curves.getCurveFromName("bn128");
   const stage = (name: string) => join(dir, `${file}.${name}`);
+  const progress = startProgress(log, `ptau power ${power}`);
   try {
-    await snarkjs.powersOfTau.newAccumulator(curve, power, stage("0"));
-    await snarkjs.powersOfTau.contribute(stage("0"), stage("1"), "zkmargin development contribution", randomBytes(32).toString("hex"));
-    await snarkjs.powersOfTau.beacon(stage("1"), stage("2"), "zkmargin development beacon", randomBytes(32).toString("hex"), 10);
+    await snarkjs.powersOfTau.newAccumulator(curve, power, stage("0"), snarkjsLogger(progress, "new"));
+    await snarkjs.powersOfTau.contribute(stage("0"), stage("1"), "zkmargin development contribution", randomBytes(32).toString("hex"), snarkjsLogger(progress, "contribute"));
+    await snarkjs.powersOfTau.beacon(stage("1"), stage("2"), "zkmargin development beacon", randomBytes(32).toString("hex"), 10, snarkjsLogger(progress, "beacon"));
     log("preparing phase 2 (the slow step)");
-    await produceAtomic(path, (temporary) => snarkjs.powersOfTau.preparePhase2(stage("2"), temporary));
+    await produceAtomic(path, (temporary) => snarkjs.powersOfTau.preparePhase2(stage("2"), temporary, snarkjsLogger(progress, "prepare phase 2")));
   } finally {
+    progress.stop();
     for (const name of ["0", "1", "2"]) rmSync(stage(name), { force: true });
   }
   const blake2b = await hashFile(path, "blake2b512");

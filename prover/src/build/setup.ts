@@ -6,8 +6,10 @@ import * as snarkjs from "snarkjs";
 import { ZkMarginError } from "../core/errors.ts";
 import type { CircuitSpec } from "../circuit/registry.ts";
 import { hashFile, produceAtomic, writeFileAtomic } from "./files.ts";
+import { writeKnownTauZkey } from "./known-tau-zkey.ts";
 import { artifactPaths, projectPath } from "./paths.ts";
-import type { PtauChoice } from "./ptau.ts";
+import { silentProgress, snarkjsLogger, type Progress } from "./progress.ts";
+import { resolvePtau, type PtauChoice, type PtauOptions } from "./ptau.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -21,7 +23,8 @@ export interface CircuitManifest {
   readonly wires: number;
   readonly compiler: string;
   readonly sourceHash: string;
-  readonly ptau: { readonly power: number; readonly blake2b: string; readonly trust: string; readonly source: string };
+  /** The Powers of Tau the key was made from; a known-tau key has none (blake2b null, source saying so). */
+  readonly ptau: ManifestPtau;
   readonly ceremony: CeremonyRecord;
   /** sha256 of each artifact. */
   readonly artifacts: { readonly r1cs: string; readonly wasm: string; readonly zkey: string; readonly verificationKey: string };
@@ -29,12 +32,30 @@ export interface CircuitManifest {
   readonly builtAt: string;
 }
 
+/** What a manifest records about the Powers of Tau of a key. */
+export interface ManifestPtau {
+  readonly power: number;
+  /** blake2b-512 of the file; null when no file was used (known-tau keys). */
+  readonly blake2b: string | null;
+  readonly trust: string;
+  readonly source: string;
+}
+
 /** How a circuit's proving key was made: its phase-2 contributions and final beacon. */
 export interface CeremonyRecord {
-  /** "development": one contribution made by `zkmargin build`; "multi-party": `zkmargin ceremony finalize`. */
+  /** "development": made by `zkmargin build` alone; "multi-party": `zkmargin ceremony finalize`. */
   readonly kind?: "development" | "multi-party";
+  /**
+   * How a development key was made: "known-tau", computed from secrets tau, alpha, beta, delta that the
+   * build drew and discarded (no Powers of Tau, no contribution, no beacon); "single-contribution",
+   * snarkjs' phase 2 on a Powers of Tau with one contribution and a beacon. Absent in older manifests
+   * (which were "single-contribution") and in multi-party ones.
+   */
+  readonly method?: "known-tau" | "single-contribution";
+  /** The phase-2 contributions in the key, in order (none for a known-tau key). */
   readonly contributions: readonly { readonly name: string; readonly hash: string }[];
-  readonly beacon: { readonly hash: string; readonly iterationsExp: number };
+  /** The final beacon (absent for a known-tau key, which has none). */
+  readonly beacon?: { readonly hash: string; readonly iterationsExp: number };
   /** True when the key must not secure real funds (single-party development setup or Powers of Tau). */
   readonly insecure: boolean;
   readonly note: string;
@@ -74,7 +95,8 @@ export async function setupIsCurrent(spec: CircuitSpec, sourceHash: string): Pro
  * @param options.publishContract copy the verifier to contracts/generated/ (default: for proving circuits);
  *   the benchmark's generated circuits keep theirs in their build folder only, so Hardhat never compiles them.
  */
-export async function setupCircuit(spec: CircuitSpec, sourceHash: string, compiler: string, ptau: PtauChoice, options: { readonly publishContract?: boolean } = {}): Promise<CircuitManifest> {
+export async function setupCircuit(spec: CircuitSpec, sourceHash: string, compiler: string, ptau: PtauChoice, options: SetupOptions = {}): Promise<CircuitManifest> {
+  const progress = options.progress ?? silentProgress;
   const paths = artifactPaths(spec.id);
   const initial = `${paths.zkey}.init`;
   const contributed = `${paths.zkey}.contributed`;
@@ -83,12 +105,16 @@ export async function setupCircuit(spec: CircuitSpec, sourceHash: string, compil
   const beaconIterations = 10;
   let contributionHash: Uint8Array;
   try {
-    await produceAtomic(initial, (temporary) => snarkjs.zKey.newZKey(paths.r1cs, ptau.path, temporary));
-    contributionHash = await produceAtomic(contributed, (temporary) => snarkjs.zKey.contribute(initial, temporary, contributionName, randomBytes(32).toString("hex")));
-    await produceAtomic(paths.zkey, (temporary) => snarkjs.zKey.beacon(contributed, temporary, "zkmargin development beacon", beaconHash, beaconIterations));
+    progress.stage("snarkjs zkey new");
+    await produceAtomic(initial, (temporary) => snarkjs.zKey.newZKey(paths.r1cs, ptau.path, temporary, snarkjsLogger(progress, "snarkjs zkey new")));
+    progress.stage("snarkjs zkey contribute");
+    contributionHash = await produceAtomic(contributed, (temporary) => snarkjs.zKey.contribute(initial, temporary, contributionName, randomBytes(32).toString("hex"), snarkjsLogger(progress, "snarkjs zkey contribute")));
+    progress.stage("snarkjs zkey beacon");
+    await produceAtomic(paths.zkey, (temporary) => snarkjs.zKey.beacon(contributed, temporary, "zkmargin development beacon", beaconHash, beaconIterations, snarkjsLogger(progress, "snarkjs zkey beacon")));
   } finally {
     for (const path of [initial, contributed]) rmSync(path, { force: true });
   }
+  progress.stage("exporting the verification key and verifier");
   return exportKeyArtifacts(spec, {
     publishContract: options.publishContract ?? spec.setup,
     sourceHash,
@@ -96,6 +122,7 @@ export async function setupCircuit(spec: CircuitSpec, sourceHash: string, compil
     ptau,
     ceremony: {
       kind: "development",
+      method: "single-contribution",
       contributions: [{ name: contributionName, hash: Buffer.from(contributionHash).toString("hex") }],
       beacon: { hash: beaconHash, iterationsExp: beaconIterations },
       insecure: true,
@@ -104,11 +131,78 @@ export async function setupCircuit(spec: CircuitSpec, sourceHash: string, compil
   });
 }
 
+/** Options of the setup functions. */
+export interface SetupOptions {
+  /** Copy the verifier to contracts/generated/ (default: for proving circuits). */
+  readonly publishContract?: boolean;
+  /** Where the setup reports how far along it is. */
+  readonly progress?: Progress;
+}
+
+/** The note of a known-tau key, in its manifest (and, shortened, in its verifier contract). */
+export const KNOWN_TAU_NOTE =
+  "Development setup (known tau): zkmargin build drew tau, alpha, beta and delta at random, computed the key from them and discarded them; there is no Powers of Tau, contribution or beacon. INSECURE: the process that made it knew the secrets and could have kept them, so proofs could be forged. Use a multi-party ceremony for anything of value.";
+
+/**
+ * Development Groth16 setup in seconds: the proving key computed directly from the r1cs and random
+ * secrets that are discarded afterwards (see {@link writeKnownTauZkey}), then the same exports as
+ * {@link setupCircuit}. The manifest says so: ceremony kind "development", method "known-tau", no
+ * contributions, no beacon, INSECURE; its `ptau` names no file.
+ */
+export async function setupCircuitKnownTau(spec: CircuitSpec, sourceHash: string, compiler: string, options: SetupOptions = {}): Promise<CircuitManifest> {
+  const paths = artifactPaths(spec.id);
+  const progress = options.progress ?? silentProgress;
+  const key = await produceAtomic(paths.zkey, (temporary) => writeKnownTauZkey(paths.r1cs, temporary, { progress }));
+  progress.stage("exporting the verification key and verifier");
+  return exportKeyArtifacts(spec, {
+    publishContract: options.publishContract ?? spec.setup,
+    sourceHash,
+    compiler,
+    ptau: { power: key.power, blake2b: null, trust: "development", source: "none: known-tau setup (phase 1 and phase 2 computed together from secrets drawn by zkmargin build and discarded; INSECURE)" },
+    ceremony: { kind: "development", method: "known-tau", contributions: [], insecure: true, note: KNOWN_TAU_NOTE },
+  });
+}
+
+/** The development setups `zkmargin build` can run when no Powers of Tau file is given. */
+export type DevelopmentSetup = "known-tau" | "snarkjs";
+
+/**
+ * The development setup chosen by ZKMARGIN_DEV_SETUP: "known-tau" (the default) or "snarkjs" (the old
+ * path: snarkjs zkey new on a development Powers of Tau, a contribution and a beacon; for comparison).
+ *
+ * @throws ZkMarginError for any other value
+ */
+export function developmentSetup(): DevelopmentSetup {
+  const value = process.env.ZKMARGIN_DEV_SETUP;
+  if (value === undefined || value === "" || value === "known-tau") return "known-tau";
+  if (value === "snarkjs") return "snarkjs";
+  throw new ZkMarginError("ZKMARGIN_DEV_SETUP", `must be "known-tau" (the default) or "snarkjs", got ${JSON.stringify(value)}`);
+}
+
+/**
+ * The setup `zkmargin build` runs for one circuit: with a Powers of Tau file (--ptau or ZKMARGIN_PTAU),
+ * snarkjs' phase 2 on it with a contribution and a beacon ({@link setupCircuit}); without one, the
+ * development setup of {@link developmentSetup}: the known-tau key ({@link setupCircuitKnownTau}) unless
+ * ZKMARGIN_DEV_SETUP=snarkjs asks for snarkjs' phase 2 on a development Powers of Tau.
+ */
+export async function setupForBuild(spec: CircuitSpec, sourceHash: string, compiler: string, options: PtauOptions & SetupOptions = {}): Promise<CircuitManifest> {
+  const progress = options.progress ?? silentProgress;
+  const userFile = options.userFile ?? process.env.ZKMARGIN_PTAU;
+  if (!userFile && developmentSetup() === "known-tau") {
+    options.log?.(`setting up ${spec.id}: known-tau development key (INSECURE)`);
+    return setupCircuitKnownTau(spec, sourceHash, compiler, options);
+  }
+  progress.stage("finding a Powers of Tau file");
+  const ptau = await resolvePtau(await requiredPower(spec), options);
+  options.log?.(`setting up ${spec.id} with ${ptau.source}`);
+  return setupCircuit(spec, sourceHash, compiler, ptau, options);
+}
+
 /** What {@link exportKeyArtifacts} records in the manifest besides the artifacts' hashes. */
 export interface KeyOrigin {
   readonly sourceHash: string;
   readonly compiler: string;
-  readonly ptau: Pick<PtauChoice, "power" | "blake2b" | "trust" | "source">;
+  readonly ptau: ManifestPtau;
   readonly ceremony: CeremonyRecord;
   /** Copy the verifier to contracts/generated/ (default: for proving circuits). */
   readonly publishContract?: boolean;
@@ -128,7 +222,7 @@ export async function exportKeyArtifacts(spec: CircuitSpec, origin: KeyOrigin): 
   const contractName = verifierContractName(spec.id);
   const template = readFileSync(join(dirname(require.resolve("snarkjs")), "..", "templates", "verifier_groth16.sol.ejs"), "utf8");
   const keyNote = origin.ceremony.insecure
-    ? `${origin.ceremony.kind === "multi-party" ? "Multi-party phase 2 on a development Powers of Tau" : "DEVELOPMENT KEY (single-party setup)"}: INSECURE, never secure real funds with it.`
+    ? `${origin.ceremony.kind === "multi-party" ? "Multi-party phase 2 on a development Powers of Tau" : origin.ceremony.method === "known-tau" ? "DEVELOPMENT KEY (known-tau setup: secrets drawn by zkmargin build and discarded)" : "DEVELOPMENT KEY (single-party setup)"}: INSECURE, never secure real funds with it.`
     : origin.ceremony.kind === "multi-party"
       ? `Key from a multi-party phase 2 (${origin.ceremony.contributions.length} contributions and a beacon) on a published Powers of Tau; check the transcript before trusting it.`
       : "Key from a published Powers of Tau; check the phase-2 transcript before trusting it.";

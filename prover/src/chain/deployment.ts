@@ -1,74 +1,175 @@
 import type { Contract, ContractTransactionResponse, Signer } from "ethers";
-import { loadCircuitSpecs } from "../circuit/load-specs.ts";
-import { ZkMarginError } from "../core/errors.ts";
+import poseidonSolidity from "poseidon-solidity";
 import { readManifest } from "../build/setup.ts";
-import type { Profile } from "../model/types.ts";
+import { riskTable, riskTag } from "../commitment/round.ts";
+import { ZkMarginError } from "../core/errors.ts";
+import type { MarketSet, Profile, Tier } from "../model/types.ts";
+
+/** A signer with its address (Hardhat's signers). */
+export type NamedSigner = Signer & { address: string };
 
 /** The ethers object Hardhat's ethers plugin puts on a network connection (only what zkmargin uses). */
 export interface HardhatEthers {
-  deployContract(name: string, args?: unknown[], signer?: Signer): Promise<Contract>;
-  getSigners(): Promise<(Signer & { address: string })[]>;
+  deployContract(name: string, args?: unknown[], options?: Signer | { signer?: Signer; libraries?: Record<string, string> }): Promise<Contract>;
+  getSigners(): Promise<NamedSigner[]>;
+  readonly provider: {
+    getCode(address: string): Promise<string>;
+    broadcastTransaction(signedTransaction: string): Promise<{ wait(): Promise<unknown> }>;
+  };
 }
 
-/** Parameters of a reference deployment. */
-export interface DeploymentParameters {
-  /** The margin profile whose verifiers the vault uses (default cross). */
-  readonly profile?: Profile;
-  readonly governance: Signer & { address: string };
-  readonly poster: Signer & { address: string };
-  /** Governance's risk commitment (markets' parameters), as computed by riskCommitment(). */
-  readonly riskCommitment: bigint;
-  /** Rounds older than this many seconds cannot back new attestations. */
-  readonly maxAgeSeconds: bigint;
-  /** Challenge bond in token base units (6 decimals). */
-  readonly bond: bigint;
-  /** Seconds an owner has to answer a challenge. */
-  readonly answerWindowSeconds: bigint;
-  readonly liquidatorBonusBps: bigint;
-  readonly insuranceBps: bigint;
+/** The poseidon-solidity libraries the contracts link (PoseidonT{n+1}: circomlib Poseidon of n inputs). */
+export const POSEIDON_LIBRARIES = ["PoseidonT2", "PoseidonT3", "PoseidonT4", "PoseidonT5", "PoseidonT6"] as const;
+export type PoseidonLibrary = (typeof POSEIDON_LIBRARIES)[number];
+/** Library name -> deployed address, as deployContract's `libraries` option takes it. */
+export type PoseidonAddresses = Record<PoseidonLibrary, string>;
+
+/** The libraries each contract links (Hardhat refuses a library a contract does not use). */
+export const LINKED_LIBRARIES: Readonly<Record<"OracleRegistry" | "ClearingVault" | "ZkMarginHashHarness", readonly PoseidonLibrary[]>> = {
+  OracleRegistry: POSEIDON_LIBRARIES,
+  ClearingVault: ["PoseidonT3", "PoseidonT5"],
+  ZkMarginHashHarness: POSEIDON_LIBRARIES,
+};
+
+/** The `libraries` option of deployContract for `contract`. */
+export function librariesFor(contract: keyof typeof LINKED_LIBRARIES, poseidon: PoseidonAddresses): Record<string, string> {
+  return Object.fromEntries(LINKED_LIBRARIES[contract].map((name) => [name, poseidon[name]]));
 }
 
-/** The deployed contracts. */
-export interface Deployment {
-  readonly token: Contract;
-  readonly registry: Contract;
-  readonly adapter: Contract;
-  readonly vault: Contract;
-  /** Capacities (position slots) with a verifier, ascending. */
-  readonly capacities: readonly number[];
+/** The five statements a vault verifies, each with its own Groth16 verifier. */
+export const STATEMENTS = ["deposit", "applyFills", "withdraw", "margin", "takeover"] as const;
+export type Statement = (typeof STATEMENTS)[number];
+
+/** Public inputs of each statement (circuits/README.md). */
+export const STATEMENT_ARITY: Readonly<Record<Statement, 3 | 4 | 5>> = { deposit: 3, applyFills: 4, withdraw: 4, margin: 3, takeover: 5 };
+
+/**
+ * The circuit id of each statement's verifier for a profile at M = 16, K = 8 (their generated contracts are
+ * DepositM16Verifier, FillsM16K8Verifier, CrossMarginM16Verifier, CrossWithdrawM16Verifier,
+ * CrossTakeoverM16Verifier, and Lending* / Tiered* alike).
+ */
+export function verifierCircuitIds(profile: Profile): Record<Statement, string> {
+  return { deposit: "deposit_m16", applyFills: "fills_m16_k8", withdraw: `${profile}_withdraw_m16`, margin: `${profile}_margin_m16`, takeover: `${profile}_takeover_m16` };
+}
+
+/** The generated verifier contract of each statement, from the build manifests (`zkmargin build`). */
+export function verifierContracts(profile: Profile, ids: Record<Statement, string> = verifierCircuitIds(profile)): Record<Statement, string> {
+  const out = {} as Record<Statement, string>;
+  for (const statement of STATEMENTS) {
+    const manifest = readManifest(ids[statement]);
+    if (!manifest) throw new ZkMarginError(`circuit ${ids[statement]}`, "is not built: run `npx zkmargin build`");
+    out[statement] = manifest.verifierContract;
+  }
+  return out;
 }
 
 /**
- * Deploys the reference system on a Hardhat chain for one margin profile: a mock 6-decimal collateral token,
- * the generated Groth16 verifiers of the profile's proving circuits (by capacity), the verifier adapter, the
- * oracle registry (with the profile's risk commitment) and the vault. The contracts are the same for every
- * profile; only the verifiers and the risk commitment differ.
+ * Deploys poseidon-solidity's PoseidonT2..T6 from the bytecode the package publishes (the code at its
+ * deterministic addresses; compiling its sources with this project's solc 0.8.x settings costs 2.3x the gas).
+ * `deterministic`: through the deterministic deployment proxy (0x4e59b448...956C, itself deployed by its
+ * presigned keyless transaction when absent) at the addresses every EVM chain shares (0x2223334...,
+ * 0x3333333..., 0x4443338..., 0x555333f..., 0x666333F...), reusing those that already exist: what a protocol
+ * links on a public chain. Otherwise: plain deployments of the same bytecode (fresh addresses).
  */
-export async function deployZkMargin(ethers: HardhatEthers, parameters: DeploymentParameters): Promise<Deployment> {
-  const byCapacity = new Map<number, { margin?: string; liquidation?: string }>();
-  const profile = parameters.profile ?? "cross";
-  for (const spec of loadCircuitSpecs().filter((candidate) => candidate.setup && candidate.kind && candidate.profile === profile)) {
-    const manifest = readManifest(spec.id);
-    if (!manifest) throw new ZkMarginError(`circuit ${spec.id}`, "is not built: run `npx zkmargin build`");
-    const entry = byCapacity.get(spec.slots) ?? {};
-    entry[spec.kind!] = manifest.verifierContract;
-    byCapacity.set(spec.slots, entry);
+export async function deployPoseidon(ethers: HardhatEthers, options: { deterministic?: boolean; deployer?: NamedSigner } = {}): Promise<PoseidonAddresses> {
+  const deployer = options.deployer ?? (await ethers.getSigners())[0]!;
+  const out = {} as PoseidonAddresses;
+  const { proxy } = poseidonSolidity;
+  if (options.deterministic && (await ethers.provider.getCode(proxy.address)) === "0x") {
+    await (await deployer.sendTransaction({ to: proxy.from, value: BigInt(proxy.gas) })).wait();
+    await (await ethers.provider.broadcastTransaction(proxy.tx)).wait();
   }
-  const capacities = [...byCapacity.entries()].filter(([, entry]) => entry.margin && entry.liquidation).map(([slots]) => slots).sort((a, b) => a - b);
-  const margin: string[] = [];
-  const liquidation: string[] = [];
-  for (const slots of capacities) {
-    margin.push(await (await ethers.deployContract(byCapacity.get(slots)!.margin!)).getAddress());
-    liquidation.push(await (await ethers.deployContract(byCapacity.get(slots)!.liquidation!)).getAddress());
+  for (const name of POSEIDON_LIBRARIES) {
+    const library = poseidonSolidity[name];
+    if (!options.deterministic) {
+      const receipt = (await (await deployer.sendTransaction({ data: library.bytecode })).wait()) as { contractAddress?: string | null } | null;
+      if (!receipt?.contractAddress) throw new ZkMarginError(name, "deployment returned no contract address");
+      out[name] = receipt.contractAddress;
+      continue;
+    }
+    if ((await ethers.provider.getCode(library.address)) === "0x") {
+      await (await deployer.sendTransaction({ to: proxy.address, data: library.data })).wait();
+    }
+    if ((await ethers.provider.getCode(library.address)) === "0x") throw new ZkMarginError(name, `was not deployed at ${library.address}`);
+    out[name] = library.address;
   }
-  const token = await ethers.deployContract("MockERC20", ["USD Coin (mock)", "USDC"]);
-  const adapter = await ethers.deployContract("ZkMarginVerifier", [capacities, margin, liquidation]);
-  const registry = await ethers.deployContract("OracleRegistry", [parameters.governance.address, parameters.poster.address, parameters.riskCommitment, parameters.maxAgeSeconds]);
-  const vault = await ethers.deployContract("PrivateMarginVault", [
-    await token.getAddress(), await registry.getAddress(), await adapter.getAddress(), parameters.governance.address,
-    parameters.bond, parameters.answerWindowSeconds, parameters.liquidatorBonusBps, parameters.insuranceBps,
+  return out;
+}
+
+/** The registry's risk table rows of a market set: L x tiersPerMarket tiers, market-major (SDK padding). */
+export function registryRiskRows(set: MarketSet): Tier[] {
+  return riskTable(set, set.markets.length).flat();
+}
+
+/** Parameters of a clearing deployment. */
+export interface ClearingParameters {
+  /** The margin profile (default cross): the registry's risk tag and the profile verifiers. */
+  readonly profile?: Profile;
+  readonly governance: NamedSigner;
+  /** An authorised round poster (more can be added by governance). */
+  readonly poster: NamedSigner;
+  /** Posts fills and owns the fee account (id 1). */
+  readonly venue: NamedSigner;
+  /** The listed markets' risk table; its market count is the registry's L. */
+  readonly markets: MarketSet;
+  /** Rounds older than this many seconds are stale. */
+  readonly maxAgeSeconds: bigint;
+  /** Challenge bond, token base units (6 decimals). */
+  readonly bond: bigint;
+  /** Seconds to answer a challenge. */
+  readonly answerWindowSeconds: bigint;
+  /** Takeover penalty cap, bps of the victim's notional. */
+  readonly penaltyBps: bigint;
+  readonly insuranceBps: bigint;
+  readonly challengerBps: bigint;
+  /** "generated" (default): the build's Groth16 verifiers; "mock": MockGroth16Verifier{3,4,5} (tests only). */
+  readonly verifiers?: "generated" | "mock";
+  /** Circuit ids of the generated verifiers (default verifierCircuitIds(profile)). */
+  readonly circuitIds?: Record<Statement, string>;
+  /** Deploy poseidon-solidity at its deterministic addresses (see deployPoseidon). */
+  readonly deterministicPoseidon?: boolean;
+}
+
+/** The deployed contracts. */
+export interface ClearingDeployment {
+  /** A mock 6-decimal collateral token. */
+  readonly token: Contract;
+  readonly poseidon: PoseidonAddresses;
+  readonly registry: Contract;
+  /** One verifier per statement. */
+  readonly verifiers: Readonly<Record<Statement, Contract>>;
+  readonly adapter: Contract;
+  readonly vault: Contract;
+}
+
+/**
+ * Deploys the v2 system on a Hardhat chain: a mock 6-decimal token, the Poseidon libraries, the oracle registry
+ * (profile tag, L = the market set's size, its risk table set and the poster authorised), the five verifiers
+ * and their adapter, and the clearing vault (which opens the venue's fee account).
+ */
+export async function deployClearing(ethers: HardhatEthers, parameters: ClearingParameters): Promise<ClearingDeployment> {
+  const profile = parameters.profile ?? parameters.markets.profile;
+  if (profile !== parameters.markets.profile) throw new ZkMarginError("markets.profile", `is ${parameters.markets.profile}, the deployment's profile is ${profile}`);
+  const governance = parameters.governance;
+  const poseidon = await deployPoseidon(ethers, { deterministic: parameters.deterministicPoseidon, deployer: governance });
+  const token = await ethers.deployContract("MockERC20", ["USD Coin (mock)", "USDC", 6]);
+  const registry = await ethers.deployContract("OracleRegistry", [governance.address, Number(riskTag(profile)), parameters.markets.markets.length, parameters.maxAgeSeconds], { signer: governance, libraries: librariesFor("OracleRegistry", poseidon) });
+  await send(registry, governance, "setRiskTable", parameters.markets.confidenceMultiplier, registryRiskRows(parameters.markets));
+  await send(registry, governance, "addPoster", parameters.poster.address);
+
+  const names: Record<Statement, string> = parameters.verifiers === "mock"
+    ? (Object.fromEntries(STATEMENTS.map((statement) => [statement, `MockGroth16Verifier${STATEMENT_ARITY[statement]}`])) as Record<Statement, string>)
+    : verifierContracts(profile, parameters.circuitIds);
+  const verifiers = {} as Record<Statement, Contract>;
+  for (const statement of STATEMENTS) verifiers[statement] = await ethers.deployContract(names[statement]);
+  const adapter = await ethers.deployContract("ZkMarginVerifier", [
+    Number(riskTag(profile)), ...(await Promise.all(STATEMENTS.map((statement) => verifiers[statement].getAddress()))),
   ]);
-  return { token, registry, adapter, vault, capacities };
+  const vault = await ethers.deployContract("ClearingVault", [
+    await token.getAddress(), await registry.getAddress(), await adapter.getAddress(), parameters.venue.address, governance.address,
+    parameters.bond, parameters.answerWindowSeconds, parameters.penaltyBps, parameters.insuranceBps, parameters.challengerBps,
+  ], { signer: governance, libraries: librariesFor("ClearingVault", poseidon) });
+  return { token, poseidon, registry, verifiers, adapter, vault };
 }
 
 /** Calls a contract function as `signer` and waits for it; returns the gas used. */

@@ -1,98 +1,63 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { buildCircuits } from "../build/pipeline.ts";
 import { writeFileAtomic } from "../build/files.ts";
 import { artifactPaths } from "../build/paths.ts";
 import { readManifest } from "../build/setup.ts";
-import { accountCommitment, roundCommitments } from "../commitment/commitments.ts";
-import type { RequirementKind } from "../commitment/statement.ts";
+import { accountCommitment, genesisState } from "../commitment/account.ts";
+import { fillCommitment } from "../commitment/fill.ts";
+import { roundCommitments } from "../commitment/round.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
+import { CASH_DECIMALS, FEE_BITS, FILL_SIZE_BITS, FUNDING_BITS, ID_BITS, PRICE_BITS, PRICE_DECIMALS, SIZE_DECIMALS, bound, signedLimit, signedMin } from "../core/constants.ts";
+import { parseInteger, parseScaled } from "../core/decimal.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { parseAddress, toHex32 } from "../core/field.ts";
-import { marginReport } from "../engine/margin.ts";
+import { marginReport } from "../engine/report.ts";
+import { randomSalt } from "../engine/transitions.ts";
 import { readJsonFile } from "../model/json.ts";
-import { parseAccount, parseBufferBps, parseMarkets, parseRound } from "../model/parse.ts";
-import { splitSubaccounts, subaccount } from "../model/subaccounts.ts";
-import type { Account } from "../model/types.ts";
-import { prepareLiquidationProof, prepareMarginProof, type PreparedProof } from "../statements/prepare.ts";
-import { toProofFile, verifyProofFile } from "../statements/proof-file.ts";
-import { loadSubject } from "../statements/load.ts";
-import { ProverSet } from "../statements/prover-set.ts";
+import { accountToJson, fillsToJson, parseFills } from "../model/parse.ts";
+import type { Fill } from "../model/types.ts";
+import { loadAccount, loadMarkets, loadRound } from "../statements/load.ts";
+import { verifyProofFile } from "../statements/proof-file.ts";
 import { BENCH_OPTIONS, BENCH_USAGE, runBenchCommand } from "../bench/command.ts";
 import { CEREMONY_OPTIONS, CEREMONY_USAGE } from "../ceremony/usage.ts";
 import { formatReport } from "./format.ts";
+import { optional, required, type Command } from "./options.ts";
+import { proveCommand } from "./prove-command.ts";
 import { UsageError } from "./usage-error.ts";
-
-type Values = Record<string, string | boolean | string[] | undefined>;
-type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
-
-/** One CLI command. */
-export interface Command {
-  readonly summary: string;
-  readonly usage: string;
-  readonly options: OptionSpec;
-  run(values: Values, positionals: string[]): Promise<number>;
-}
-
-const subjectOptions: OptionSpec = { account: { type: "string" }, round: { type: "string" }, markets: { type: "string" }, subaccount: { type: "string" } };
-
-function required(values: Values, name: string): string {
-  const value = values[name];
-  if (typeof value !== "string" || value === "") throw new UsageError(`--${name} is required`);
-  return value;
-}
-
-function subjectFrom(values: Values) {
-  return loadSubject({ account: required(values, "account"), round: required(values, "round"), markets: required(values, "markets") }, typeof values.subaccount === "string" ? values.subaccount : "cross");
-}
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
-async function proveAndWrite(prepared: PreparedProof, round: bigint, outPath: string): Promise<number> {
-  const provers = new ProverSet();
-  try {
-    err(`proving with ${prepared.circuit.id} (${prepared.circuit.slots} slots, ${prepared.circuit.markets} markets)...`);
-    const started = performance.now();
-    const bundle = await provers.prove(prepared);
-    const file = toProofFile(prepared, bundle, round);
-    writeFileAtomic(resolve(outPath), `${JSON.stringify(file, null, 2)}\n`);
-    err(`proof written to ${outPath} in ${((performance.now() - started) / 1000).toFixed(2)} s${file.insecureSetup ? " (development setup: INSECURE keys)" : ""}`);
-    out(JSON.stringify({ out: outPath, circuit: file.circuit, publicInputs: file.publicInputs }));
-    return 0;
-  } finally {
-    await provers.close();
-  }
-}
+const signedOption = (value: string | undefined, name: string, decimals: number, bits: number, fallback: string) =>
+  parseScaled(value ?? fallback, name, decimals, { signed: true, min: signedMin(bits), maxExclusive: signedLimit(bits), limitText: `2^${bits - 1} / 10^${decimals}` });
 
-/** The statement commands refuse with exit code 1 (the account does not meet what it is asked to prove). */
-function refuse(error: unknown): number {
-  if (error instanceof ZkMarginError && error.field === "account") {
-    err(`zkmargin: refused: account ${error.message.replace(/^account: /, "")}; no proof written`);
-    return 1;
-  }
-  throw error;
-}
-
+/** The CLI's commands, in the order `zkmargin --help` lists them. */
 export const commands: Record<string, Command> = {
   build: {
     summary: "compile the circuits and run their Groth16 setup (cached)",
     usage: "Usage: zkmargin build [--circuit ID ...] [--force] [--ptau FILE [--allow-unverified-ptau]] [--quiet]",
     options: { circuit: { type: "string", multiple: true }, force: { type: "boolean" }, ptau: { type: "string" }, "allow-unverified-ptau": { type: "boolean" }, quiet: { type: "boolean" } },
     async run(values) {
-      const log = values.quiet ? () => undefined : err;
       const only = values.circuit as string[] | undefined;
+      const started = performance.now();
       const steps = await buildCircuits({
         ...(only ? { only } : {}),
         force: values.force === true,
         ...(typeof values.ptau === "string" ? { userFile: values.ptau } : {}),
         allowUnverified: values["allow-unverified-ptau"] === true,
-        log,
+        log: values.quiet ? () => undefined : err,
       });
       const insecure = steps.some((step) => step.manifest?.ceremony.insecure);
-      if (!values.quiet) {
+      if (values.quiet) {
+        const count = (test: (step: (typeof steps)[number]) => boolean) => steps.filter(test).length;
+        out(`zkmargin build: ${steps.length} circuit${steps.length === 1 ? "" : "s"}, ${count((step) => step.compiled)} compiled, ${count((step) => step.setUp)} set up, ${count((step) => !step.compiled && !step.setUp)} up to date, in ${((performance.now() - started) / 1000).toFixed(1)} s${insecure ? " (development keys: INSECURE)" : ""}`);
+      } else {
         for (const step of steps) out(`${step.circuit.padEnd(22)} ${step.constraints !== undefined ? `${step.constraints} constraints` : "compiled (no setup)"}${step.compiled || step.setUp ? "" : " (up to date)"}`);
-        if (insecure) err("note: development setup (single contribution on this machine): the keys are INSECURE, never use them for real funds");
+        const knownTau = steps.some((step) => step.manifest?.ceremony.method === "known-tau");
+        const singleParty = steps.some((step) => step.manifest?.ceremony.insecure && step.manifest.ceremony.method !== "known-tau");
+        if (knownTau) err("note: development setup (known tau: the build drew the secrets and discarded them): the keys are INSECURE, never use them for real funds");
+        if (singleParty) err("note: development setup (single contribution on this machine, or a development Powers of Tau): the keys are INSECURE, never use them for real funds");
       }
       const { releaseCurve } = await import("../prover/warm-prover.ts");
       await releaseCurve();
@@ -101,95 +66,101 @@ export const commands: Record<string, Command> = {
   },
 
   check: {
-    summary: "print the margin report of an account at a round",
-    usage: "Usage: zkmargin check --account A.json --round R.json --markets M.json [--subaccount cross|isolated:MARKET] [--json]\n(without --subaccount: the cross subaccount, with each isolated position's report under \"isolated\")",
-    options: { ...subjectOptions, json: { type: "boolean" } },
+    summary: "print the margin report of an account state at a round",
+    usage: "Usage: zkmargin check --account A.json --round R.json --markets M.json [--json]",
+    options: { account: { type: "string" }, round: { type: "string" }, markets: { type: "string" }, json: { type: "boolean" } },
     async run(values) {
-      const markets = parseMarkets(readJsonFile(required(values, "markets"), "markets"));
-      const round = parseRound(readJsonFile(required(values, "round"), "round"), markets);
-      const account = parseAccount(readJsonFile(required(values, "account"), "account"), markets);
-      const roundCommitment = toHex32(roundCommitments(round, markets).roundCommitment);
-      const reportOf = (part: Account) => ({ accountCommitment: toHex32(accountCommitment(part)), round: round.round.toString(), roundCommitment, ...marginReport(part, round, markets) });
-      const wanted = typeof values.subaccount === "string" ? values.subaccount : undefined;
-      const subaccounts = splitSubaccounts(account);
-      const main = reportOf(subaccount(account, wanted ?? "cross"));
-      const isolated = wanted ? [] : subaccounts.slice(1).map((part) => ({ subaccount: part.name, ...reportOf(part.account) }));
-      if (values.json) out(JSON.stringify(isolated.length > 0 ? { ...main, isolated } : main, null, 2));
-      else out([formatReport(main), ...isolated.map((part) => `\n--- subaccount ${part.subaccount} ---\n${formatReport(part)}`)].join("\n"));
+      const markets = loadMarkets(required(values, "markets"));
+      const round = loadRound(required(values, "round"), markets);
+      const account = loadAccount(required(values, "account"), markets);
+      const report = { accountCommitment: toHex32(accountCommitment(account)), roundCommitment: toHex32(roundCommitments(round, markets).roundCommitment), ...marginReport(account, round, markets) };
+      out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
       return 0;
     },
   },
 
   commitments: {
-    summary: "print the account, prices, risk and round commitments (what the oracle and vault post)",
+    summary: "print the prices, risk and round commitments (what the registry computes) and an account's",
     usage: "Usage: zkmargin commitments --round R.json --markets M.json [--account A.json]",
-    options: subjectOptions,
+    options: { account: { type: "string" }, round: { type: "string" }, markets: { type: "string" } },
     async run(values) {
-      const markets = parseMarkets(readJsonFile(required(values, "markets"), "markets"));
-      const round = parseRound(readJsonFile(required(values, "round"), "round"), markets);
+      const markets = loadMarkets(required(values, "markets"));
+      const round = loadRound(required(values, "round"), markets);
       const commitments = roundCommitments(round, markets);
-      const result: Record<string, string> = {
+      out(JSON.stringify({
         pricesCommitment: toHex32(commitments.pricesCommitment),
         riskCommitment: toHex32(commitments.riskCommitment),
         roundCommitment: toHex32(commitments.roundCommitment),
-      };
-      if (typeof values.account === "string") {
-        for (const part of splitSubaccounts(parseAccount(readJsonFile(values.account, "account"), markets))) {
-          result[part.name === "cross" ? "accountCommitment" : `accountCommitment (${part.name})`] = toHex32(accountCommitment(part.account));
-        }
-      }
-      out(JSON.stringify(result, null, 2));
+        ...(typeof values.account === "string" ? { accountCommitment: toHex32(accountCommitment(loadAccount(values.account, markets))) } : {}),
+      }, null, 2));
       return 0;
     },
   },
 
-  prove: {
-    summary: "prove that an account meets its margin (maintenance or initial, with a buffer)",
-    usage: "Usage: zkmargin prove --account A.json --round R.json --markets M.json --out proof.json [--requirement maintenance|initial] [--buffer-bps B] [--bind 0xADDRESS] [--subaccount cross|isolated:MARKET]",
-    options: { ...subjectOptions, out: { type: "string" }, requirement: { type: "string" }, "buffer-bps": { type: "string" }, bind: { type: "string" } },
+  account: {
+    summary: "write the genesis state of a vault account (what `open` commits to)",
+    usage: "Usage: zkmargin account --chain-id ID --vault 0xVAULT --account-id N --owner 0xOWNER --markets M.json --out A.json",
+    options: { "chain-id": { type: "string" }, vault: { type: "string" }, "account-id": { type: "string" }, owner: { type: "string" }, markets: { type: "string" }, out: { type: "string" } },
     async run(values) {
-      const outPath = required(values, "out");
-      const requirement = (values.requirement ?? "maintenance") as string;
-      if (requirement !== "maintenance" && requirement !== "initial") throw new ZkMarginError("--requirement", `must be maintenance or initial, got ${requirement}`);
-      const bufferBps = values["buffer-bps"] === undefined ? 0n : parseBufferBps(values["buffer-bps"], "--buffer-bps");
-      const binder = values.bind === undefined ? 0n : parseAddress(values.bind, "--bind");
-      const subject = subjectFrom(values);
-      let prepared: PreparedProof;
-      try {
-        prepared = prepareMarginProof({ ...subject, requirement: requirement as RequirementKind, bufferBps, binder }, loadCircuitSpecs());
-      } catch (error) {
-        return refuse(error);
-      }
-      return proveAndWrite(prepared, subject.round.round, outPath);
+      const markets = loadMarkets(required(values, "markets"));
+      const domain = { chainId: parseInteger(required(values, "chain-id"), "--chain-id", bound(64)), vault: parseAddress(required(values, "vault"), "--vault") };
+      const accountId = parseInteger(required(values, "account-id"), "--account-id", bound(ID_BITS));
+      if (accountId === 0n) throw new ZkMarginError("--account-id", "account ids start at 1");
+      const state = genesisState(domain, accountId, parseAddress(required(values, "owner"), "--owner"));
+      const path = resolve(required(values, "out"));
+      if (existsSync(path)) throw new ZkMarginError("--out", `${path} exists: an account file is never overwritten`);
+      writeFileAtomic(path, `${JSON.stringify(accountToJson(state, markets), null, 2)}\n`);
+      out(JSON.stringify({ out: path, commitment: toHex32(accountCommitment(state)) }));
+      return 0;
     },
   },
 
-  "prove-liquidation": {
-    summary: "prove that an account is below its maintenance margin, bound to a liquidator",
-    usage: "Usage: zkmargin prove-liquidation --account A.json --round R.json --markets M.json --bind 0xLIQUIDATOR --out proof.json [--subaccount cross|isolated:MARKET]",
-    options: { ...subjectOptions, out: { type: "string" }, bind: { type: "string" } },
+  fill: {
+    summary: "the venue: record a matched fill (fresh blinding) in a fills file and print what postFill takes",
+    usage: "Usage: zkmargin fill --markets M.json --fill-id ID --market ETH-USD --size 1.5 --price 3150.25 --buyer N --seller N\n         [--funding-index F] [--buyer-fee QUOTE] [--seller-fee QUOTE] --out F.json [--append]\n(fees in quote units, negative for a rebate; the file goes to both traders)",
+    options: {
+      markets: { type: "string" }, "fill-id": { type: "string" }, market: { type: "string" }, size: { type: "string" }, price: { type: "string" },
+      buyer: { type: "string" }, seller: { type: "string" }, "funding-index": { type: "string" }, "buyer-fee": { type: "string" }, "seller-fee": { type: "string" },
+      out: { type: "string" }, append: { type: "boolean" },
+    },
     async run(values) {
-      const outPath = required(values, "out");
-      const liquidator = parseAddress(required(values, "bind"), "--bind");
-      const subject = subjectFrom(values);
-      let prepared: PreparedProof;
-      try {
-        prepared = prepareLiquidationProof({ ...subject, liquidator }, loadCircuitSpecs());
-      } catch (error) {
-        return refuse(error);
-      }
-      return proveAndWrite(prepared, subject.round.round, outPath);
+      const markets = loadMarkets(required(values, "markets"));
+      const id = required(values, "market");
+      const market = markets.byId.get(id);
+      if (!market) throw new ZkMarginError("--market", `unknown market ${id} (the markets file lists ${[...markets.byId.keys()].join(", ")})`);
+      const fill: Fill = {
+        fillId: parseInteger(required(values, "fill-id"), "--fill-id", bound(ID_BITS)),
+        market: market.index,
+        size: parseScaled(required(values, "size"), "--size", SIZE_DECIMALS, { min: 1n, maxExclusive: bound(FILL_SIZE_BITS), limitText: `2^${FILL_SIZE_BITS} / 10^8` }),
+        price: parseScaled(required(values, "price"), "--price", PRICE_DECIMALS, { min: 1n, maxExclusive: bound(PRICE_BITS), limitText: `2^${PRICE_BITS} / 10^8` }),
+        fundingIndex: signedOption(optional(values, "funding-index"), "--funding-index", PRICE_DECIMALS, FUNDING_BITS, "0"),
+        buyerId: parseInteger(required(values, "buyer"), "--buyer", bound(ID_BITS)),
+        sellerId: parseInteger(required(values, "seller"), "--seller", bound(ID_BITS)),
+        buyerFee: signedOption(optional(values, "buyer-fee"), "--buyer-fee", CASH_DECIMALS, FEE_BITS, "0"),
+        sellerFee: signedOption(optional(values, "seller-fee"), "--seller-fee", CASH_DECIMALS, FEE_BITS, "0"),
+        blinding: randomSalt(),
+      };
+      const commitment = fillCommitment(fill);
+      const path = resolve(required(values, "out"));
+      const previous = values.append === true && existsSync(path) ? parseFills(readJsonFile(path, "fills"), markets) : [];
+      if (values.append !== true && existsSync(path)) throw new ZkMarginError("--out", `${path} exists: pass --append to add the fill to it`);
+      writeFileAtomic(path, `${JSON.stringify(fillsToJson([...previous, fill], markets), null, 2)}\n`);
+      out(JSON.stringify({ out: path, commitment: toHex32(commitment), postFill: [fill.buyerId.toString(), fill.sellerId.toString(), toHex32(commitment)] }));
+      return 0;
     },
   },
+
+  prove: proveCommand,
 
   verify: {
-    summary: "verify a proof file (exit 0 valid, 1 invalid)",
-    usage: "Usage: zkmargin verify proof.json [--json]",
-    options: { json: { type: "boolean" } },
+    summary: "verify a proof file, every field (exit 0 valid, 1 invalid)",
+    usage: "Usage: zkmargin verify proof.json [--vkey VERIFICATION_KEY.json] [--json]\n(without --vkey: the key of the local build, hash-checked against its manifest)",
+    options: { json: { type: "boolean" }, vkey: { type: "string" } },
     async run(values, positionals) {
       const path = positionals[0];
       if (!path) throw new UsageError("give the proof file to verify");
-      const outcome = await verifyProofFile(readJsonFile(path, "proof"));
+      const vkey = optional(values, "vkey");
+      const outcome = await verifyProofFile(readJsonFile(path, "proof"), vkey ? { verificationKeyPath: resolve(vkey) } : {});
       const { releaseCurve } = await import("../prover/warm-prover.ts");
       await releaseCurve();
       if (values.json) out(JSON.stringify(outcome));
@@ -200,7 +171,7 @@ export const commands: Record<string, Command> = {
   },
 
   bench: {
-    summary: "the reference benchmark: proving time, constraints, memory, gas per N and M (writes bench/)",
+    summary: "the reference benchmark: proving time, constraints, memory, gas per statement (writes bench/)",
     usage: BENCH_USAGE,
     options: BENCH_OPTIONS,
     async run(values) {
@@ -209,7 +180,7 @@ export const commands: Record<string, Command> = {
   },
 
   demo: {
-    summary: "run the private-liquidation story on an in-process Hardhat chain (npm start)",
+    summary: "run the private-clearing story on an in-process Hardhat chain (npm start)",
     usage: "Usage: zkmargin demo [--json]",
     options: { json: { type: "boolean" } },
     async run(values) {
@@ -238,13 +209,18 @@ export const commands: Record<string, Command> = {
       const dir = resolve(required(values, "out"));
       const specs = loadCircuitSpecs().filter((spec) => spec.setup);
       const wanted = (values.circuit as string[] | undefined) ?? specs.map((spec) => spec.id);
-      for (const id of wanted) {
+      // Check every circuit first: nothing is written unless all of them are built.
+      const manifests = wanted.map((id) => {
+        if (!specs.some((spec) => spec.id === id)) throw new ZkMarginError("--circuit", `unknown proving circuit ${id} (known: ${specs.map((spec) => spec.id).join(", ")})`);
         const manifest = readManifest(id);
-        if (!manifest) throw new ZkMarginError(`circuit ${id}`, "is not built: run `npx zkmargin build`");
-        const paths = artifactPaths(id);
+        if (!manifest) throw new ZkMarginError(`circuit ${id}`, "is not built: run `npx zkmargin build` (nothing was exported)");
+        return manifest;
+      });
+      for (const manifest of manifests) {
+        const paths = artifactPaths(manifest.circuit);
         writeFileAtomic(resolve(dir, `${manifest.verifierContract}.sol`), readFileSync(paths.verifier));
-        writeFileAtomic(resolve(dir, `${id}.vkey.json`), readFileSync(paths.vkey));
-        out(`${id}: ${manifest.verifierContract}.sol, ${id}.vkey.json${manifest.ceremony.insecure ? " (development keys: INSECURE)" : ""}`);
+        writeFileAtomic(resolve(dir, `${manifest.circuit}.vkey.json`), readFileSync(paths.vkey));
+        out(`${manifest.circuit}: ${manifest.verifierContract}.sol, ${manifest.circuit}.vkey.json${manifest.ceremony.insecure ? " (development keys: INSECURE)" : ""}`);
       }
       return 0;
     },

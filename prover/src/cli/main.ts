@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
- * zkmargin command line: build circuits, check margin, prove, verify, export verifiers, bench, demo.
+ * zkmargin command line: build circuits, check an account, record fills, prove transitions and margin
+ * statements, verify, export verifiers, bench, demo.
  * Errors print one line naming the field (a stack trace only with --verbose); exit codes: 0 success,
  * 1 a statement or proof that does not hold, 2 bad input or usage.
  */
 import { parseArgs } from "node:util";
 import { ZkMarginError } from "../core/errors.ts";
-import { commands, type Command } from "./commands.ts";
+import { commands } from "./commands.ts";
+import { joinNegativeValues, type Command } from "./options.ts";
 import { UsageError } from "./usage-error.ts";
 
 const USAGE = `zkmargin: zero-knowledge margin proofs for private accounts
@@ -33,9 +35,10 @@ async function main(argv: string[]): Promise<number> {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: "boolean" }, verbose: { type: "boolean" } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(rest, command.options), options: { ...command.options, help: { type: "boolean" }, verbose: { type: "boolean" } }, allowPositionals: true, strict: true });
   } catch (error) {
-    process.stderr.write(`zkmargin ${name}: ${(error as Error).message}\n${command.usage}\n`);
+    // parseArgs explains at length; one line is enough.
+    process.stderr.write(`zkmargin ${name}: ${(error as Error).message.split("\n")[0]!.replace(/\. To specify.*$/, "")}\n${command.usage}\n`);
     return 2;
   }
   if (parsed.values.help) {

@@ -49,7 +49,8 @@ export function parseScaled(value: unknown, field: string, decimals: number, opt
     throw new ZkMarginError(field, `${text} is below the minimum ${formatScaled(options.min, decimals)}`);
   }
   if (options.maxExclusive !== undefined && scaled >= options.maxExclusive) {
-    throw new ZkMarginError(field, `${text} is too large (limit ${options.limitText ?? formatScaled(options.maxExclusive, decimals)})`);
+    const limit = options.limitText ?? (decimals === 0 ? `at most ${options.maxExclusive - 1n}` : `below ${formatScaled(options.maxExclusive, decimals)}`);
+    throw new ZkMarginError(field, `${text} is too large (${options.limitText ? `limit ${limit}` : `must be ${limit}`})`);
   }
   return scaled;
 }

@@ -1,3 +1,4 @@
+import { keccak_256 } from "@noble/hashes/sha3";
 import { FIELD_MODULUS } from "./constants.ts";
 import { ZkMarginError } from "./errors.ts";
 
@@ -23,12 +24,32 @@ export function parseFieldElement(value: unknown, field: string, maxExclusive: b
   return parsed;
 }
 
-/** Parses an Ethereum address (0x + 40 hex digits) into a 160-bit integer. */
+/**
+ * Parses an Ethereum address (0x + 40 hex digits) into a 160-bit integer. A mixed-case address must carry a
+ * valid EIP-55 checksum (a typo in a checksummed address is caught); all-lower or all-upper case is accepted.
+ */
 export function parseAddress(value: unknown, field: string): bigint {
   if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value.trim())) {
     throw new ZkMarginError(field, `expected an address (0x followed by 40 hex digits), got ${value === undefined ? "nothing" : JSON.stringify(value)}`);
   }
-  return BigInt(value.trim());
+  const text = value.trim();
+  const digits = text.slice(2);
+  if (digits !== digits.toLowerCase() && digits !== digits.toUpperCase()) {
+    const checksummed = checksumAddress(digits.toLowerCase());
+    if (checksummed !== text) throw new ZkMarginError(field, `${text} has a wrong EIP-55 checksum (did you mean ${checksummed}?)`);
+  }
+  return BigInt(text);
+}
+
+/** EIP-55: each hex letter upper-cased where the keccak-256 of the lower-case hex has a nibble >= 8. */
+function checksumAddress(lowerHex: string): string {
+  const hash = keccak_256(new TextEncoder().encode(lowerHex));
+  let out = "0x";
+  for (let i = 0; i < 40; i++) {
+    const nibble = (hash[i >> 1]! >> (i % 2 === 0 ? 4 : 0)) & 0xf;
+    out += nibble >= 8 ? lowerHex[i]!.toUpperCase() : lowerHex[i]!;
+  }
+  return out;
 }
 
 /** Formats a field element or commitment as 0x-prefixed 32-byte hex. */

@@ -1,22 +1,23 @@
-import { parseAccount, parseMarkets, parseRound } from "../model/parse.ts";
 import { readJsonFile } from "../model/json.ts";
-import { subaccount } from "../model/subaccounts.ts";
-import type { ProofSubject } from "./prepare.ts";
+import { parseAccount, parseFills, parseMarkets, parseRound } from "../model/parse.ts";
+import type { AccountState, Fill, MarketSet, OracleRound } from "../model/types.ts";
 
-/** Paths of the three input files of `check` and `prove`. */
-export interface SubjectFiles {
-  readonly account: string;
-  readonly round: string;
-  readonly markets: string;
+/** Reads and validates a markets file. */
+export function loadMarkets(path: string): MarketSet {
+  return parseMarkets(readJsonFile(path, "markets"));
 }
 
-/**
- * Reads and validates the markets, round and account files (in that order: each depends on the markets),
- * and picks one subaccount of the account ("cross" by default, or "isolated:<market>").
- */
-export function loadSubject(files: SubjectFiles, subaccountName = "cross"): ProofSubject {
-  const markets = parseMarkets(readJsonFile(files.markets, "markets"));
-  const round = parseRound(readJsonFile(files.round, "round"), markets);
-  const account = subaccount(parseAccount(readJsonFile(files.account, "account"), markets), subaccountName);
-  return { account, round, markets };
+/** Reads and validates a round file against the markets. */
+export function loadRound(path: string, markets: MarketSet): OracleRound {
+  return parseRound(readJsonFile(path, "round"), markets);
+}
+
+/** Reads and validates an account state file against the markets. */
+export function loadAccount(path: string, markets: MarketSet, role = "account"): AccountState {
+  return parseAccount(readJsonFile(path, role), markets, role);
+}
+
+/** Reads and validates a fills file against the markets. */
+export function loadFills(path: string, markets: MarketSet): Fill[] {
+  return parseFills(readJsonFile(path, "fills"), markets);
 }

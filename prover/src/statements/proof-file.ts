@@ -1,19 +1,24 @@
-import { unpackLiquidationStatement, unpackMarginStatement } from "../commitment/statement.ts";
-import { formatScaled } from "../core/decimal.ts";
-import { ZkMarginError } from "../core/errors.ts";
-import { toAddress, toHex32 } from "../core/field.ts";
-import { loadVerificationKey, verifyWithKey, type ProofBundle } from "../prover/warm-prover.ts";
+import { readFileSync } from "node:fs";
+import type { Groth16Proof } from "snarkjs";
+import { sha256 } from "../build/files.ts";
 import { readManifest } from "../build/setup.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
-import type { Groth16Proof } from "snarkjs";
-import type { PreparedProof, StatementSummary } from "./prepare.ts";
-import { assembleProofFile, type ProofFile } from "./proof-file-shape.ts";
+import type { CircuitSpec } from "../circuit/registry.ts";
+import { poseidonHash } from "../commitment/sponge.ts";
+import { FIELD_MODULUS } from "../core/constants.ts";
+import { ZkMarginError } from "../core/errors.ts";
+import { toHex32 } from "../core/field.ts";
+import { toSolidityCalldata } from "../prover/calldata.ts";
+import { loadVerificationKey, verifyWithKey, type ProofBundle } from "../prover/warm-prover.ts";
+import type { PreparedProof } from "./prepare.ts";
+import { PROOF_FILE_TAG, assembleProofFile, decodeStatement, type ProofFile } from "./proof-file-shape.ts";
 
 export type { ProofFile };
 
-/** Assembles the proof file of a prepared proof and its bundle, with the setup's security label from the manifest. */
-export function toProofFile(prepared: PreparedProof, bundle: ProofBundle, round: bigint): ProofFile {
-  return assembleProofFile(prepared, bundle, round, readManifest(bundle.circuit)?.ceremony.insecure ?? true);
+/** Assembles the proof file of a prepared proof and its bundle, with the setup's label and key hash from the manifest. */
+export function toProofFile(prepared: PreparedProof, bundle: ProofBundle): ProofFile {
+  const manifest = readManifest(bundle.circuit);
+  return assembleProofFile(prepared, bundle, manifest?.artifacts.verificationKey ?? "", manifest?.ceremony.insecure ?? true);
 }
 
 /** The outcome of verifying a proof file. */
@@ -23,41 +28,86 @@ export interface VerifyOutcome {
   readonly message: string;
 }
 
-/**
- * Verifies a proof file: the Groth16 proof against the circuit's verification key (hash-checked), and
- * that the readable statement and public inputs in the file say the same as the public signals.
- */
-export async function verifyProofFile(json: unknown): Promise<VerifyOutcome> {
-  const file = json as Partial<ProofFile>;
-  if (typeof file !== "object" || file === null || typeof file.circuit !== "string" || !Array.isArray(file.publicSignals) || typeof file.proof !== "object") {
-    throw new ZkMarginError("proof file", "is not a zkmargin proof (expected circuit, publicSignals and proof)");
-  }
-  if (!readManifest(file.circuit)) throw new ZkMarginError("proof file.circuit", `unknown or unbuilt circuit ${file.circuit}`);
-  const signals = file.publicSignals.map(String);
-  if (signals.length !== 3 || !signals.every((signal) => /^\d+$/.test(signal))) return { valid: false, message: "public signals are malformed" };
-  const valid = await verifyWithKey(loadVerificationKey(file.circuit), file.proof as Groth16Proof, signals);
-  if (!valid) return { valid: false, message: "the proof does not verify against its public signals" };
-  const [account, round, statement] = signals.map(BigInt) as [bigint, bigint, bigint];
-  if (file.publicInputs && (file.publicInputs.accountCommitment !== toHex32(account) || file.publicInputs.roundCommitment !== toHex32(round) || file.publicInputs.statement !== toHex32(statement))) {
-    return { valid: false, message: "publicInputs do not match the public signals" };
-  }
-  const described = describeStatement(file.circuit, statement);
-  if (file.statement && JSON.stringify(file.statement) !== JSON.stringify(described.summary)) {
-    return { valid: false, message: "the statement written in the file does not match the public signals" };
-  }
-  return { valid: true, message: `account ${toHex32(account).slice(0, 18)}... ${described.text} at round commitment ${toHex32(round).slice(0, 18)}...` };
+/** Where `verifyProofFile` takes the verification key from (default: the local build's manifest). */
+export interface VerifyOptions {
+  /** A verification key file (snarkjs JSON). */
+  readonly verificationKeyPath?: string;
+  /** Circuit specs (default circuits/circuits.json). */
+  readonly specs?: readonly CircuitSpec[];
 }
 
-function describeStatement(circuit: string, statement: bigint): { summary: StatementSummary; text: string } {
-  const spec = loadCircuitSpecs().find((candidate) => candidate.id === circuit);
-  if (spec?.kind === "liquidation") {
-    const fields = unpackLiquidationStatement(statement);
-    const summary: StatementSummary = { kind: "liquidation", liquidator: toAddress(fields.liquidator), collateral: formatScaled(fields.collateral, 6) };
-    return { summary, text: `is liquidatable under the ${spec.profile ?? "cross"} profile (collateral ${summary.collateral}), proof bound to liquidator ${summary.liquidator}` };
+const FIELDS = ["zkmargin", "circuit", "statement", "publicInputs", "round", "publicSignals", "proof", "calldata", "verificationKey", "insecureSetup"];
+
+/**
+ * Verifies a proof file field by field: the Groth16 proof against the circuit's verification key (the build's,
+ * hash-checked, or the one given), and that every other field says exactly what the public signals say: the
+ * named public inputs, the decoded statement, the calldata, the round's commitments (Poseidon2 of them is the
+ * public round commitment), the verification key hash and the setup label. Unknown fields are refused.
+ */
+export async function verifyProofFile(json: unknown, options: VerifyOptions = {}): Promise<VerifyOutcome> {
+  const invalid = (message: string): VerifyOutcome => ({ valid: false, message });
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new ZkMarginError("proof file", "is not a JSON object");
+  const file = json as Partial<ProofFile> & Record<string, unknown>;
+  for (const key of Object.keys(file)) if (!FIELDS.includes(key)) return invalid(`unknown field ${key}`);
+  if (file.zkmargin !== PROOF_FILE_TAG) throw new ZkMarginError("proof file.zkmargin", `expected "${PROOF_FILE_TAG}", got ${JSON.stringify(file.zkmargin)}`);
+  const spec = (options.specs ?? loadCircuitSpecs()).find((candidate) => candidate.id === file.circuit);
+  if (!spec?.kind) throw new ZkMarginError("proof file.circuit", `unknown circuit ${JSON.stringify(file.circuit)}`);
+  let key: object;
+  let keyHash: string;
+  let insecure: boolean | undefined;
+  if (options.verificationKeyPath) {
+    const bytes = readFileSync(options.verificationKeyPath);
+    keyHash = sha256(bytes);
+    key = JSON.parse(bytes.toString()) as object;
+  } else {
+    const manifest = readManifest(spec.id);
+    if (!manifest) throw new ZkMarginError("proof file.circuit", `${spec.id} is not built here: pass its verification key (--vkey) or build it`);
+    key = loadVerificationKey(spec.id);
+    keyHash = manifest.artifacts.verificationKey;
+    insecure = manifest.ceremony.insecure;
   }
-  const fields = unpackMarginStatement(statement);
-  const summary: StatementSummary = { kind: "margin", requirement: fields.requirement, bufferBps: Number(fields.bufferBps), binder: toAddress(fields.binder), collateral: formatScaled(fields.collateral, 6) };
-  const buffer = fields.bufferBps > 0n ? ` with a ${formatScaled(fields.bufferBps, 2)}% buffer` : "";
-  const what = spec?.profile === "lending" ? (fields.requirement === "initial" ? "loan-to-value limit" : "health factor of 1") : `${spec?.profile ?? "cross"} ${fields.requirement} margin`;
-  return { summary, text: `meets the ${what}${buffer} (collateral ${summary.collateral}), proof bound to ${summary.binder}` };
+  if (file.verificationKey !== keyHash) return invalid("the proof file names another verification key than the one used to verify");
+  if (insecure !== undefined && file.insecureSetup !== insecure) return invalid(`insecureSetup says ${String(file.insecureSetup)} but the circuit's setup is ${insecure ? "insecure" : "not marked insecure"}`);
+  if (typeof file.insecureSetup !== "boolean") return invalid("insecureSetup is missing");
+  const signals = Array.isArray(file.publicSignals) ? file.publicSignals.map(String) : [];
+  if (signals.length !== spec.pubs.length || !signals.every((signal) => /^\d+$/.test(signal) && BigInt(signal) < FIELD_MODULUS)) return invalid(`public signals are malformed (expected ${spec.pubs.length} field elements)`);
+  if (!(await verifyWithKey(key, file.proof as Groth16Proof, signals))) return invalid("the proof does not verify against its public signals");
+  const named = Object.fromEntries(spec.pubs.map((name, i) => [name, BigInt(signals[i]!)]));
+  const expectedInputs = Object.fromEntries(spec.pubs.map((name) => [name, toHex32(named[name]!)]));
+  if (JSON.stringify(file.publicInputs) !== JSON.stringify(expectedInputs)) return invalid("publicInputs do not match the public signals");
+  const statement = decodeStatement(spec.kind, named);
+  if (JSON.stringify(file.statement) !== JSON.stringify(statement)) return invalid("the statement written in the file does not match the public signals");
+  if (JSON.stringify(file.calldata) !== JSON.stringify(toSolidityCalldata(file.proof as Groth16Proof, signals))) return invalid("the calldata does not match the proof and its public signals");
+  if (named.roundCommitment !== undefined) {
+    const round = file.round;
+    if (!round || typeof round.pricesCommitment !== "string" || typeof round.riskCommitment !== "string") return invalid("round commitments are missing");
+    let combined: bigint;
+    try {
+      combined = poseidonHash([BigInt(round.pricesCommitment), BigInt(round.riskCommitment)], "round");
+    } catch {
+      return invalid("round commitments are malformed");
+    }
+    if (combined !== named.roundCommitment) return invalid("the round's prices and risk commitments do not hash to the public round commitment");
+  } else if (file.round !== undefined) {
+    return invalid("a round is given for a statement that reads none");
+  }
+  return { valid: true, message: describe(statement, spec) };
+}
+
+function describe(statement: ReturnType<typeof decodeStatement>, spec: CircuitSpec): string {
+  switch (statement.kind) {
+    case "deposit":
+      return `a deposit of ${statement.amount} into the committed account (${spec.id})`;
+    case "withdraw":
+      return `a withdrawal of ${statement.amount} that leaves the account meeting its ${spec.profile} initial requirement (${spec.id})`;
+    case "fills":
+      return `${statement.count} fill(s) applied in chain order over ${statement.listedMarkets} listed markets, new head ${statement.newHead.slice(0, 18)}... (${spec.id})`;
+    case "margin": {
+      const buffer = statement.bufferBps > 0 ? ` with a ${(statement.bufferBps / 100).toFixed(2)}% buffer` : "";
+      const what = statement.side === "favourable" ? "is not liquidatable (a challenge answer)" : `meets its ${spec.profile} ${statement.requirement} requirement${buffer}`;
+      return `the committed account ${what}, bound to ${statement.binder} (${spec.id})`;
+    }
+    case "takeover":
+      return `a takeover${statement.defaulted ? " of a defaulted account" : " of an account below maintenance"}: owner gets ${statement.ownerPayout}, penalty ${statement.penalty} (${statement.penaltyBps} bps cap), bad debt ${statement.badDebt} (${spec.id})`;
+  }
 }

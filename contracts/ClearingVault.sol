@@ -1,0 +1,758 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ZkMarginCapacity} from "./generated/ZkMarginCapacity.sol";
+import {IERC20Minimal} from "./interfaces/IERC20Minimal.sol";
+import {IZkMarginVerifier} from "./interfaces/IZkMarginVerifier.sol";
+import {SafeTransfer} from "./lib/SafeTransfer.sol";
+import {ZkMarginHash} from "./lib/ZkMarginHash.sol";
+import {ZkMarginStatements} from "./lib/ZkMarginStatements.sol";
+import {OracleRegistry} from "./OracleRegistry.sol";
+
+/// @title ClearingVault
+/// @notice Private clearing (state v2, circuits/README.md and contracts/README.md). An account is a Poseidon
+///         commitment to a hidden state (salt, nonce, cash, fill-chain head, one slot per market). The vault never
+///         sees the state: it moves an account's commitment only by a proven transition whose old commitment is the
+///         current one (the nonce moves, so no proof applies twice), and it builds every public input itself:
+///
+///         | entry point | statement       | public inputs                                                        |
+///         | applyFills  | ApplyFillsProof | [C, newC, heads[applied + k], k + 2^16 L]                            |
+///         | deposit     | DepositProof    | [C, newC, amount]                                                    |
+///         | withdraw    | WithdrawProof   | [C, newC, round, amount]                                             |
+///         | attest      | MarginProof     | [C, round, margin(sender, bufferBps, maintenance, conservative)]     |
+///         | answer      | MarginProof     | [C, round, margin(sender, 0, maintenance, favourable)]               |
+///         | takeover    | TakeoverProof   | [C_victim, C_liq, newC_liq, round, takeover(amounts, penaltyBps, d)] |
+///
+///         The venue posts fills (`postFill`): each is appended to both traders' fill chains and to the fee
+///         account's (id 1, the venue's, opened by the constructor). Liquidation is a takeover: the owner of a
+///         liquidator account proves the victim below maintenance at the latest fresh round (or its challenge
+///         defaulted) and absorbs its positions; the victim's equity pays the penalty (insurance, challenger and
+///         liquidator shares) and the rest to its owner; negative equity is bad debt, paid by the insurance fund.
+///
+///         Accounting (token base units): accountsBalance (what the accounts' equity is owed), insuranceFund (signed:
+///         bad debt may drive it negative, a socialised deficit), totalBonds, totalClaimable;
+///         token.balanceOf(vault) == accountsBalance + insuranceFund + totalBonds + totalClaimable.
+///         Credits to anyone but the sender are pull payments (`claim`).
+/// @dev Governance setters are deliberately simple (one step, no delay); issue 14 adds bounds and delays.
+contract ClearingVault {
+    using SafeTransfer for IERC20Minimal;
+
+    /// @notice The BN254 scalar field modulus r.
+    uint256 public constant SNARK_SCALAR_FIELD = ZkMarginHash.FIELD;
+    /// @notice Fills of one apply-fills proof (K).
+    uint256 public constant FILLS_PER_PROOF = ZkMarginCapacity.FILLS_PER_PROOF;
+    /// @notice The venue's fee account.
+    uint256 public constant FEE_ACCOUNT_ID = ZkMarginCapacity.FEE_ACCOUNT_ID;
+    /// @notice Book hash of the genesis state.
+    uint256 public constant EMPTY_BOOK = ZkMarginCapacity.EMPTY_BOOK;
+    /// @notice Basis points in one.
+    uint256 public constant BPS = 10_000;
+    /// @notice The longest answer window governance may set (30 days).
+    uint64 public constant MAX_ANSWER_WINDOW = 30 days;
+    /// @notice Decimals the token must have (the cash scale is 10^10 token units).
+    uint8 public constant TOKEN_DECIMALS = 6;
+
+    enum Status {
+        None,
+        Active,
+        Liquidated
+    }
+
+    struct Account {
+        // slot 0: everything attest and postFill read (one SLOAD on the proof path)
+        uint64 posted; // fills appended to the account's chain
+        uint64 applied; // fills the commitment includes
+        uint64 lastHealthyRound; // newest round the current state was proven healthy at
+        uint56 challengeDeadline; // last second an answer to the pending challenge is accepted (0: none)
+        Status status;
+        // slot 1
+        uint256 commitment;
+        // slot 2
+        address owner;
+    }
+
+    /// @notice An account as getAccount returns it (the pending challenge's round included).
+    struct AccountView {
+        address owner;
+        uint64 posted;
+        Status status;
+        uint64 applied;
+        uint64 lastHealthyRound;
+        uint64 challengeRound; // 0: no challenge
+        uint64 challengeDeadline; // 0: no challenge
+        uint256 commitment;
+    }
+
+    struct Challenge {
+        address challenger;
+        uint96 bond;
+        uint64 roundId; // the challenge round
+    }
+
+    /// @notice The collateral token (6 decimals).
+    IERC20Minimal public immutable token;
+    /// @notice The oracle rounds and risk table.
+    OracleRegistry public immutable registry;
+    /// @notice The statements' verifiers (the vault's profile).
+    IZkMarginVerifier public immutable verifier;
+    /// @notice The venue: posts fills, owns the fee account.
+    address public immutable venue;
+    /// @notice vault + 2^160 chainId: the first input of every account commitment.
+    uint256 public immutable domain;
+
+    /// @notice Governance (parameters, insurance withdrawals).
+    address public governance;
+    /// @notice Bond a challenger posts.
+    uint96 public challengeBond;
+    /// @notice Seconds an account has to answer a challenge.
+    uint64 public answerWindow;
+    /// @notice Penalty cap of a takeover, basis points of the victim's notional (the takeover proof's penaltyBps).
+    uint16 public penaltyBps;
+    /// @notice Share of a takeover penalty to the insurance fund, basis points.
+    uint16 public insuranceBps;
+    /// @notice Share of a takeover penalty to the challenger of a pending challenge, basis points.
+    uint16 public challengerBps;
+
+    /// @notice The next account id.
+    uint256 public nextAccountId = 1;
+    /// @notice Tokens owed to the accounts' equity (10^-10 of the sum of their cash at a common round).
+    uint256 public accountsBalance;
+    /// @notice The insurance fund; negative: a deficit socialised across the accounts.
+    int256 public insuranceFund;
+    /// @notice Challenge bonds held.
+    uint256 public totalBonds;
+    /// @notice Credits not yet claimed.
+    uint256 public totalClaimable;
+    /// @notice Credits per address (answered bonds, payouts, penalty shares).
+    mapping(address who => uint256) public claimable;
+
+    mapping(uint256 accountId => Account) private _accounts;
+    mapping(uint256 accountId => Challenge) private _challenges;
+    /// @dev heads[id][i]: the account's fill-chain head after i fills (heads[id][0] = 0).
+    mapping(uint256 accountId => mapping(uint256 index => uint256)) private _heads;
+
+    uint256 private transient _locked;
+
+    event AccountOpened(uint256 indexed accountId, address indexed owner, uint256 commitment);
+    /// @notice A fill was appended: `indexA`, `indexB`, `indexFee` are its positions (new `posted`) in each chain.
+    event FillPosted(
+        uint256 indexed accountA, uint256 indexed accountB, uint256 fill, uint64 indexA, uint64 indexB, uint64 indexFee
+    );
+    event FillsApplied(uint256 indexed accountId, uint256 count, uint64 applied, uint256 newCommitment);
+    event Deposited(uint256 indexed accountId, address indexed from, uint64 amount, uint256 newCommitment);
+    event Withdrawn(uint256 indexed accountId, address indexed owner, uint64 indexed roundId, uint64 amount, uint256 newCommitment);
+    event Attested(uint256 indexed accountId, uint64 indexed roundId, address indexed attester, uint16 bufferBps);
+    event Challenged(
+        uint256 indexed accountId, address indexed challenger, uint64 indexed roundId, uint64 deadline, uint96 bond
+    );
+    event ChallengeAnswered(
+        uint256 indexed accountId, uint64 indexed roundId, address indexed answerer, address owner, uint96 bond
+    );
+    event TakenOver(
+        uint256 indexed victimId,
+        uint256 indexed liquidatorId,
+        uint64 indexed roundId,
+        bool defaulted,
+        uint64 ownerPayout,
+        uint64 penalty,
+        uint64 badDebt,
+        uint256 newLiquidatorCommitment
+    );
+    /// @notice How a takeover's penalty was shared (the challenger's share excludes its returned bond).
+    event PenaltySplit(
+        uint256 indexed victimId,
+        address indexed liquidator,
+        address indexed challenger,
+        uint256 insuranceShare,
+        uint256 challengerShare,
+        uint256 liquidatorShare
+    );
+    event Credited(address indexed who, uint256 amount);
+    event Claimed(address indexed who, uint256 amount);
+    event InsuranceFunded(address indexed from, uint256 amount);
+    event InsuranceWithdrawn(address indexed to, uint256 amount);
+    event ChallengeParametersChanged(uint96 bond, uint64 answerWindow);
+    event LiquidationParametersChanged(uint16 penaltyBps, uint16 insuranceBps, uint16 challengerBps);
+    event GovernanceTransferred(address indexed previousGovernance, address indexed newGovernance);
+
+    error ClearingVault__ZeroAddress();
+    error ClearingVault__BadTokenDecimals(uint8 decimals);
+    error ClearingVault__ProfileMismatch(uint8 verifierRiskTag, uint8 registryRiskTag);
+    error ClearingVault__ChainIdTooLarge(uint256 chainId);
+    error ClearingVault__BadParameters();
+    error ClearingVault__Reentrancy();
+    error ClearingVault__NotGovernance(address caller);
+    error ClearingVault__NotVenue(address caller);
+    error ClearingVault__NotOwner(uint256 accountId, address caller);
+    error ClearingVault__UnknownAccount(uint256 accountId);
+    error ClearingVault__AccountClosed(uint256 accountId);
+    /// @notice The account's challenge expired unanswered: it may only be brought up to date, funded, taken over.
+    error ClearingVault__Defaulted(uint256 accountId);
+    /// @notice The fee account cannot take this part (it holds no positions: never traded, challenged, taken over
+    ///         or used as a liquidator).
+    error ClearingVault__FeeAccount();
+    /// @notice A fill between an account and itself.
+    error ClearingVault__SelfTrade(uint256 accountId);
+    error ClearingVault__SameAccount(uint256 accountId);
+    error ClearingVault__FillOutOfField();
+    /// @notice An apply-fills count outside 1..K.
+    error ClearingVault__BadFillCount(uint256 count);
+    /// @notice Applying `count` more fills would go beyond the fills posted to the account.
+    error ClearingVault__NotPosted(uint256 accountId, uint256 upTo, uint64 posted);
+    /// @notice The account has posted fills its commitment does not include yet.
+    error ClearingVault__NotUpToDate(uint256 accountId, uint64 applied, uint64 posted);
+    error ClearingVault__ZeroAmount();
+    error ClearingVault__UnknownRound(uint64 roundId);
+    error ClearingVault__StaleRound(uint64 roundId);
+    error ClearingVault__NotLatestRound(uint64 roundId, uint64 latestRoundId);
+    error ClearingVault__RoundTooOld(uint64 roundId, uint64 minRoundId);
+    error ClearingVault__ChallengeActive(uint256 accountId);
+    error ClearingVault__NoChallenge(uint256 accountId);
+    error ClearingVault__AlreadyHealthy(uint256 accountId, uint64 roundId);
+    error ClearingVault__WindowClosed(uint256 accountId, uint64 deadline);
+    /// @notice Paying this would take more than the accounts are owed (losers' deficits not yet taken over).
+    error ClearingVault__InsufficientAccountsBalance(uint256 requested, uint256 available);
+    error ClearingVault__InsufficientInsurance(uint256 requested, int256 available);
+    /// @notice The vault's balance grew by another amount than was transferred (fee-on-transfer token).
+    error ClearingVault__TransferMismatch(uint256 expected, uint256 received);
+    error ClearingVault__NothingToClaim();
+
+    modifier nonReentrant() {
+        if (_locked != 0) revert ClearingVault__Reentrancy();
+        _locked = 1;
+        _;
+        _locked = 0;
+    }
+
+    modifier onlyGovernance() {
+        if (msg.sender != governance) revert ClearingVault__NotGovernance(msg.sender);
+        _;
+    }
+
+    /// @param token_ the collateral token (6 decimals)
+    /// @param registry_ the oracle registry (its risk tag must be the verifier's)
+    /// @param verifier_ the statements' verifier adapter
+    /// @param venue_ posts fills and owns the fee account (id 1)
+    /// @param governance_ parameters and insurance
+    /// @param challengeBond_ bond of a challenge (token units)
+    /// @param answerWindow_ seconds to answer a challenge (> 0)
+    /// @param penaltyBps_ penalty cap, bps of the victim's notional (<= 10^4)
+    /// @param insuranceBps_ insurance share of a penalty, bps
+    /// @param challengerBps_ challenger share of a penalty, bps (insuranceBps_ + challengerBps_ <= 10^4)
+    constructor(
+        IERC20Minimal token_,
+        OracleRegistry registry_,
+        IZkMarginVerifier verifier_,
+        address venue_,
+        address governance_,
+        uint96 challengeBond_,
+        uint64 answerWindow_,
+        uint16 penaltyBps_,
+        uint16 insuranceBps_,
+        uint16 challengerBps_
+    ) {
+        if (
+            address(token_) == address(0) || address(registry_) == address(0) || address(verifier_) == address(0)
+                || venue_ == address(0) || governance_ == address(0)
+        ) revert ClearingVault__ZeroAddress();
+        uint8 decimals = token_.decimals();
+        if (decimals != TOKEN_DECIMALS) revert ClearingVault__BadTokenDecimals(decimals);
+        if (verifier_.riskTag() != registry_.riskTag()) {
+            revert ClearingVault__ProfileMismatch(verifier_.riskTag(), registry_.riskTag());
+        }
+        if (block.chainid >= 1 << 64) revert ClearingVault__ChainIdTooLarge(block.chainid);
+        token = token_;
+        registry = registry_;
+        verifier = verifier_;
+        venue = venue_;
+        domain = uint256(uint160(address(this))) | (block.chainid << 160);
+        governance = governance_;
+        emit GovernanceTransferred(address(0), governance_);
+        _setChallengeParameters(challengeBond_, answerWindow_);
+        _setLiquidationParameters(penaltyBps_, insuranceBps_, challengerBps_);
+        _open(venue_); // the fee account, id 1
+    }
+
+    // ================================================================== accounts and fills
+
+    /// @notice Opens an account owned by the sender at the genesis state (salt, nonce, cash, head, slots 0):
+    ///         commitment = Poseidon4(domain, id, owner, EMPTY_BOOK).
+    /// @return accountId the new account's id
+    function open() external nonReentrant returns (uint256 accountId) {
+        accountId = _open(msg.sender);
+    }
+
+    /// @notice Venue only: appends `fill` (a fill commitment, circuits/README.md "Fill") to the chains of accounts
+    ///         `a` and `b` (the two sides; which one bought is not public) and of the fee account.
+    /// @dev For x in (a, b, fee account): heads[x][posted + 1] = Poseidon2(heads[x][posted], fill); posted += 1.
+    function postFill(uint256 a, uint256 b, uint256 fill) external nonReentrant {
+        if (msg.sender != venue) revert ClearingVault__NotVenue(msg.sender);
+        if (a == b) revert ClearingVault__SelfTrade(a);
+        if (a == FEE_ACCOUNT_ID || b == FEE_ACCOUNT_ID) revert ClearingVault__FeeAccount();
+        Account storage accountA = _activeAccount(a);
+        Account storage accountB = _activeAccount(b);
+        if (_isDefaulted(accountA)) revert ClearingVault__Defaulted(a);
+        if (_isDefaulted(accountB)) revert ClearingVault__Defaulted(b);
+        if (fill >= SNARK_SCALAR_FIELD) revert ClearingVault__FillOutOfField();
+        uint64 indexA = _append(a, accountA, fill);
+        uint64 indexB = _append(b, accountB, fill);
+        uint64 indexFee = _append(FEE_ACCOUNT_ID, _accounts[FEE_ACCOUNT_ID], fill);
+        emit FillPosted(a, b, fill, indexA, indexB, indexFee);
+    }
+
+    /// @notice Applies the account's next `count` posted fills with an apply-fills proof (anyone holding the data:
+    ///         the result is forced by the chain).
+    /// @dev ApplyFills([C, newC, heads[applied + count], count + 2^16 L]).
+    /// @param count 1 to K fills, in chain order
+    /// @param newCommitment the account's commitment after them
+    function applyFills(uint256 accountId, uint256 count, uint256 newCommitment, uint256[8] calldata proof)
+        external
+        nonReentrant
+    {
+        Account storage account = _activeAccount(accountId);
+        if (count == 0 || count > FILLS_PER_PROOF) revert ClearingVault__BadFillCount(count);
+        uint64 posted = account.posted;
+        uint256 upTo = uint256(account.applied) + count;
+        if (upTo > posted) revert ClearingVault__NotPosted(accountId, upTo, posted);
+        verifier.verifyApplyFills(
+            proof,
+            [
+                account.commitment,
+                newCommitment,
+                _heads[accountId][upTo],
+                ZkMarginStatements.applyFills(count, registry.listedMarkets())
+            ]
+        );
+        account.commitment = newCommitment;
+        account.applied = uint64(upTo);
+        // The new state is another book: no margin proof is about it yet (a deposit, which only adds cash, keeps it).
+        account.lastHealthyRound = 0;
+        emit FillsApplied(accountId, count, uint64(upTo), newCommitment);
+    }
+
+    /// @notice Deposits `amount` tokens (from the sender) into the account's cash with a deposit proof.
+    /// @dev Deposit([C, newC, amount]).
+    function deposit(uint256 accountId, uint64 amount, uint256 newCommitment, uint256[8] calldata proof)
+        external
+        nonReentrant
+    {
+        Account storage account = _activeAccount(accountId);
+        if (amount == 0) revert ClearingVault__ZeroAmount();
+        verifier.verifyDeposit(proof, [account.commitment, newCommitment, uint256(amount)]);
+        account.commitment = newCommitment;
+        accountsBalance += amount;
+        emit Deposited(accountId, msg.sender, amount, newCommitment);
+        _pull(msg.sender, amount);
+    }
+
+    /// @notice Owner only: withdraws `amount` tokens with a withdraw proof (the new state meets the initial
+    ///         requirement at the latest round, which must be fresh). The account must be up to date (the fee
+    ///         account is exempt: its pending fills only add fees). Answers a pending challenge.
+    /// @dev Withdraw([C, newC, round, amount]).
+    function withdraw(
+        uint256 accountId,
+        uint64 amount,
+        uint64 roundId,
+        uint256 newCommitment,
+        uint256[8] calldata proof
+    ) external nonReentrant {
+        Account storage account = _activeAccount(accountId);
+        address owner = account.owner;
+        if (msg.sender != owner) revert ClearingVault__NotOwner(accountId, msg.sender);
+        if (_isDefaulted(account)) revert ClearingVault__Defaulted(accountId);
+        if (accountId != FEE_ACCOUNT_ID) _requireUpToDate(accountId, account);
+        if (amount == 0) revert ClearingVault__ZeroAmount();
+        uint256 roundCommitment = _latestFreshRound(roundId);
+        verifier.verifyWithdraw(proof, [account.commitment, newCommitment, roundCommitment, uint256(amount)]);
+        account.commitment = newCommitment;
+        account.lastHealthyRound = roundId;
+        if (account.challengeDeadline != 0) _answerChallenge(accountId, account, roundId);
+        _debitAccounts(amount);
+        emit Withdrawn(accountId, owner, roundId, amount, newCommitment);
+        token.safeTransfer(owner, amount);
+    }
+
+    // ================================================================== prove or be taken over
+
+    /// @notice Records that the account meets maintenance with `bufferBps` to spare at the fresh round `roundId`
+    ///         (conservative valuation), with a margin proof bound to the sender. The account must be up to date
+    ///         (fee account exempt) and not defaulted. At or after a pending challenge's round it answers it.
+    /// @dev Margin([C, round, margin(sender, bufferBps, maintenance, conservative)]).
+    function attest(uint256 accountId, uint64 roundId, uint16 bufferBps, uint256[8] calldata proof)
+        external
+        nonReentrant
+    {
+        Account storage account = _activeAccount(accountId);
+        if (_isDefaulted(account)) revert ClearingVault__Defaulted(accountId);
+        if (accountId != FEE_ACCOUNT_ID) _requireUpToDate(accountId, account);
+        uint256 roundCommitment = _freshRound(roundId);
+        verifier.verifyMargin(
+            proof, [account.commitment, roundCommitment, ZkMarginStatements.margin(msg.sender, bufferBps, false, false)]
+        );
+        if (roundId > account.lastHealthyRound) account.lastHealthyRound = roundId;
+        emit Attested(accountId, roundId, msg.sender, bufferBps);
+        if (account.challengeDeadline != 0 && roundId >= _challenges[accountId].roundId) _answerChallenge(accountId, account, roundId);
+    }
+
+    /// @notice Challenges the account to prove maintenance at the registry's latest round, which must be fresh and
+    ///         newer than the account's lastHealthyRound. Pulls `challengeBond` from the sender. Unanswered by the
+    ///         deadline, the account is defaulted: a takeover then needs no below-maintenance proof.
+    /// @return roundId the challenge round
+    /// @return deadline the last second an answer is accepted
+    function challenge(uint256 accountId) external nonReentrant returns (uint64 roundId, uint64 deadline) {
+        Account storage account = _activeAccount(accountId);
+        if (accountId == FEE_ACCOUNT_ID) revert ClearingVault__FeeAccount();
+        if (account.challengeDeadline != 0) revert ClearingVault__ChallengeActive(accountId);
+        bool fresh;
+        (roundId,,, fresh) = registry.latestRound();
+        if (roundId == 0) revert ClearingVault__UnknownRound(0);
+        if (!fresh) revert ClearingVault__StaleRound(roundId);
+        if (account.lastHealthyRound >= roundId) revert ClearingVault__AlreadyHealthy(accountId, roundId);
+
+        uint96 bond = challengeBond;
+        deadline = uint64(block.timestamp) + answerWindow;
+        account.challengeDeadline = uint56(deadline); // window <= MAX_ANSWER_WINDOW keeps it far below 2^56
+        _challenges[accountId] = Challenge({challenger: msg.sender, bond: bond, roundId: roundId});
+        totalBonds += bond;
+        emit Challenged(accountId, msg.sender, roundId, deadline, bond);
+        if (bond != 0) _pull(msg.sender, bond);
+    }
+
+    /// @notice Answers the account's pending challenge within its window with a margin proof (favourable valuation,
+    ///         maintenance, buffer 0: the exact negation of "liquidatable") at the challenge round (even if stale by
+    ///         now) or a later fresh round. The bond is credited to the account's owner.
+    /// @dev Margin([C, round, margin(sender, 0, maintenance, favourable)]).
+    function answer(uint256 accountId, uint64 roundId, uint256[8] calldata proof) external nonReentrant {
+        Account storage account = _activeAccount(accountId);
+        uint64 deadline = account.challengeDeadline;
+        if (deadline == 0) revert ClearingVault__NoChallenge(accountId);
+        uint64 challengeRound = _challenges[accountId].roundId;
+        if (block.timestamp > deadline) revert ClearingVault__WindowClosed(accountId, deadline);
+        _requireUpToDate(accountId, account);
+        uint256 roundCommitment;
+        if (roundId == challengeRound) {
+            (roundCommitment,,) = registry.getRound(roundId);
+        } else if (roundId > challengeRound) {
+            roundCommitment = _freshRound(roundId);
+        } else {
+            revert ClearingVault__RoundTooOld(roundId, challengeRound);
+        }
+        verifier.verifyMargin(
+            proof, [account.commitment, roundCommitment, ZkMarginStatements.margin(msg.sender, 0, false, true)]
+        );
+        if (roundId > account.lastHealthyRound) account.lastHealthyRound = roundId;
+        _answerChallenge(accountId, account, roundId);
+    }
+
+    /// @notice Takes the victim over into the sender's liquidator account at the latest fresh round, with a takeover
+    ///         proof: the victim is below maintenance (unless defaulted), the liquidator absorbs its positions and
+    ///         still meets initial. The victim's equity e = ownerPayout + penalty - badDebt (token units): the owner
+    ///         is credited ownerPayout; the penalty goes insuranceBps to insurance, challengerBps to the challenger
+    ///         of a pending challenge (with its bond back), the rest to the sender; the insurance fund pays badDebt.
+    /// @dev Takeover([C_victim, C_liquidator, newC_liquidator, round, takeover(ownerPayout, penalty, badDebt,
+    ///      penaltyBps, defaulted)]), defaulted = the victim's challenge expired unanswered.
+    function takeover(
+        uint256 victimId,
+        uint256 liquidatorId,
+        uint64 roundId,
+        uint64 ownerPayout,
+        uint64 penalty,
+        uint64 badDebt,
+        uint256 newLiquidatorCommitment,
+        uint256[8] calldata proof
+    ) external nonReentrant {
+        (Account storage victim, Account storage liquidator, uint256 roundCommitment, bool defaulted) =
+            _checkTakeover(victimId, liquidatorId, roundId);
+        verifier.verifyTakeover(
+            proof,
+            [
+                victim.commitment,
+                liquidator.commitment,
+                newLiquidatorCommitment,
+                roundCommitment,
+                ZkMarginStatements.takeover(ownerPayout, penalty, badDebt, penaltyBps, defaulted)
+            ]
+        );
+        liquidator.commitment = newLiquidatorCommitment;
+        // The takeover proved the liquidator's new state meets initial (conservative) at this round.
+        liquidator.lastHealthyRound = roundId;
+        victim.status = Status.Liquidated;
+        emit TakenOver(victimId, liquidatorId, roundId, defaulted, ownerPayout, penalty, badDebt, newLiquidatorCommitment);
+        // The victim's equity leaves the accounts; a negative one (bad debt) moves from the insurance fund to them.
+        _debitAccounts(uint256(ownerPayout) + penalty, badDebt);
+        insuranceFund -= int256(uint256(badDebt));
+        _credit(victim.owner, ownerPayout);
+        _splitPenalty(victimId, victim, penalty);
+    }
+
+    /// @notice Pays the sender's credits.
+    /// @return amount what was paid
+    function claim() external nonReentrant returns (uint256 amount) {
+        amount = claimable[msg.sender];
+        if (amount == 0) revert ClearingVault__NothingToClaim();
+        claimable[msg.sender] = 0;
+        totalClaimable -= amount;
+        emit Claimed(msg.sender, amount);
+        token.safeTransfer(msg.sender, amount);
+    }
+
+    /// @notice Adds `amount` tokens (from the sender) to the insurance fund.
+    function fundInsurance(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ClearingVault__ZeroAmount();
+        insuranceFund += int256(amount);
+        emit InsuranceFunded(msg.sender, amount);
+        _pull(msg.sender, amount);
+    }
+
+    // ================================================================== governance (issue 14: bounds, delays, two-step)
+
+    /// @notice Sets the challenge bond and the answer window (> 0 s). Applies to challenges made from now on.
+    function setChallengeParameters(uint96 bond, uint64 window) external onlyGovernance {
+        _setChallengeParameters(bond, window);
+    }
+
+    /// @notice Sets the penalty cap and its shares (insuranceBps + challengerBps <= 10^4, penaltyBps <= 10^4).
+    function setLiquidationParameters(uint16 penaltyBps_, uint16 insuranceBps_, uint16 challengerBps_)
+        external
+        onlyGovernance
+    {
+        _setLiquidationParameters(penaltyBps_, insuranceBps_, challengerBps_);
+    }
+
+    /// @notice Withdraws up to the (positive) insurance fund to `to`.
+    function withdrawInsurance(address to, uint256 amount) external onlyGovernance nonReentrant {
+        if (to == address(0)) revert ClearingVault__ZeroAddress();
+        int256 available = insuranceFund;
+        if (available < 0 || amount > uint256(available)) revert ClearingVault__InsufficientInsurance(amount, available);
+        insuranceFund = available - int256(amount);
+        emit InsuranceWithdrawn(to, amount);
+        token.safeTransfer(to, amount);
+    }
+
+    /// @notice Hands governance to `newGovernance`.
+    function transferGovernance(address newGovernance) external onlyGovernance {
+        if (newGovernance == address(0)) revert ClearingVault__ZeroAddress();
+        emit GovernanceTransferred(governance, newGovernance);
+        governance = newGovernance;
+    }
+
+    function _setChallengeParameters(uint96 bond, uint64 window) private {
+        if (window == 0 || window > MAX_ANSWER_WINDOW) revert ClearingVault__BadParameters();
+        challengeBond = bond;
+        answerWindow = window;
+        emit ChallengeParametersChanged(bond, window);
+    }
+
+    function _setLiquidationParameters(uint16 penaltyBps_, uint16 insuranceBps_, uint16 challengerBps_) private {
+        if (penaltyBps_ > BPS || uint256(insuranceBps_) + challengerBps_ > BPS) revert ClearingVault__BadParameters();
+        penaltyBps = penaltyBps_;
+        insuranceBps = insuranceBps_;
+        challengerBps = challengerBps_;
+        emit LiquidationParametersChanged(penaltyBps_, insuranceBps_, challengerBps_);
+    }
+
+    // ================================================================== views
+
+    /// @notice The account's public record.
+    function getAccount(uint256 accountId) external view returns (AccountView memory view_) {
+        Account storage account = _accounts[accountId];
+        view_ = AccountView({
+            owner: account.owner,
+            posted: account.posted,
+            status: account.status,
+            applied: account.applied,
+            lastHealthyRound: account.lastHealthyRound,
+            challengeRound: account.challengeDeadline == 0 ? 0 : _challenges[accountId].roundId,
+            challengeDeadline: account.challengeDeadline,
+            commitment: account.commitment
+        });
+    }
+
+    /// @notice The pending challenge: challenger, bond and round (all zero: none; its deadline is in the account).
+    function getChallenge(uint256 accountId) external view returns (Challenge memory) {
+        return _challenges[accountId];
+    }
+
+    /// @notice The account's fill-chain head after `index` fills (0 for index 0 or beyond `posted`).
+    function headAt(uint256 accountId, uint256 index) external view returns (uint256) {
+        return _heads[accountId][index];
+    }
+
+    /// @notice Whether every fill posted to the account is applied.
+    function isUpToDate(uint256 accountId) external view returns (bool) {
+        Account storage account = _accounts[accountId];
+        return account.applied == account.posted;
+    }
+
+    /// @notice Whether the account's challenge expired unanswered.
+    function isDefaulted(uint256 accountId) external view returns (bool) {
+        return _isDefaulted(_accounts[accountId]);
+    }
+
+    /// @notice accountsBalance + insuranceFund + totalBonds + totalClaimable: what the vault must hold.
+    function accountedBalance() external view returns (int256) {
+        return int256(accountsBalance + totalBonds + totalClaimable) + insuranceFund;
+    }
+
+    /// @notice For provers: the genesis commitment of account `accountId` owned by `owner`.
+    function genesisCommitment(uint256 accountId, address owner) external view returns (uint256) {
+        return ZkMarginHash.hash4(domain, accountId, uint256(uint160(owner)), EMPTY_BOOK);
+    }
+
+    /// @notice For provers: the apply-fills statement of `count` fills at the registry's listed market count.
+    function applyFillsStatement(uint256 count) external view returns (uint256) {
+        return ZkMarginStatements.applyFills(count, registry.listedMarkets());
+    }
+
+    /// @notice For provers: a margin statement (attest: conservative, maintenance; answer: favourable,
+    ///         maintenance, buffer 0).
+    function marginStatement(address binder, uint16 bufferBps, bool useInitial, bool favourable)
+        external
+        pure
+        returns (uint256)
+    {
+        return ZkMarginStatements.margin(binder, bufferBps, useInitial, favourable);
+    }
+
+    /// @notice For provers: the takeover statement at the current penaltyBps.
+    function takeoverStatement(uint64 ownerPayout, uint64 penalty, uint64 badDebt, bool defaulted)
+        external
+        view
+        returns (uint256)
+    {
+        return ZkMarginStatements.takeover(ownerPayout, penalty, badDebt, penaltyBps, defaulted);
+    }
+
+    // ================================================================== internals
+
+    function _open(address owner) private returns (uint256 accountId) {
+        accountId = nextAccountId++;
+        Account storage account = _accounts[accountId];
+        account.owner = owner;
+        account.status = Status.Active;
+        uint256 commitment = ZkMarginHash.hash4(domain, accountId, uint256(uint160(owner)), EMPTY_BOOK);
+        account.commitment = commitment;
+        emit AccountOpened(accountId, owner, commitment);
+    }
+
+    function _append(uint256 accountId, Account storage account, uint256 fill) private returns (uint64 index) {
+        uint64 posted = account.posted;
+        index = posted + 1;
+        mapping(uint256 => uint256) storage heads = _heads[accountId];
+        heads[index] = ZkMarginHash.hash2(heads[posted], fill);
+        account.posted = index;
+    }
+
+    function _activeAccount(uint256 accountId) private view returns (Account storage account) {
+        account = _accounts[accountId];
+        Status status = account.status;
+        if (status != Status.Active) {
+            if (status == Status.None) revert ClearingVault__UnknownAccount(accountId);
+            revert ClearingVault__AccountClosed(accountId);
+        }
+    }
+
+    function _isDefaulted(Account storage account) private view returns (bool) {
+        uint64 deadline = account.challengeDeadline;
+        return deadline != 0 && block.timestamp > deadline;
+    }
+
+    function _requireUpToDate(uint256 accountId, Account storage account) private view {
+        uint64 applied = account.applied;
+        uint64 posted = account.posted;
+        if (applied != posted) revert ClearingVault__NotUpToDate(accountId, applied, posted);
+    }
+
+    /// @dev The commitment of a known round that is fresh now.
+    function _freshRound(uint64 roundId) private view returns (uint256 commitment) {
+        uint64 timestamp;
+        bool fresh;
+        (commitment, timestamp, fresh) = registry.getRound(roundId);
+        if (timestamp == 0) revert ClearingVault__UnknownRound(roundId);
+        if (!fresh) revert ClearingVault__StaleRound(roundId);
+    }
+
+    /// @dev The commitment of the registry's latest round, which must be `roundId` and fresh.
+    function _latestFreshRound(uint64 roundId) private view returns (uint256 commitment) {
+        (uint64 latest,, uint256 latestCommitment, bool fresh) = registry.latestRound();
+        if (roundId != latest) revert ClearingVault__NotLatestRound(roundId, latest);
+        if (latest == 0) revert ClearingVault__UnknownRound(0);
+        if (!fresh) revert ClearingVault__StaleRound(roundId);
+        commitment = latestCommitment;
+    }
+
+    /// @dev Closes the pending challenge in the owner's favour: the bond is credited to the owner.
+    function _answerChallenge(uint256 accountId, Account storage account, uint64 roundId) private {
+        address owner = account.owner;
+        uint96 bond = _challenges[accountId].bond;
+        delete _challenges[accountId];
+        account.challengeDeadline = 0;
+        totalBonds -= bond;
+        emit ChallengeAnswered(accountId, roundId, msg.sender, owner, bond);
+        _credit(owner, bond);
+    }
+
+    /// @dev The checks of takeover, in the order of contracts/README.md.
+    function _checkTakeover(uint256 victimId, uint256 liquidatorId, uint64 roundId)
+        private
+        view
+        returns (Account storage victim, Account storage liquidator, uint256 roundCommitment, bool defaulted)
+    {
+        if (victimId == liquidatorId) revert ClearingVault__SameAccount(victimId);
+        if (victimId == FEE_ACCOUNT_ID || liquidatorId == FEE_ACCOUNT_ID) revert ClearingVault__FeeAccount();
+        victim = _activeAccount(victimId);
+        _requireUpToDate(victimId, victim);
+        liquidator = _activeAccount(liquidatorId);
+        if (msg.sender != liquidator.owner) revert ClearingVault__NotOwner(liquidatorId, msg.sender);
+        if (_isDefaulted(liquidator)) revert ClearingVault__Defaulted(liquidatorId);
+        roundCommitment = _latestFreshRound(roundId);
+        defaulted = _isDefaulted(victim);
+    }
+
+    /// @dev Shares a takeover penalty: insuranceBps to the fund, challengerBps (and its bond back) to the challenger
+    ///      of a pending challenge, the rest to the liquidator (the sender).
+    function _splitPenalty(uint256 victimId, Account storage victim, uint64 penalty) private {
+        uint256 insuranceShare = (uint256(penalty) * insuranceBps) / BPS;
+        insuranceFund += int256(insuranceShare);
+        uint256 challengerShare;
+        address challenger;
+        if (victim.challengeDeadline != 0) {
+            Challenge memory c = _challenges[victimId];
+            challenger = c.challenger;
+            challengerShare = (uint256(penalty) * challengerBps) / BPS;
+            delete _challenges[victimId];
+            victim.challengeDeadline = 0;
+            totalBonds -= c.bond;
+            _credit(challenger, challengerShare + c.bond);
+        }
+        uint256 liquidatorShare = uint256(penalty) - insuranceShare - challengerShare;
+        _credit(msg.sender, liquidatorShare);
+        emit PenaltySplit(victimId, msg.sender, challenger, insuranceShare, challengerShare, liquidatorShare);
+    }
+
+    function _credit(address who, uint256 amount) private {
+        if (amount == 0) return;
+        claimable[who] += amount;
+        totalClaimable += amount;
+        emit Credited(who, amount);
+    }
+
+    function _debitAccounts(uint256 amount) private {
+        _debitAccounts(amount, 0);
+    }
+
+    /// @dev accountsBalance += credit - debit, refusing to go below zero.
+    function _debitAccounts(uint256 debit, uint256 credit) private {
+        uint256 available = accountsBalance + credit;
+        if (debit > available) revert ClearingVault__InsufficientAccountsBalance(debit, available);
+        accountsBalance = available - debit;
+    }
+
+    /// @dev Pulls `amount` from `from` and checks that the vault's balance grew by exactly that.
+    function _pull(address from, uint256 amount) private {
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(from, address(this), amount);
+        uint256 received = token.balanceOf(address(this)) - before;
+        if (received != amount) revert ClearingVault__TransferMismatch(amount, received);
+    }
+}

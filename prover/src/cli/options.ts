@@ -1,0 +1,59 @@
+import { ZkMarginError } from "../core/errors.ts";
+import { UsageError } from "./usage-error.ts";
+
+/** Parsed option values of a command. */
+export type Values = Record<string, string | boolean | string[] | undefined>;
+/** The options a command takes (node:util parseArgs form). */
+export type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
+
+/** One CLI command. */
+export interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: OptionSpec;
+  run(values: Values, positionals: string[]): Promise<number>;
+}
+
+/** The value of a required string option, or a usage error naming it. */
+export function required(values: Values, name: string): string {
+  const value = values[name];
+  if (typeof value !== "string" || value === "") throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+/** The value of an optional string option. */
+export function optional(values: Values, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * Joins `--option -1.5` into `--option=-1.5` for string options, so negative numbers (a fee rebate, a short
+ * size) are values rather than unknown short options.
+ */
+export function joinNegativeValues(args: readonly string[], options: OptionSpec): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : undefined;
+    const next = args[i + 1];
+    if (name && options[name]?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
+const err = (text: string) => process.stderr.write(`${text}\n`);
+
+/** The statement commands refuse with exit code 1 (the account does not meet what it is asked to prove). */
+export function refuse(error: unknown): number {
+  if (error instanceof ZkMarginError && (error.field === "account" || error.field === "victim" || error.field === "liquidator")) {
+    err(`zkmargin: refused: ${error.message}; no proof written`);
+    return 1;
+  }
+  throw error;
+}

@@ -1,0 +1,109 @@
+import { resolve } from "node:path";
+import { writeFileAtomic } from "../build/files.ts";
+import { loadCircuitSpecs } from "../circuit/load-specs.ts";
+import { toHex32 } from "../core/field.ts";
+import { formatScaled, parseInteger, parseScaled } from "../core/decimal.ts";
+import { ZkMarginError } from "../core/errors.ts";
+import { parseAddress } from "../core/field.ts";
+import { MARKETS, TOKEN_DECIMALS, bound } from "../core/constants.ts";
+import { accountToJson, parseBufferBps } from "../model/parse.ts";
+import type { MarketSet } from "../model/types.ts";
+import { loadAccount, loadFills, loadMarkets, loadRound } from "../statements/load.ts";
+import { prepareApplyFills, prepareDeposit, prepareMargin, prepareTakeover, prepareWithdraw, type PreparedProof } from "../statements/prepare.ts";
+import { toProofFile } from "../statements/proof-file.ts";
+import { ProverSet } from "../statements/prover-set.ts";
+import { optional, refuse, required, type Command, type Values } from "./options.ts";
+import { UsageError } from "./usage-error.ts";
+
+const err = (text: string) => process.stderr.write(`${text}\n`);
+const out = (text: string) => process.stdout.write(`${text}\n`);
+
+const STATEMENTS = ["deposit", "fills", "withdraw", "attest", "answer", "takeover"] as const;
+type Statement = (typeof STATEMENTS)[number];
+
+const USAGE = `Usage: zkmargin prove <statement> [options] --out proof.json
+
+  deposit   --account A.json --markets M.json --amount TOKENS --next A2.json
+  fills     --account A.json --markets M.json --fills F.json --listed L [--count N] --next A2.json
+  withdraw  --account A.json --round R.json --markets M.json --amount TOKENS --next A2.json
+  attest    --account A.json --round R.json --markets M.json --bind 0xSENDER [--buffer-bps B] [--requirement maintenance|initial]
+  answer    --account A.json --round R.json --markets M.json --bind 0xSENDER
+  takeover  --victim V.json --liquidator L.json --round R.json --markets M.json --penalty-bps P [--defaulted] --next L2.json
+
+Transitions (deposit, fills, withdraw, takeover) also write the account's next state to --next (the
+liquidator's for a takeover): keep it once the vault has accepted the proof. Amounts are in tokens (6
+decimals). --bind is the address that will send the transaction (the vault binds margin proofs to it).
+An account that does not meet what it is asked to prove is refused (exit 1) and nothing is written.`;
+
+const amountOf = (values: Values) => parseScaled(required(values, "amount"), "--amount", TOKEN_DECIMALS, { min: 1n, maxExclusive: bound(64), limitText: "2^64 / 10^6" });
+
+function prepare(statement: Statement, values: Values, markets: MarketSet): PreparedProof {
+  const specs = loadCircuitSpecs();
+  if (statement === "takeover") {
+    const victim = loadAccount(required(values, "victim"), markets, "victim");
+    const liquidator = loadAccount(required(values, "liquidator"), markets, "liquidator");
+    const round = loadRound(required(values, "round"), markets);
+    const penaltyBps = parseInteger(required(values, "penalty-bps"), "--penalty-bps", 10_001n);
+    return prepareTakeover(victim, liquidator, round, markets, { penaltyBps, defaulted: values.defaulted === true }, specs);
+  }
+  const account = loadAccount(required(values, "account"), markets);
+  if (statement === "deposit") return prepareDeposit(account, amountOf(values), specs);
+  if (statement === "fills") {
+    const fills = loadFills(required(values, "fills"), markets);
+    const listed = Number(parseInteger(required(values, "listed"), "--listed", BigInt(MARKETS) + 1n));
+    if (listed === 0) throw new ZkMarginError("--listed", "at least one market is listed");
+    const count = optional(values, "count") === undefined ? Math.min(fills.length, specs.find((spec) => spec.kind === "fills" && spec.setup)?.fills ?? fills.length) : Number(parseInteger(values.count, "--count", BigInt(fills.length) + 1n));
+    if (count < fills.length) err(`applying the first ${count} of ${fills.length} fills (one proof takes at most ${count}); prove the rest from the next state`);
+    return prepareApplyFills(account, fills.slice(0, count), listed, specs);
+  }
+  const round = loadRound(required(values, "round"), markets);
+  if (statement === "withdraw") return prepareWithdraw(account, amountOf(values), round, markets, specs);
+  const binder = parseAddress(required(values, "bind"), "--bind");
+  if (statement === "answer") return prepareMargin(account, round, markets, { binder, requirement: "maintenance", side: "favourable", bufferBps: 0n }, specs);
+  const requirement = optional(values, "requirement") ?? "maintenance";
+  if (requirement !== "maintenance" && requirement !== "initial") throw new ZkMarginError("--requirement", `must be maintenance or initial, got ${requirement}`);
+  const bufferBps = values["buffer-bps"] === undefined ? 0n : parseBufferBps(values["buffer-bps"], "--buffer-bps");
+  return prepareMargin(account, round, markets, { binder, requirement, side: "conservative", bufferBps }, specs);
+}
+
+/** `zkmargin prove <statement>`: checks with the engine, proves with a warm prover, writes the proof file and the next state. */
+export const proveCommand: Command = {
+  summary: "prove a statement: deposit, fills, withdraw, attest, answer, takeover",
+  usage: USAGE,
+  options: {
+    account: { type: "string" }, victim: { type: "string" }, liquidator: { type: "string" }, round: { type: "string" }, markets: { type: "string" },
+    fills: { type: "string" }, listed: { type: "string" }, count: { type: "string" }, amount: { type: "string" }, bind: { type: "string" },
+    "buffer-bps": { type: "string" }, requirement: { type: "string" }, "penalty-bps": { type: "string" }, defaulted: { type: "boolean" },
+    out: { type: "string" }, next: { type: "string" },
+  },
+  async run(values, positionals) {
+    const statement = positionals[0] as Statement | undefined;
+    if (!statement || !STATEMENTS.includes(statement)) throw new UsageError(`name the statement to prove: ${STATEMENTS.join(", ")}`);
+    const outPath = resolve(required(values, "out"));
+    const transition = statement === "deposit" || statement === "fills" || statement === "withdraw" || statement === "takeover";
+    const nextPath = transition ? resolve(required(values, "next")) : undefined;
+    const markets = loadMarkets(required(values, "markets"));
+    let prepared: PreparedProof;
+    try {
+      prepared = prepare(statement, values, markets);
+    } catch (error) {
+      return refuse(error);
+    }
+    const provers = new ProverSet();
+    try {
+      err(`proving ${statement} with ${prepared.circuit.id}...`);
+      const started = performance.now();
+      const bundle = await provers.prove(prepared);
+      const file = toProofFile(prepared, bundle);
+      // The next state first: a proof file never exists without the state it leads to.
+      if (nextPath && prepared.next) writeFileAtomic(nextPath, `${JSON.stringify(accountToJson(prepared.next, markets), null, 2)}\n`);
+      writeFileAtomic(outPath, `${JSON.stringify(file, null, 2)}\n`);
+      err(`proof written to ${outPath} in ${((performance.now() - started) / 1000).toFixed(2)} s${file.insecureSetup ? " (development setup: INSECURE keys)" : ""}`);
+      if (prepared.takeover) err(`takeover: owner gets ${formatScaled(prepared.takeover.ownerPayout, 6)}, penalty ${formatScaled(prepared.takeover.penalty, 6)}, bad debt ${formatScaled(prepared.takeover.badDebt, 6)}`);
+      out(JSON.stringify({ out: outPath, ...(nextPath ? { next: nextPath, nextCommitment: toHex32(prepared.publicInputs[prepared.circuit.pubs.indexOf(statement === "takeover" ? "liquidatorNewCommitment" : "newCommitment")]!) } : {}), circuit: file.circuit, statement: file.statement }));
+      return 0;
+    } finally {
+      await provers.close();
+    }
+  },
+};
