@@ -113,6 +113,17 @@ describe.each(PROFILES)("Forged margin proofs (test_%s_margin_m4)", (profile) =>
     }
   });
 
+  if (profile === "cross") {
+    it("State validity invariant: Should read a slot's F_last without a range check (by design: every writer range-checks what it writes)", () => {
+      // A state no writer can produce (ApplyFillsProof (4) checks each fill's index, a takeover writes the
+      // round's, deposits and withdrawals copy the old one): F_last = 2^63 would credit 30 x 2^63 of funding.
+      // The readers rely on the invariant (circuits/README.md), so this self-made state is not refused: the
+      // writers' checks (forged-transitions.test.ts, fills (4); the quote decomposition above) are the guards.
+      const state = { ...insolvent, slots: insolvent.slots.map((slot, j) => (j === 2 ? { ...slot, fundingIndex: LIMIT_63 } : slot)) };
+      expectAccepted(target, honest, { inputs: asSignals({ cash: state.cash.toString(), fundingIndex: state.slots.map((slot) => slot.fundingIndex.toString()) }), derive: ["main.accountCommitment"] });
+    });
+  }
+
   it("Oracle round: Should stop a quote decomposed as another price (-10^-8 on the short) or without its confidence: the quote decomposition", () => {
     // --O2 keeps one bit of each quote only as (quote - the other bits) / 2^k: with other bits, that bit is no
     // longer boolean, and what reads it (the funding index, in some profiles) is garbage the surplus check may
