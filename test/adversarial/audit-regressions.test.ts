@@ -8,6 +8,7 @@ import { roundInputs, stateInputs, tierInputs, type CircuitInput } from "../../p
 import { FLOOR_BITS, RATE_BITS, RISK_SPONGE_WIDTH, TIER_FIELD_BITS, TIERS_PER_ELEMENT } from "../../prover/src/core/constants.ts";
 import { ZkMarginError } from "../../prover/src/core/errors.ts";
 import { applyFills, randomSalt } from "../../prover/src/engine/transitions.ts";
+import { equityAtMark, isLiquidatable } from "../../prover/src/engine/valuation.ts";
 import { parseAccount, parseFills, parseMarkets } from "../../prover/src/model/parse.ts";
 import type { AccountState, Fill, MarketSet, OracleRound, Tier } from "../../prover/src/model/types.ts";
 import { prepareApplyFills, prepareMargin } from "../../prover/src/statements/prepare.ts";
@@ -104,13 +105,12 @@ describe("Audit: every commitment function range-checks its own inputs", () => {
   });
 
   it("riskCommitment: multiplier, floors, rates, rule violations (first floor, order of floors and rates)", () => {
-    const cross = (tiers: readonly Tier[], multiplier = 0n) => riskCommitment(makeMarketSet("cross", [tiers]), CAPACITY) && makeMarketSet("cross", [tiers], multiplier);
     throwsNaming(() => riskCommitment(makeMarketSet("cross", [[{ floor: 0n, first: 1n, second: 2n }]], 1n << 10n), CAPACITY), /^markets\.confidenceMultiplier$/);
     throwsNaming(() => riskCommitment(makeMarketSet("cross", [[{ floor: 0n, first: 1n << 20n, second: 1n << 20n }]]), CAPACITY), /^markets\.markets\[0\]\.tiers\[0\]\.first$/);
     throwsNaming(() => riskCommitment(makeMarketSet("cross", [[{ floor: 0n, first: -1n, second: 2n }]]), CAPACITY), /^markets\.markets\[0\]\.tiers\[0\]\.first$/);
     throwsNaming(() => riskCommitment(makeMarketSet("tiered", [[{ floor: 5n, first: 1n, second: 2n }]]), CAPACITY), /^markets\.markets\[0\]\.tiers\[0\]\.floor$/);
     throwsNaming(() => riskCommitment(makeMarketSet("tiered", [[{ floor: 0n, first: 1n, second: 2n }, { floor: 1n << 48n, first: 1n, second: 2n }]]), CAPACITY), /^markets\.markets\[0\]\.tiers\[1\]\.floor$/);
-    expect(cross([{ floor: 0n, first: 30_000n, second: 50_000n }])).toBeTruthy();
+    expect(riskCommitment(makeMarketSet("cross", [[{ floor: 0n, first: 30_000n, second: 50_000n }]]), CAPACITY)).toBeTypeOf("bigint");
   });
 
   // KNOWN GAP (reported): circuits/README.md "Risk-table rules" says rates <= 10^6 are checked by the registry
@@ -242,5 +242,27 @@ describe("Audit: salts and blindings of at least 128 bits", () => {
   it.fails("Should refuse a short blinding in a fill built in code (fillCommitment, applyFills)", () => {
     const fill = makeFill({ market: 0, size: UNIT, price: UNIT, buyerId: TRADER, sellerId: COUNTERPARTY, blinding: 5n });
     throwsNaming(() => fillCommitment(fill), /^fill\.blinding$/);
+  });
+});
+
+describe("Observation (reported; the circuits implement the spec): a confidence band wider than the price", () => {
+  // circuits/README.md values shorts at P - k conf on the favourable side (the liquidation check and the
+  // challenge answer), and the registry accepts any confidence < 2^48: the protection grows with the band without
+  // bound, and when k conf > P the effective price is negative and a short counts as an asset: an account
+  // underwater at mark cannot be liquidated, and answers a challenge, until the oracle's band narrows. The same
+  // holds for a lending debt (100 P - k conf < 0). Suggested: the registry refuses k conf >= P (or the terms clamp
+  // P - k conf at 0).
+  it("Should let a short underwater at mark (equity -1,000) answer a challenge while 2 x conf > P", async () => {
+    const tester = await CircuitTester.load("test_cross_margin_m4");
+    const round = makeRound([3_000n * UNIT, 60_000n * UNIT, 100n * UNIT], { confidences: [1_600n * UNIT, 0n, 0n] });
+    const state = makeState(CAPACITY, 29_000n * QUOTE, [[0, -10n * UNIT]], { accountId: TRADER }); // sold 10 at 2,900
+    const answer = { requirement: "maintenance", side: "favourable", bufferBps: 0n } as const;
+    expect(equityAtMark(state, round)).toBe(-1_000n * QUOTE);
+    expect(isLiquidatable(state, round, MARKETS.cross)).toBe(false);
+    expect(await tester.accepts(marginInput(state, round, MARKETS.cross, answer))).toBe(true);
+    // Without a band it is liquidatable, as at mark (nothing caps k conf against P: any band < 2^48 is postable).
+    const narrow = { ...round, confidences: [0n, 0n, 0n] };
+    expect(isLiquidatable(state, narrow, MARKETS.cross)).toBe(true);
+    expect(await tester.accepts(marginInput(state, narrow, MARKETS.cross, answer))).toBe(false);
   });
 });
