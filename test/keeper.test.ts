@@ -84,6 +84,9 @@ describe.runIf(reachable)("# keeper queue: a round of 32 accounts, 2 worker proc
     expect(bad.attemptsMade).toBe(1);
     expect(bad.failedReason).toMatch(/^job\.markets/);
     expect(bad.failedReason).not.toContain("\n");
+    // The job the dead worker held was recovered as stalled (and then completed or failed by the other worker).
+    const settled = [...(await queue.getCompleted(0, -1)), ...(await queue.getFailed(0, -1))];
+    expect(settled.filter((job) => job.stalledCounter >= 1).length).toBeGreaterThanOrEqual(1);
     // Each account's job completed once; progress went through waiting / active / done.
     const counts = await queue.getJobCounts("completed", "failed", "waiting", "active", "delayed");
     expect(counts).toMatchObject({ completed: ACCOUNTS, failed: 2, waiting: 0, active: 0, delayed: 0 });

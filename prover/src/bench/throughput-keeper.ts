@@ -38,7 +38,7 @@ export interface KeeperThroughputOptions {
   readonly redisUrl?: string;
   /** Jobs per configuration (default 24). */
   readonly jobs?: number;
-  /** Configurations (default: 1 worker with every core's threads, 2 workers with half each). */
+  /** Configurations (default: 1 worker with every core's threads, 2 workers with half each, 2 with all each). */
   readonly configs?: readonly { readonly workers: number; readonly threadsPerWorker: number }[];
   readonly log?: (line: string) => void;
 }
@@ -49,7 +49,7 @@ export async function measureKeeperThroughput(options: KeeperThroughputOptions =
   const redisUrl = options.redisUrl ?? DEFAULT_REDIS_URL;
   const jobs = options.jobs ?? 24;
   const circuit = verifierCircuitIds("cross").margin;
-  const configs = options.configs ?? [{ workers: 1, threadsPerWorker: cores }, { workers: 2, threadsPerWorker: Math.max(1, Math.floor(cores / 2)) }];
+  const configs = options.configs ?? [{ workers: 1, threadsPerWorker: cores }, { workers: 2, threadsPerWorker: Math.max(1, Math.floor(cores / 2)) }, { workers: 2, threadsPerWorker: cores }];
   const marketsJson = readJsonFile(projectPath("examples", "markets.json"), "markets");
   const E8 = 10n ** 8n;
   const round = { round: 1n, timestamp: 1_763_700_000n, prices: [97_000n * E8, 3_000n * E8, 140n * E8, 14n * E8], confidences: [0n, 0n, 0n, 0n], fundingIndexes: [0n, 0n, 0n, 0n] };

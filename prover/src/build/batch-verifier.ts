@@ -128,7 +128,7 @@ import {IGroth16BatchVerifier} from "../interfaces/IGroth16BatchVerifier.sol";
 ///      seed = keccak256(VERIFICATION_KEY_HASH, n, proofs, inputs) (Fiat-Shamir over everything the submitter chooses),
 ///      prod_i e(r_i A_i, B_i) = e((sum r_i) alpha, beta) e(sum r_i L_i, gamma) e(sum r_i C_i, delta), with
 ///      sum r_i L_i = (sum r_i) IC0 + sum_j (sum_i r_i x_ij) IC(j+1): n + 3 pairings, 2 (n - 1) + ${k + 2} scalar multiplications.
-///      A false batch passes with probability at most 6 / 2^256 per seed tried (README, "Batch verification").
+///      A false batch passes with probability at most 6 / 2^256 per seed tried (README, "Every account, every round").
 ///      Every point is checked in the field and on its curve (the point at infinity refused), every input below r.
 contract ${name} is IGroth16BatchVerifier {
     /// @notice The scalar field modulus r.
