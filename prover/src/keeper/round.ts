@@ -131,12 +131,15 @@ export async function runKeeperRound(options: KeeperRoundOptions): Promise<Keepe
     result.failed.push({ accountId: byJob.get(jobId)!.accountId, jobId, reason });
     notify();
   };
-  // Reads a job's state: completed or failed for good settles it (a retry in between stays pending).
+  // Reads a job's state: completed or failed for good settles it (a retry in between stays pending). The state
+  // first, then the job: BullMQ writes the result and moves the job in one script, so a job read after its state
+  // says completed holds its result (read the other way round, a job read while active may come back without it).
   const reread = async (jobId: string) => {
+    const state = await queue.getJobState(jobId);
+    if (state !== "completed" && state !== "failed") return;
     const job = await Job.fromId<MarginJobData, MarginJobResult>(queue, jobId);
     if (!job) return;
-    const state = await job.getState();
-    if (state === "completed") await accept(jobId, job.returnvalue);
+    if (state === "completed" && job.returnvalue) await accept(jobId, job.returnvalue);
     else if (state === "failed") reject(jobId, job.failedReason ?? "failed");
   };
 
