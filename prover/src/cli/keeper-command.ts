@@ -1,4 +1,5 @@
 import { parseInteger } from "../core/decimal.ts";
+import { ZkMarginError } from "../core/errors.ts";
 import { optional, type Command, type Values } from "./options.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -36,11 +37,21 @@ export const keeperCommand: Command = {
     const redisUrl = optional(values, "redis");
     const queue = optional(values, "queue");
     const threads = count(values, "threads");
+    // Every number first (a usage error needs no Redis), then the Redis.
+    const numbers = {
+      concurrency: count(values, "concurrency"), lockMs: count(values, "lock-ms", 100), stalledMs: count(values, "stalled-ms", 100), exitAfterJobs: count(values, "exit-after-jobs"),
+      accounts: count(values, "accounts"), workers: count(values, "workers"), batchSize: count(values, "batch"),
+    };
+    if (sub === "worker" || sub === "run") {
+      const { DEFAULT_REDIS_URL, redisReachable } = await import("../keeper/queue.ts");
+      const url = redisUrl ?? DEFAULT_REDIS_URL;
+      if (!(await redisReachable(url))) throw new ZkMarginError("--redis", `no Redis answers at ${url} (start one: redis-server --daemonize yes)`);
+    }
     if (sub === "worker") {
       const { startKeeperWorker } = await import("../keeper/worker.ts");
       const worker = await startKeeperWorker({
-        redisUrl, queue, threads, concurrency: count(values, "concurrency"), lockMs: count(values, "lock-ms", 100), stalledMs: count(values, "stalled-ms", 100),
-        exitAfterJobs: count(values, "exit-after-jobs"), preload: values.preload as string[] | undefined, log: err,
+        redisUrl, queue, threads, concurrency: numbers.concurrency, lockMs: numbers.lockMs, stalledMs: numbers.stalledMs,
+        exitAfterJobs: numbers.exitAfterJobs, preload: values.preload as string[] | undefined, log: err,
       });
       err(`keeper worker ${process.pid} ready on ${queue ?? "zkmargin-keeper"}`);
       await new Promise<void>((resolve) => {
@@ -56,7 +67,7 @@ export const keeperCommand: Command = {
       const { formatProgress } = await import("../keeper/round.ts");
       let last = "";
       const result = await runLocalKeeperRound({
-        accounts: count(values, "accounts"), workers: count(values, "workers"), batchSize: count(values, "batch"), redisUrl, queue, threads,
+        accounts: numbers.accounts, workers: numbers.workers, batchSize: numbers.batchSize, redisUrl, queue, threads,
         log: values.json ? () => undefined : err,
         onProgress: (progress) => {
           const line = formatProgress(progress);
