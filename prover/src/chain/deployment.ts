@@ -112,14 +112,15 @@ export interface ClearingParameters {
   readonly venue: NamedSigner;
   /** The listed markets' risk table; its market count is the registry's L. */
   readonly markets: MarketSet;
-  /** Rounds older than this many seconds are stale. */
+  /** Rounds older than this many seconds are stale (5 min to 1 day). */
   readonly maxAgeSeconds: bigint;
-  /** Challenge bond, token base units (6 decimals). */
+  /** Challenge bond, token base units (6 decimals): 1 to 10,000 tokens. */
   readonly bond: bigint;
-  /** Seconds to answer a challenge. */
+  /** Seconds to answer a challenge (1 h to 7 days). */
   readonly answerWindowSeconds: bigint;
-  /** Takeover penalty cap, bps of the victim's notional. */
+  /** Takeover penalty cap, bps of the victim's notional (<= 1,000). */
   readonly penaltyBps: bigint;
+  /** Shares of a penalty, bps: each <= 5,000, together <= 8,000. */
   readonly insuranceBps: bigint;
   readonly challengerBps: bigint;
   /** "generated" (default): the build's Groth16 verifiers; "mock": MockGroth16Verifier{3,4,5} (tests only). */
@@ -153,9 +154,11 @@ export async function deployClearing(ethers: HardhatEthers, parameters: Clearing
   const governance = parameters.governance;
   const poseidon = await deployPoseidon(ethers, { deterministic: parameters.deterministicPoseidon, deployer: governance });
   const token = await ethers.deployContract("MockERC20", ["USD Coin (mock)", "USDC", 6]);
-  const registry = await ethers.deployContract("OracleRegistry", [governance.address, Number(riskTag(profile)), parameters.markets.markets.length, parameters.maxAgeSeconds], { signer: governance, libraries: librariesFor("OracleRegistry", poseidon) });
-  await send(registry, governance, "setRiskTable", parameters.markets.confidenceMultiplier, registryRiskRows(parameters.markets));
-  await send(registry, governance, "addPoster", parameters.poster.address);
+  // The first risk table and poster are constructor arguments: every later registry change waits the governance delay.
+  const registry = await ethers.deployContract("OracleRegistry", [
+    governance.address, Number(riskTag(profile)), parameters.markets.markets.length, parameters.maxAgeSeconds,
+    parameters.markets.confidenceMultiplier, registryRiskRows(parameters.markets), [parameters.poster.address],
+  ], { signer: governance, libraries: librariesFor("OracleRegistry", poseidon) });
 
   const names: Record<Statement, string> = parameters.verifiers === "mock"
     ? (Object.fromEntries(STATEMENTS.map((statement) => [statement, `MockGroth16Verifier${STATEMENT_ARITY[statement]}`])) as Record<Statement, string>)
