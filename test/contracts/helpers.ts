@@ -304,10 +304,9 @@ export function changeData(contract: AnyContract, method: string, args: unknown[
 /** Queues `method(args)` on `contract` (vault or registry) as `signer`; returns its id and eta. */
 export async function queueChange(contract: AnyContract, signer: unknown, method: string, args: unknown[]): Promise<{ id: string; eta: bigint; data: string }> {
   const data = changeData(contract, method, args);
-  const connected = contract.connect(signer);
-  const [id, eta] = await connected.queueChange.staticCall(data);
-  await (await connected.queueChange(data)).wait();
-  return { id, eta, data };
+  const receipt = await (await contract.connect(signer).queueChange(data)).wait();
+  const queued = receipt.logs.map((l: { topics: string[]; data: string }) => contract.interface.parseLog(l)).find((e: { name: string } | null) => e?.name === "ChangeQueued");
+  return { id: queued.args.id, eta: queued.args.eta, data };
 }
 
 /**
