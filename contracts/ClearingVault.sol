@@ -471,8 +471,8 @@ contract ClearingVault is Timelock {
         uint64 needed = pending.posted;
         if (block.timestamp > deadline) revert ClearingVault__WindowClosed(accountId, deadline);
         uint64 applied = account.applied;
-        if (applied < needed) revert ClearingVault__NotUpToDate(accountId, applied, needed);
         bool upToDate = applied == account.posted;
+        if (applied < needed) revert ClearingVault__NotUpToDate(accountId, applied, needed);
         uint256 roundCommitment;
         if (roundId == challengeRound) {
             (roundCommitment,,) = registry.getRound(roundId);

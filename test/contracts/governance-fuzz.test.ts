@@ -15,7 +15,7 @@
  * steps <= 2^16. Health is ModelGroth16Verifier's model (a commitment's class against the round commitment).
  *
  * Seeded and reproducible: seed s drives the handler's choices and the clock. ZKMARGIN_FUZZ_CALLS sets the calls
- * per seed (default 2,600: 4 seeds >= 10,000 calls).
+ * per seed (default 3,000: 4 seeds, >= 12,000 calls).
  */
 import hre from "hardhat";
 import { describe, expect, it } from "vitest";
@@ -23,7 +23,7 @@ import { deployPoseidon, librariesFor, registryRiskRows, type HardhatEthers } fr
 import { BOND, CHALLENGER_BPS, INSURANCE_BPS, LISTED, MAX_AGE, PENALTY_BPS, WINDOW, type AnyContract, ensureBuilt, marketSet } from "./helpers.ts";
 import { Interface } from "ethers";
 
-const CALLS_PER_SEED = Number(process.env.ZKMARGIN_FUZZ_CALLS ?? 2_600);
+const CALLS_PER_SEED = Number(process.env.ZKMARGIN_FUZZ_CALLS ?? 3_000);
 const SEEDS = [1, 2, 3, 4];
 /** Under the per-transaction gas cap (2^24, EIP-7825). */
 const RUN_GAS = 16_000_000n;
