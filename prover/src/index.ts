@@ -4,7 +4,7 @@
  * margin report; prove and verify every statement with warm Groth16 provers.
  */
 export * from "./core/constants.ts";
-export { ZkMarginError } from "./core/errors.ts";
+export { ZkMarginError, ZkMarginRefusal } from "./core/errors.ts";
 export { formatScaled, parseScaled } from "./core/decimal.ts";
 export { toField, toHex32, toAddress, parseAddress } from "./core/field.ts";
 export type { AccountState, Fill, FillRole, Market, MarketSet, OracleRound, Profile, Slot, Tier, VaultDomain } from "./model/types.ts";
