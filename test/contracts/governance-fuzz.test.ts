@@ -14,8 +14,9 @@
  * executed before its delay or after its grace period, and every parameter within its bounds after one; round-id
  * steps <= 2^16. Health is ModelGroth16Verifier's model (a commitment's class against the round commitment).
  *
- * Seeded and reproducible: seed s drives the handler's choices and the clock. ZKMARGIN_FUZZ_CALLS sets the calls
- * per seed (default 3,000: 4 seeds, >= 12,000 calls).
+ * Seeded and reproducible: seed s drives the handler's choices and the clock (every run's block time is set from
+ * T0 and the seeded moves, so a failing seed replays exactly). ZKMARGIN_FUZZ_CALLS sets the calls per seed
+ * (default 3,000: 4 seeds, >= 12,000 calls, ~25 s).
  */
 import hre from "hardhat";
 import { describe, expect, it } from "vitest";
@@ -27,6 +28,8 @@ const CALLS_PER_SEED = Number(process.env.ZKMARGIN_FUZZ_CALLS ?? 3_000);
 const SEEDS = [1, 2, 3, 4];
 /** Under the per-transaction gas cap (2^24, EIP-7825). */
 const RUN_GAS = 16_000_000n;
+/** The first run's block time (the clock then moves by the seeded steps only, so a seed replays exactly). */
+const T0 = 2_000_000_000;
 const ACTIONS = ["open", "deposit", "postFill", "applyFills", "withdraw", "attest", "challenge", "answer", "takeover", "claim", "fundInsurance", "postRound", "tokenMode", "queue", "execute", "cancel"];
 
 /** mulberry32: the clock's moves, reproducible from the seed. */
@@ -83,12 +86,14 @@ async function fuzz(seed: number) {
   let pauses = 0;
   let moved = 0;
   let horizon = nextMove(rand);
+  let clock = T0;
   const started = performance.now();
   while ((await handler.systemCalls()) < BigInt(CALLS_PER_SEED)) {
     if (paused === 0 && rand() < 0.08) {
       paused = 2 + Math.floor(rand() * 4); // the oracle stops for a few runs
       pauses++;
     }
+    await ethers.provider.send("evm_setNextBlockTimestamp", [clock]);
     try {
       await (await handler.connect(deployer).run(seed * 1_000_003 + runs, horizon, paused > 0, { gasLimit: RUN_GAS })).wait();
     } catch (e) {
@@ -103,7 +108,7 @@ async function fuzz(seed: number) {
     }
     runs++;
     if (paused > 0) paused--;
-    await ethers.provider.send("evm_increaseTime", [horizon]);
+    clock += horizon;
     moved += horizon;
     horizon = nextMove(rand);
   }
@@ -142,17 +147,27 @@ function findRevertData(e: unknown): string | undefined {
 }
 
 describe("# governance fuzz: random sequences with governance, hostile tokens and oracle pauses", { timeout: 600_000 }, () => {
+  const all: Awaited<ReturnType<typeof fuzz>>["stats"][] = [];
   for (const seed of SEEDS) {
     it(`Should hold every invariant over ${CALLS_PER_SEED.toLocaleString("en-US")}+ calls (seed ${seed})`, async () => {
       const { stats, reverts } = await fuzz(seed);
       console.log(`governance fuzz seed ${seed}`, JSON.stringify(stats), JSON.stringify(reverts));
+      all.push(stats);
       expect(stats.systemCalls).toBeGreaterThanOrEqual(CALLS_PER_SEED);
       // every revert is a named custom error of the contracts (the handler already refused panics and unnamed ones)
       for (const name of Object.keys(reverts)) expect(name, name).toMatch(/^(ClearingVault|OracleRegistry|Timelock|ZkMarginVerifier|SafeTransfer|HostileERC20)__/);
-      // the sequences reach the interesting places
-      expect(stats.defences).toBeGreaterThan(0);
       expect(stats.takeovers).toBeGreaterThan(0);
-      expect(stats.changesExecuted).toBeGreaterThan(0);
     });
   }
+
+  it("Should have reached, over all seeds, >= 10,000 calls, defended challenges, defaulted takeovers and executed changes", () => {
+    const sum = (key: "systemCalls" | "defences" | "defaultedTakeovers" | "changesExecuted" | "pauses") => all.reduce((s, x) => s + x[key], 0);
+    console.log("governance fuzz, all seeds", { seeds: all.length, calls: sum("systemCalls"), defences: sum("defences"), defaultedTakeovers: sum("defaultedTakeovers"), changesExecuted: sum("changesExecuted"), pauses: sum("pauses"), ms: all.reduce((s, x) => s + x.ms, 0) });
+    expect(all).toHaveLength(SEEDS.length);
+    if (CALLS_PER_SEED >= 2_500) expect(sum("systemCalls")).toBeGreaterThanOrEqual(10_000);
+    expect(sum("defences")).toBeGreaterThan(0);
+    expect(sum("defaultedTakeovers")).toBeGreaterThan(0);
+    expect(sum("changesExecuted")).toBeGreaterThan(0);
+    expect(sum("pauses")).toBeGreaterThan(0);
+  });
 });
