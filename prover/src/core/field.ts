@@ -1,4 +1,4 @@
-import { getAddress } from "ethers";
+import jsSha3 from "js-sha3";
 import { FIELD_MODULUS } from "./constants.ts";
 import { ZkMarginError } from "./errors.ts";
 
@@ -35,15 +35,22 @@ export function parseAddress(value: unknown, field: string): bigint {
   const text = value.trim();
   const digits = text.slice(2);
   if (digits !== digits.toLowerCase() && digits !== digits.toUpperCase()) {
-    let checksummed: string;
-    try {
-      checksummed = getAddress(text.toLowerCase());
-    } catch {
-      throw new ZkMarginError(field, `${text} is not an address`);
-    }
+    const checksummed = checksumAddress(digits);
     if (checksummed !== text) throw new ZkMarginError(field, `${text} has a wrong EIP-55 checksum (did you mean ${checksummed}?)`);
   }
   return BigInt(text);
+}
+
+/**
+ * The EIP-55 mixed-case form of an address: hex digit i is upper case when nibble i of
+ * keccak256(lower-case hex) is >= 8. (js-sha3 is snarkjs' own dependency: no ethers needed to parse.)
+ *
+ * @param digits the 40 hex digits, any case
+ */
+export function checksumAddress(digits: string): string {
+  const lower = digits.toLowerCase();
+  const hash = jsSha3.keccak_256(lower);
+  return `0x${[...lower].map((digit, i) => (parseInt(hash[i]!, 16) >= 8 ? digit.toUpperCase() : digit)).join("")}`;
 }
 
 /** Formats a field element or commitment as 0x-prefixed 32-byte hex. */
