@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { ZkMarginError } from "../core/errors.ts";
 import type { CircuitSpec } from "../circuit/registry.ts";
 import { sha256, writeFileAtomic } from "./files.ts";
@@ -58,6 +58,19 @@ export function circomlibIncludePath(): string {
   return dirname(dirname(manifest));
 }
 
+/**
+ * The folder circom runs in, every path given relative to it: the package root (the repository), or the
+ * folder holding both the installed package and circomlib (node_modules): circom2 (WebAssembly, WASI)
+ * does not find includes under an `-l` path that climbs out of its working folder with "..".
+ */
+export function compileRoot(): string {
+  const a = PROJECT_ROOT.split(sep);
+  const b = circomlibIncludePath().split(sep);
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  return a.slice(0, common).join(sep) || sep;
+}
+
 /** All .circom sources under circuits/ plus circomlib's version: what a compiled circuit depends on. */
 function sourceFingerprint(spec: CircuitSpec, mainSource: string, compiler: Compiler): string {
   const files: string[] = [];
@@ -111,7 +124,7 @@ export async function compileCircuit(spec: CircuitSpec, options: { force?: boole
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   writeFileAtomic(join(staging, "main.circom"), main);
-  const rel = (path: string) => relative(PROJECT_ROOT, path) || ".";
+  const rel = (path: string) => relative(compileRoot(), path) || ".";
   const args = [...compiler.args, rel(join(staging, "main.circom")), "--r1cs", "--wasm", "--sym", "--O2", "--inspect", "-l", rel(projectPath("circuits")), "-l", rel(circomlibIncludePath()), "-o", rel(staging)];
   const output = await run(compiler.command, args);
   if (output.code !== 0 || !existsSync(join(staging, "main.r1cs"))) {
@@ -158,7 +171,7 @@ export async function inspectCircuit(spec: CircuitSpec): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   try {
     writeFileAtomic(join(dir, "main.circom"), mainSource(spec));
-    const rel = (path: string) => relative(PROJECT_ROOT, path) || ".";
+    const rel = (path: string) => relative(compileRoot(), path) || ".";
     const output = await run(compiler.command, [...compiler.args, rel(join(dir, "main.circom")), "--inspect", "-l", rel(projectPath("circuits")), "-l", rel(circomlibIncludePath()), "-o", rel(dir)]);
     if (output.code !== 0) throw new ZkMarginError(`circuit ${spec.id}`, `circom failed:\n${output.text.trim()}`);
     return inspectionWarnings(output.text);
@@ -169,7 +182,7 @@ export async function inspectCircuit(spec: CircuitSpec): Promise<string[]> {
 
 function run(command: string, args: readonly string[]): Promise<{ code: number; text: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: compileRoot(), stdio: ["ignore", "pipe", "pipe"] });
     let text = "";
     child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));

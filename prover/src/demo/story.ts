@@ -9,6 +9,7 @@ import { fillCommitment } from "../commitment/fill.ts";
 import { CASH_PER_TOKEN, FEE_ACCOUNT_ID } from "../core/constants.ts";
 import { formatScaled } from "../core/decimal.ts";
 import { ZkMarginError } from "../core/errors.ts";
+import { hardhatConfig } from "../chain/hardhat-config.ts";
 import { deployClearing, read, send, verifierCircuitIds, type HardhatEthers, type NamedSigner } from "../chain/deployment.ts";
 import { marginReport } from "../engine/report.ts";
 import { equityAtMark } from "../engine/valuation.ts";
@@ -64,7 +65,11 @@ export async function runStory(options: { log?: (message: string) => void; artif
   const artifacts = Artifacts.at(options.artifacts);
   await useVerifiersOf(artifacts, Object.values(ids));
   process.chdir(projectPath());
-  const hre = (await import("hardhat")).default;
+  // The repository's hardhat.config.ts, or (installed: Node loads no .ts from node_modules) the same
+  // configuration passed to Hardhat directly, the package's folder as the project.
+  const hre = INSTALLED
+    ? await (await import("hardhat/hre")).createHardhatRuntimeEnvironment(await hardhatConfig(), {}, projectPath())
+    : (await import("hardhat")).default;
   log("compiling contracts (cached)...");
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   const connection = await hre.network.create();
