@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { WitnessCalculatorBuilder, type WitnessCalculator } from "circom_runtime";
+import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import type { CircuitManifest } from "../artifacts/manifest.ts";
 import { Artifacts, type ArtifactsLocation } from "../artifacts/store.ts";
@@ -151,12 +152,31 @@ export class WarmProver {
   }
 }
 
+// Verification needs no worker threads: unless snarkjs' shared curve already exists (a prover or a build in
+// this process made it), verifyWithKey lends snarkjs a single-threaded curve of its own for the call, so a
+// process that only verifies exits by itself (snarkjs' own curve keeps worker threads alive).
+let verifyCurve: Promise<unknown> | undefined;
+let lentCurves = 0;
+
 /** Verifies a Groth16 proof with snarkjs, treating malformed proofs as invalid rather than crashing. */
 export async function verifyWithKey(verificationKey: object, proof: Groth16Proof, publicSignals: readonly string[]): Promise<boolean> {
+  const holder = globalThis as { curve_bn128?: unknown };
+  let lent = false;
+  if (!holder.curve_bn128 || lentCurves > 0) {
+    verifyCurve ??= buildBn128(true);
+    const curve = await verifyCurve;
+    if (!holder.curve_bn128 || lentCurves > 0) {
+      holder.curve_bn128 = curve;
+      lentCurves++;
+      lent = true;
+    }
+  }
   try {
     return await snarkjs.groth16.verify(verificationKey, [...publicSignals], proof, silentLogger);
   } catch {
     return false;
+  } finally {
+    if (lent && --lentCurves === 0 && holder.curve_bn128 === (await verifyCurve)) holder.curve_bn128 = null;
   }
 }
 
