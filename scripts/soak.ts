@@ -1,32 +1,31 @@
 /**
- * Soak test of the warm prover: one WarmProver proves N different accounts in a row (1,000 by default) and
+ * Soak test of the warm prover: one WarmProver proves N different statements in a row (1,000 by default) and
  * the process's memory is sampled after garbage collection at intervals. A warm prover that kept something
  * per proof (witnesses, proofs, snarkjs buffers) would grow without bound; this prints how much it grows.
  *
- *   npm run soak [-- --proofs 1000 --circuit margin_n4_m16 --every 100 --warmup 50 --json]
+ *   npm run soak [-- --proofs 1000 --circuit cross_margin_m16 --every 100 --warmup 50 --json]
  *
+ * The circuit must be built (`npx zkmargin build`); deposit and margin circuits (any profile) are supported:
+ * each proof is a deposit into, or a margin certificate of, a different random account of the vault's shape.
  * Run it when nothing else is heavy (it keeps both cores busy for several minutes), or under `nice`.
  */
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { accountCommitment, roundCommitments } from "../prover/src/commitment/commitments.ts";
-import { packMarginStatement } from "../prover/src/commitment/statement.ts";
-import { circuitInput } from "../prover/src/circuit/inputs.ts";
+import { emptySlots } from "../prover/src/commitment/account.ts";
 import { loadCircuitSpecs } from "../prover/src/circuit/load-specs.ts";
-import { projectPath } from "../prover/src/build/paths.ts";
-import { marginSurplus } from "../prover/src/engine/statement-values.ts";
-import { parseMarkets, parseRound } from "../prover/src/model/parse.ts";
-import type { Account, Position } from "../prover/src/model/types.ts";
+import type { CircuitSpec } from "../prover/src/circuit/registry.ts";
+import { surplus } from "../prover/src/engine/valuation.ts";
+import type { AccountState, MarketSet, OracleRound, Slot } from "../prover/src/model/types.ts";
 import { WarmProver } from "../prover/src/prover/warm-prover.ts";
+import { prepareDeposit, prepareMargin, type PreparedProof } from "../prover/src/statements/prepare.ts";
 
 /** Options of {@link runSoak}. */
 export interface SoakOptions {
   /** Proofs to make (default 1,000). */
   readonly proofs?: number;
-  /** Circuit to prove with (default margin_n4_m16). */
+  /** A built deposit or margin circuit to prove with (default cross_margin_m16). */
   readonly circuit?: string;
   /** Sample memory every this many proofs (default 100). */
   readonly every?: number;
@@ -65,6 +64,8 @@ v8.setFlagsFromString("--expose-gc");
 const collectGarbage = vm.runInNewContext("gc") as () => void;
 const MiB = 1024 * 1024;
 const round1 = (value: number) => Math.round(value * 10) / 10;
+const E8 = 10n ** 8n;
+const E16 = 10n ** 16n;
 
 function sample(proofs: number): MemorySample {
   collectGarbage();
@@ -85,44 +86,63 @@ function generator(seed: number): () => number {
   };
 }
 
-/** Proves `proofs` random solvent accounts with one warm prover and samples memory; see the file header. */
+/** Four listed markets of the circuit's profile (BTC, ETH, SOL, LINK as in examples/), the rest unlisted. */
+function soakMarkets(spec: CircuitSpec): MarketSet {
+  const profile = spec.profile ?? "cross";
+  const pairs = [[30_000n, 50_000n], [30_000n, 50_000n], [50_000n, 100_000n], [50_000n, 100_000n]] as const;
+  const markets = pairs.slice(0, Math.min(4, spec.markets)).map(([first, second], index) => ({
+    id: `M${index}`,
+    index,
+    tiers: profile === "lending" ? [{ floor: 0n, first: 1_000_000n - second, second: 1_000_000n - second - first }]
+      : profile === "tiered" ? [{ floor: 0n, first, second }, { floor: 1_000_000n, first: second, second: 2n * second }]
+        : [{ floor: 0n, first, second }],
+  }));
+  return { profile, confidenceMultiplier: 200n, markets, byId: new Map(markets.map((market) => [market.id, market])) };
+}
+
+const SOAK_ROUND: OracleRound = { round: 7n, timestamp: 1_763_700_000n, prices: [97_250n * E8, 3_150n * E8, 142n * E8, 14n * E8], confidences: [50n * E8, E8, E8 / 10n, E8 / 100n], fundingIndexes: [120n * E8, -3n * E8, 0n, E8] };
+
+/** Proves `proofs` statements of random accounts with one warm prover and samples memory; see the file header. */
 export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const proofs = options.proofs ?? 1000;
   const every = options.every ?? 100;
   const warmup = Math.min(options.warmup ?? 50, proofs);
   const verifyEvery = options.verifyEvery ?? 10;
   const log = options.log ?? (() => undefined);
-  const circuitId = options.circuit ?? "margin_n4_m16";
-  const spec = loadCircuitSpecs().find((candidate) => candidate.id === circuitId);
-  if (!spec || spec.kind !== "margin" || !spec.setup) throw new Error(`${circuitId} is not a built margin circuit`);
-  const markets = parseMarkets(JSON.parse(readFileSync(projectPath("examples", "markets.json"), "utf8")));
-  const round = parseRound(JSON.parse(readFileSync(projectPath("examples", "round.json"), "utf8")), markets);
-  const { roundCommitment } = roundCommitments(round, markets);
+  const circuitId = options.circuit ?? "cross_margin_m16";
+  const found = loadCircuitSpecs().find((candidate) => candidate.id === circuitId);
+  if (!found || (found.kind !== "margin" && found.kind !== "deposit")) throw new Error(`${circuitId} is not a deposit or margin circuit of circuits.json`);
+  const spec: CircuitSpec = { ...found, setup: true };
+  const markets = soakMarkets(spec);
+  const round: OracleRound = { ...SOAK_ROUND, prices: SOAK_ROUND.prices.slice(0, markets.markets.length), confidences: SOAK_ROUND.confidences.slice(0, markets.markets.length), fundingIndexes: SOAK_ROUND.fundingIndexes.slice(0, markets.markets.length) };
   const random = generator(options.seed ?? 20_251_121);
   const bigRandom = (bits: number) => BigInt(Math.floor(random() * 2 ** 30)) ** 4n % (1n << BigInt(bits));
 
-  const nextAccount = (): Account => {
-    const count = 1 + Math.floor(random() * Math.min(spec.slots, markets.markets.length));
-    const chosen = [...markets.markets].sort(() => random() - 0.5).slice(0, count);
-    const positions: Position[] = chosen.map((market) => {
+  const nextAccount = (): AccountState => {
+    const slots: Slot[] = emptySlots(spec.markets);
+    for (const market of markets.markets) {
+      if (random() < 0.4) continue;
       const magnitude = 1n + BigInt(Math.floor(random() * 1e9));
-      const entry = (round.prices[market.index]! * BigInt(900 + Math.floor(random() * 200))) / 1000n;
-      return { market, size: random() < 0.5 ? -magnitude : magnitude, entryPrice: entry };
-    });
-    const adjustment = -positions.reduce((sum, position) => sum + position.size * position.entryPrice, 0n);
-    return { owner: bigRandom(160), salt: bigRandom(248), nonce: BigInt(Math.floor(random() * 1000)), collateral: 10n ** 12n, positions, adjustment };
+      slots[market.index] = { size: random() < 0.5 ? -magnitude : magnitude, fundingIndex: round.fundingIndexes[market.index]! - BigInt(Math.floor(random() * 1e9)) };
+    }
+    const state: AccountState = {
+      domain: { chainId: 31_337n, vault: bigRandom(160) }, accountId: 2n + bigRandom(40), owner: bigRandom(160), salt: (1n << 128n) + bigRandom(200),
+      nonce: 1n + BigInt(Math.floor(random() * 1000)), cash: 0n, head: bigRandom(250), fillsApplied: 1n, slots,
+    };
+    // Cash 10% above what maintenance needs (the surplus is affine in cash).
+    const weight = markets.profile === "lending" ? 10n ** 12n : 10n ** 10n;
+    const needed = -surplus(state, round, markets, { requirement: "maintenance", side: "conservative", bufferBps: 0n }) / weight;
+    return { ...state, cash: needed + (needed > 0n ? needed / 10n : 0n) + 1_000n * E16 };
   };
+  const nextProof = (state: AccountState): PreparedProof =>
+    spec.kind === "deposit" ? prepareDeposit(state, 1n + bigRandom(40), [spec]) : prepareMargin(state, round, markets, { binder: bigRandom(160) }, [spec]);
 
   const prover = await WarmProver.load(circuitId);
   const samples: MemorySample[] = [];
   const started = performance.now();
   try {
     for (let i = 1; i <= proofs; i++) {
-      const account = nextAccount();
-      if (marginSurplus(account, round, markets, "maintenance", 0n) < 0n) throw new Error("generated an insolvent account");
-      const statement = packMarginStatement({ binder: bigRandom(160), bufferBps: 0n, requirement: "maintenance", collateral: account.collateral });
-      const input = circuitInput(account, round, markets, spec.slots, spec.markets, { accountCommitment: accountCommitment(account), roundCommitment, statement });
-      const bundle = await prover.prove(input);
+      const bundle = await prover.prove(nextProof(nextAccount()).input);
       if (i % verifyEvery === 0 && !(await prover.verify(bundle.proof, bundle.publicSignals))) throw new Error(`proof ${i} does not verify`);
       if (i === warmup || (i > warmup && (i - warmup) % every === 0) || i === proofs) {
         const current = sample(i);

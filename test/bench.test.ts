@@ -62,6 +62,7 @@ describe("zkmargin bench flags", () => {
     expect(request.options).toMatchObject({ quick: true, grid: false, runs: 2, circuits: ["margin_n1_m16"], poolProofs: 0, noGas: true });
     expect(request.options.outDir).toMatch(/tmp\/x$/);
     expect(benchRequest({ "dev-ptau": "16" })).toEqual({ mode: "dev-ptau", power: 16 });
+    expect(benchRequest({ "dev-setup": "tiered_margin_n4_m16" })).toEqual({ mode: "dev-setup", circuit: "tiered_margin_n4_m16" });
     expect(benchRequest({ render: true })).toMatchObject({ mode: "render" });
   });
 
@@ -72,6 +73,7 @@ describe("zkmargin bench flags", () => {
     [{ "dev-ptau": "40" }, /--dev-ptau: must be a whole number from 1 to 28/],
     [{ quick: true, grid: true }, /--grid: cannot be combined with --quick/],
     [{ render: true, "dev-ptau": "12" }, /--render: cannot be combined with --dev-ptau/],
+    [{ "dev-setup": "margin_n1_m16", "dev-ptau": "12" }, /--dev-setup: cannot be combined with --render or --dev-ptau/],
     [{ rapidsnark: "/nonexistent/rapidsnark" }, /--rapidsnark: no such file/],
   ])("refuses %j, naming the flag", (values, message) => {
     expect(() => benchRequest(values)).toThrow(message);

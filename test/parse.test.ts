@@ -114,8 +114,8 @@ describe("parseFills", () => {
 
   it("Should refuse self-trades, fees summing below zero, a zero size and short blindings", () => {
     const file = (override: Record<string, unknown>) => ({ zkmargin: "zkmargin fills v2", fills: [{ ...fill, ...override }] });
-    expectError(() => parseFills(file({ seller: "2" }), markets), "fill.sellerId", /trade with itself/);
-    expectError(() => parseFills(file({ buyerFee: "0.1", sellerFee: "-0.2" }), markets), "fill.sellerFee", /sum below 0/);
+    expectError(() => parseFills(file({ seller: "2" }), markets), "fills.fills[0].sellerId", /trade with itself/);
+    expectError(() => parseFills(file({ buyerFee: "0.1", sellerFee: "-0.2" }), markets), "fills.fills[0].sellerFee", /sum below 0/);
     expectError(() => parseFills(file({ size: "0" }), markets), "fills.fills[0].size", /below the minimum/);
     expectError(() => parseFills(file({ blinding: "12345" }), markets), "fills.fills[0].blinding", /too short/);
     expect(randomSalt()).toBeGreaterThanOrEqual(2n ** 128n);

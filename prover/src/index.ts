@@ -11,7 +11,7 @@ import "./core/node-check.ts";
 export * from "./core/constants.ts";
 export { ZkMarginError } from "./core/errors.ts";
 export { formatScaled, parseScaled } from "./core/decimal.ts";
-export { toField, toHex32, toAddress, parseAddress, parseFieldElement, checksumAddress } from "./core/field.ts";
+export { toField, toHex32, toAddress, parseAddress, parseFieldElement } from "./core/field.ts";
 export { SDK_NODE, HARDHAT_NODE, requireNode } from "./core/runtime.ts";
 export type { AccountState, Fill, FillRole, Market, MarketSet, OracleRound, Profile, Slot, Tier, VaultDomain } from "./model/types.ts";
 export { parseAccount, parseFills, parseMarkets, parseRound, parseBufferBps, accountToJson, fillsToJson, ACCOUNT_FILE_TAG, FILLS_FILE_TAG } from "./model/parse.ts";

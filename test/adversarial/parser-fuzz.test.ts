@@ -7,40 +7,77 @@ import { formatScaled, parseInteger, parseScaled } from "../../prover/src/core/d
 import { ZkMarginError } from "../../prover/src/core/errors.ts";
 import { parseAddress, parseFieldElement } from "../../prover/src/core/field.ts";
 import { readJsonFile } from "../../prover/src/model/json.ts";
-import { parseAccount, parseBufferBps, parseMarkets, parseRound } from "../../prover/src/model/parse.ts";
+import { accountToJson, fillsToJson, parseAccount, parseBufferBps, parseFills, parseMarkets, parseRound } from "../../prover/src/model/parse.ts";
+import type { MarketSet } from "../../prover/src/model/types.ts";
 
-// Property-based fuzzing of everything that reads user input: whatever JSON (or bytes) comes in, the only
-// error a parser may throw is a ZkMarginError naming a field; and every valid decimal survives
-// parse -> format -> parse unchanged.
+// Property-based fuzzing of the v2 parsers (prover/src/model/parse.ts: markets, round with funding, account
+// state file, fills file) and the scalar parsers under them: whatever JSON (or bytes) comes in, the only error
+// a parser may throw is a one-line ZkMarginError naming the JSON path under the file's root; and every valid
+// decimal and every valid file survives parse -> format -> parse unchanged.
+
+type Outcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 /**
- * Runs `parse`; true when it returned or threw a ZkMarginError naming a field, false for any other failure.
- * (Messages may still quote a value that holds a newline: see the report's known issues.)
+ * Known gaps (reported, each pinned by an it.fails test below): the fuzz tolerates them so that it keeps
+ * finding new ones, and the it.fails tests turn red when a gap is closed (then delete its entry here).
+ *  - MULTILINE: parseScaled and parseInteger quote the raw text, so a value holding a newline makes a
+ *    message of several lines (prover/src/core/decimal.ts).
+ *  - FILL_PATH: parseFills leaves the fee-sum and buyer != seller checks to fillCommitment, whose errors name
+ *    `fill.<field>` instead of the file's path `fills.fills[i].<field>`.
  */
-function failsCleanly(parse: () => unknown): boolean {
+const KNOWN_GAPS = { MULTILINE: true, FILL_PATH: true };
+
+/** Runs `parse`: ok when it returned or threw a one-line ZkMarginError whose field is a path under `root`. */
+function outcome(parse: () => unknown, root: RegExp, strict = false): Outcome {
   try {
     parse();
-    return true;
+    return { ok: true };
   } catch (error) {
-    return error instanceof ZkMarginError && typeof error.field === "string" && error.field.length > 0;
+    if (!(error instanceof ZkMarginError)) return { ok: false, reason: `${(error as Error)?.constructor?.name}: ${String((error as Error)?.message ?? error)}` };
+    const fillPath = !strict && KNOWN_GAPS.FILL_PATH && root === FILLS_PATH && /^fill\.(sellerFee|sellerId)$/.test(error.field ?? "");
+    if (typeof error.field !== "string" || (!root.test(error.field) && !fillPath)) return { ok: false, reason: `field ${String(error.field)} is not a path under ${root}` };
+    const quoted = !strict && KNOWN_GAPS.MULTILINE && /(is not a decimal number|expected a whole number, got ")/.test(error.message);
+    if (/[\r\n]/.test(error.message) && !quoted) return { ok: false, reason: `a message of several lines: ${JSON.stringify(error.message)}` };
+    return { ok: true };
   }
 }
+const failsCleanly = (parse: () => unknown, root: RegExp) => {
+  const result = outcome(parse, root);
+  if (!result.ok) throw new Error(result.reason);
+  return true;
+};
 
-const markets = parseMarkets({ markets: [{ id: "ETH-USD", maintenanceMargin: "0.03", initialMargin: "0.05" }, { id: "BTC-USD", maintenanceMargin: "0.025", initialMargin: "0.04" }] });
-const validMarkets = { markets: [{ id: "ETH-USD", maintenanceMargin: "0.03", initialMargin: "0.05" }, { id: "BTC-USD", maintenanceMargin: "0.025", initialMargin: "0.04" }] };
-const validRound = { round: 7, timestamp: 1763700000, prices: { "ETH-USD": "3150.25", "BTC-USD": "97000" } };
-const validAccount = { owner: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", salt: "42", nonce: 0, collateral: "10000", positions: [{ market: "ETH-USD", size: "-1.5", entryPrice: "3000" }] };
+const PATH = (root: string) => new RegExp(`^${root}(\\.|\\[|$)`);
+const MARKETS_PATH = PATH("markets");
+const ROUND_PATH = PATH("round");
+const ACCOUNT_PATH = PATH("account");
+const FILLS_PATH = PATH("fills");
 
-/** Numbers as they appear in input files: decimal-looking strings, edge numbers, and anything JSON. */
+const validMarkets = { markets: [{ id: "ETH-USD", maintenanceMargin: "0.03", initialMargin: "0.05" }, { id: "BTC-USD", maintenanceMargin: "0.025", initialMargin: "0.04" }], confidenceMultiplier: "2" };
+const validLending = { profile: "lending", markets: [{ id: "WETH", liquidationThreshold: "0.83", loanToValue: "0.805" }, { id: "USDC", liquidationThreshold: "0", loanToValue: "0" }] };
+const validTiered = { profile: "tiered", markets: [{ id: "BTC-USD", tiers: [{ notionalFloor: "0", maintenanceMargin: "0.0125", initialMargin: "0.025" }, { notionalFloor: "1000000", maintenanceMargin: "0.025", initialMargin: "0.05" }] }] };
+const markets: MarketSet = parseMarkets(validMarkets);
+const validRound = { round: 7, timestamp: 1763700000, prices: { "ETH-USD": "3150.25", "BTC-USD": "97000" }, confidence: { "ETH-USD": "1.5" }, funding: { "ETH-USD": "-12.5", "BTC-USD": "300" } };
+const SALT = "0x1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcd";
+const validAccount = {
+  zkmargin: "zkmargin account v2", vault: { chainId: "31337", address: "0x5FbDB2315678afecb367f032d93F642f64180aa3" }, accountId: "2",
+  owner: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", salt: SALT, nonce: "3", cash: "-1234.5",
+  fills: { applied: "5", head: "0x0abc" }, positions: [{ market: "ETH-USD", size: "-1.5", fundingIndex: "12.5" }, { market: "BTC-USD", size: "0.25" }],
+};
+const validFills = { zkmargin: "zkmargin fills v2", fills: [{ fillId: "17", market: "ETH-USD", size: "1.5", price: "3150.25", fundingIndex: "12.5", buyer: "2", seller: "3", buyerFee: "2.36", sellerFee: "-0.47", blinding: SALT }] };
+
+/** Values as they appear in input files: decimal-looking strings, edge numbers, and anything JSON. */
 const numberish = fc.oneof(
   fc.jsonValue(),
-  fc.stringMatching(/^[+-]?\d{0,30}(\.\d{0,12})?$/),
-  fc.constantFrom("", " ", "-", ".", "1.", ".5", "+1", "-0", "0x10", "1e3", "1E-3", "NaN", "Infinity", "１２", "1_000", "0.000000001", "99999999999999999999999999999999"),
+  fc.stringMatching(/^[+-]?\d{0,30}(\.\d{0,18})?$/),
+  fc.constantFrom("", " ", "-", ".", "1.", ".5", "+1", "-0", "0x10", "0x", "1e3", "1E-3", "NaN", "Infinity", "１２", "1_000", "0.000000001", "99999999999999999999999999999999",
+    "92233720368.54775808", "-92233720368.54775809", "-184467440737.09551616", "1\n2", "0\t", "__proto__", "constructor", "toString"),
   fc.double(),
   fc.integer(),
+  fc.string(),
 );
 
-/** A copy of `value` with the value at one random path replaced (or the key removed). */
+/** A copy of `value` with the value at one random path replaced (or the key removed), perhaps a key added. */
 function mutate(base: unknown): fc.Arbitrary<unknown> {
   const paths: (string | number)[][] = [];
   const walk = (value: unknown, path: (string | number)[]) => {
@@ -49,7 +86,7 @@ function mutate(base: unknown): fc.Arbitrary<unknown> {
     else if (value && typeof value === "object") for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
   };
   walk(base, []);
-  return fc.tuple(fc.constantFrom(...paths), fc.oneof(numberish, fc.constant(undefined)), fc.option(fc.string(), { nil: undefined })).map(([path, replacement, extraKey]) => {
+  return fc.tuple(fc.constantFrom(...paths), fc.oneof(numberish, fc.constant(undefined)), fc.option(fc.oneof(fc.string(), fc.constantFrom("__proto__", "constructor", "ETH-USD")), { nil: undefined })).map(([path, replacement, extraKey]) => {
     const copy = structuredClone(base) as Record<string | number, unknown>;
     if (path.length === 0) return replacement;
     let cursor = copy;
@@ -57,34 +94,70 @@ function mutate(base: unknown): fc.Arbitrary<unknown> {
     const last = path[path.length - 1]!;
     if (replacement === undefined) delete cursor[last];
     else cursor[last] = replacement;
-    if (extraKey !== undefined && typeof cursor === "object" && !Array.isArray(cursor)) cursor[extraKey] = "1";
+    if (extraKey !== undefined && typeof cursor === "object" && !Array.isArray(cursor)) Object.defineProperty(cursor, extraKey, { value: "1", enumerable: true, configurable: true, writable: true });
     return copy;
   });
 }
 
-describe("Parser fuzzing", () => {
-  it("Should throw nothing but a ZkMarginError on any JSON value given as markets, round or account", () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (value) => failsCleanly(() => parseMarkets(value)) && failsCleanly(() => parseRound(value, markets)) && failsCleanly(() => parseAccount(value, markets))),
-      { numRuns: 3000 },
-    );
+describe("Parser fuzzing (v2 parsers)", () => {
+  it("Should parse the valid files and write them back unchanged (parse -> JSON -> parse)", () => {
+    expect(parseMarkets(validLending).profile).toBe("lending");
+    expect(parseMarkets(validTiered).markets[0]!.tiers).toHaveLength(2);
+    const round = parseRound(validRound, markets);
+    expect(round.fundingIndexes).toEqual([-1_250_000_000n, 30_000_000_000n]);
+    const account = parseAccount(validAccount, markets);
+    expect(parseAccount(JSON.parse(JSON.stringify(accountToJson(account, markets))), markets)).toEqual(account);
+    const fills = parseFills(validFills, markets);
+    expect(parseFills(JSON.parse(JSON.stringify(fillsToJson(fills, markets))), markets)).toEqual(fills);
   });
 
-  it("Should throw nothing but a ZkMarginError on valid files with one value replaced, removed or a key added", () => {
-    fc.assert(fc.property(mutate(validMarkets), (value) => failsCleanly(() => parseMarkets(value))), { numRuns: 1500 });
-    fc.assert(fc.property(mutate(validRound), (value) => failsCleanly(() => parseRound(value, markets))), { numRuns: 1500 });
-    fc.assert(fc.property(mutate(validAccount), (value) => failsCleanly(() => parseAccount(value, markets))), { numRuns: 1500 });
+  it("Should throw nothing but a one-line ZkMarginError on any JSON value given as markets, round, account or fills", () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) =>
+      failsCleanly(() => parseMarkets(value), MARKETS_PATH) && failsCleanly(() => parseRound(value, markets), ROUND_PATH)
+      && failsCleanly(() => parseAccount(value, markets), ACCOUNT_PATH) && failsCleanly(() => parseFills(value, markets), FILLS_PATH)), { numRuns: 2_000 });
   });
 
-  it("Should throw nothing but a ZkMarginError from the scalar parsers on anything", () => {
+  it("Should throw nothing but a one-line ZkMarginError naming a path on valid files with one value replaced, removed or a key added", () => {
+    for (const base of [validMarkets, validLending, validTiered]) fc.assert(fc.property(mutate(base), (value) => failsCleanly(() => parseMarkets(value), MARKETS_PATH)), { numRuns: 600 });
+    fc.assert(fc.property(mutate(validRound), (value) => failsCleanly(() => parseRound(value, markets), ROUND_PATH)), { numRuns: 1_500 });
+    fc.assert(fc.property(mutate(validAccount), (value) => failsCleanly(() => parseAccount(value, markets), ACCOUNT_PATH)), { numRuns: 1_500 });
+    fc.assert(fc.property(mutate(validFills), (value) => failsCleanly(() => parseFills(value, markets), FILLS_PATH)), { numRuns: 1_000 });
+  });
+
+  it("Should name the mutated value's own path when a leaf of a valid file is replaced by a non-decimal", () => {
+    const leaves: [unknown, (value: unknown) => unknown, (string | number)[], string][] = [
+      [validRound, (value) => parseRound(value, markets), ["funding", "BTC-USD"], "round.funding.BTC-USD"],
+      [validRound, (value) => parseRound(value, markets), ["confidence", "ETH-USD"], "round.confidence.ETH-USD"],
+      [validAccount, (value) => parseAccount(value, markets), ["positions", 1, "size"], "account.positions[1].size"],
+      [validAccount, (value) => parseAccount(value, markets), ["cash"], "account.cash"],
+      [validFills, (value) => parseFills(value, markets), ["fills", 0, "sellerFee"], "fills.fills[0].sellerFee"],
+      [validMarkets, (value) => parseMarkets(value), ["markets", 1, "initialMargin"], "markets.markets[1].initialMargin"],
+    ];
+    for (const [base, parse, path, field] of leaves) {
+      for (const bad of ["x", "1e3", "0x10", "", 1.5]) {
+        const copy = structuredClone(base) as Record<string | number, unknown>;
+        let cursor = copy;
+        for (const key of path.slice(0, -1)) cursor = cursor[key] as Record<string | number, unknown>;
+        cursor[path[path.length - 1]!] = bad;
+        expect(() => parse(copy), `${field} = ${JSON.stringify(bad)}`).toThrow(ZkMarginError);
+        try {
+          parse(copy);
+        } catch (error) {
+          expect((error as ZkMarginError).field).toBe(field);
+        }
+      }
+    }
+  });
+
+  it("Should throw nothing but a one-line ZkMarginError from the scalar parsers on anything", () => {
     fc.assert(
       fc.property(numberish, fc.integer({ min: 0, max: 22 }), fc.boolean(), (value, decimals, signed) =>
-        failsCleanly(() => parseScaled(value, "x", decimals, { signed, min: signed ? undefined : 0n, maxExclusive: 1n << 64n }))
-        && failsCleanly(() => parseInteger(value, "x", 1n << 64n))
-        && failsCleanly(() => parseFieldElement(value, "x"))
-        && failsCleanly(() => parseAddress(value, "x"))
-        && failsCleanly(() => parseBufferBps(value, "x"))),
-      { numRuns: 3000 },
+        failsCleanly(() => parseScaled(value, "x", decimals, { signed, min: signed ? -(1n << 63n) : 0n, maxExclusive: 1n << 63n }), /^x$/)
+        && failsCleanly(() => parseInteger(value, "x", 1n << 64n), /^x$/)
+        && failsCleanly(() => parseFieldElement(value, "x"), /^x$/)
+        && failsCleanly(() => parseAddress(value, "x"), /^x$/)
+        && failsCleanly(() => parseBufferBps(value, "x"), /^x$/)),
+      { numRuns: 3_000 },
     );
   });
 
@@ -95,13 +168,24 @@ describe("Parser fuzzing", () => {
         const text = `${sign}${whole}${fraction ? `.${fraction}` : ""}`;
         const value = parseScaled(text, "x", decimals, { signed: true });
         const canonical = formatScaled(value, decimals);
-        // Canonical: no leading zeros, no trailing fractional zeros, no "+", no "-0".
         expect(canonical).toMatch(/^-?(0|[1-9]\d*)(\.\d*[1-9])?$/);
         expect(parseScaled(canonical, "x", decimals, { signed: true })).toBe(value);
-        expect(Number(canonical)).toBeCloseTo(Number(text), 6);
       }),
-      { numRuns: 3000 },
+      { numRuns: 3_000 },
     );
+  });
+
+  it.fails("KNOWN GAP MULTILINE: a decimal holding a newline gets a one-line message", () => {
+    const result = outcome(() => parseRound({ ...validRound, prices: { ...validRound.prices, "ETH-USD": "31\n50" } }, markets), ROUND_PATH, true);
+    expect(result.ok, result.ok ? "" : result.reason).toBe(true);
+  });
+
+  it.fails("KNOWN GAP FILL_PATH: fees of a fills file summing below 0, or a fill with itself, are named by the file's path", () => {
+    for (const change of [{ buyerFee: "-1", sellerFee: "0.5" }, { seller: "2" }]) {
+      const file = { ...validFills, fills: [{ ...validFills.fills[0]!, ...change }] };
+      const result = outcome(() => parseFills(file, markets), FILLS_PATH, true);
+      expect(result.ok, result.ok ? "" : result.reason).toBe(true);
+    }
   });
 
   describe("# files", () => {
@@ -111,19 +195,17 @@ describe("Parser fuzzing", () => {
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it("Should read any bytes as a file with nothing but a ZkMarginError", () => {
+    it("Should read any bytes as a file with nothing but a one-line ZkMarginError", () => {
       const path = join(dir, "input.json");
       fc.assert(
         fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.string().map((text) => Buffer.from(text)), fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value) ?? ""))), (bytes) => {
           writeFileSync(path, bytes);
-          try {
+          return failsCleanly(() => {
             const parsed = readJsonFile(path, "account");
-            return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
-          } catch (error) {
-            return error instanceof ZkMarginError && (error.field === `account file ${path}` || error.field === "account");
-          }
+            if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+          }, /^account( file .*)?$/);
         }),
-        { numRuns: 1000 },
+        { numRuns: 1_000 },
       );
     });
   });

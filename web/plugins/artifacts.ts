@@ -13,7 +13,10 @@ const CONTENT_TYPES: Record<string, string> = { ".json": "application/json", ".w
 
 /** Options of {@link zkmarginArtifacts}. */
 export interface ArtifactPluginOptions {
-  /** Statement kinds whose circuits the app serves (default: margin only, what the app proves). */
+  /**
+   * Statement kinds whose circuits the app serves (default: margin only, what the page proves: attest and
+   * challenge answer). Only built circuits are listed; at the vault's capacity there is one per profile.
+   */
   readonly kinds?: readonly StatementKind[];
 }
 
@@ -37,9 +40,15 @@ export function availableCircuits(kinds: readonly StatementKind[]): Record<strin
   return Object.fromEntries(ids.map((id) => [id, raw[id]]));
 }
 
+/** The example folders served with the app: examples/ and one per profile under examples/profiles/. */
+const EXAMPLE_DIRS = ["", "profiles/cross/", "profiles/lending/", "profiles/tiered/"] as const;
+
+/** The example files, as paths under examples/ ("account.json", "profiles/lending/round.json"). */
 function exampleFiles(): string[] {
-  const dir = projectPath("examples");
-  return existsSync(dir) ? readdirSync(dir).filter((name) => /^[\w-]+\.json$/.test(name)) : [];
+  return EXAMPLE_DIRS.flatMap((dir) => {
+    const folder = projectPath("examples", dir);
+    return existsSync(folder) ? readdirSync(folder).filter((name) => /^[\w-]+\.json$/.test(name)).map((name) => `${dir}${name}`) : [];
+  });
 }
 
 /**
@@ -48,7 +57,7 @@ function exampleFiles(): string[] {
  *
  * - artifacts/circuits.json: the built proving circuits (see {@link availableCircuits});
  * - artifacts/<circuit>/{manifest.json, main.wasm, main.zkey, verification_key.json};
- * - examples/<name>.json.
+ * - examples/<name>.json and examples/profiles/<profile>/<name>.json (public sample inputs).
  *
  * Only listed circuits and these file names are served (no path from the URL reaches the file system). The
  * browser checks every artifact against the sha256 in its manifest before use.
@@ -68,7 +77,7 @@ export function zkmarginArtifacts(options: ArtifactPluginOptions = {}): Plugin {
       if (!ARTIFACT_FILES.includes(file) || !(id in availableCircuits(kinds))) return undefined;
       return { body: readFileSync(artifactSource(id, file)), type: CONTENT_TYPES[file.slice(file.lastIndexOf("."))]! };
     }
-    const example = /^examples\/([\w-]+\.json)$/.exec(path);
+    const example = /^examples\/((?:profiles\/[a-z]+\/)?[\w-]+\.json)$/.exec(path);
     if (example && exampleFiles().includes(example[1]!)) return { body: readFileSync(projectPath("examples", example[1]!)), type: CONTENT_TYPES[".json"]! };
     return undefined;
   }
@@ -92,7 +101,7 @@ export function zkmarginArtifacts(options: ArtifactPluginOptions = {}): Plugin {
     },
     buildStart() {
       const circuits = Object.keys(availableCircuits(kinds));
-      if (circuits.length === 0) this.warn("no built proving circuit in build/: run `npx zkmargin build` first; the app will not be able to prove");
+      if (circuits.length === 0) this.warn("no built margin circuit in build/: run `npx zkmargin build --circuit cross_margin_m16` first; the page will not be able to prove");
     },
     generateBundle() {
       const circuits = availableCircuits(kinds);

@@ -63,7 +63,7 @@ function parseManifest(bytes: Uint8Array, url: string): BrowserManifest {
  * Fetches build/<circuit>/{manifest.json, main.wasm, main.zkey, verification_key.json} from `baseUrl` and
  * checks each file's sha256 against the manifest.
  *
- * @param circuitId the circuit, e.g. "margin_n4_m16" (the manifest must name it)
+ * @param circuitId the circuit, e.g. "cross_margin_m16" (the manifest must name it)
  * @param baseUrl the folder URL of its artifacts, ending in "/"
  * @throws ArtifactError naming the file that is missing or does not match
  */

@@ -1,24 +1,28 @@
 /**
- * The trader's page: inputs -> margin report and chart -> a Groth16 margin proof made in a Web Worker.
- * Parsing, the report, commitments and the witness layout are the SDK's own pure modules; nothing the
- * trader enters is sent over the network (the only requests fetch the app, the public artifacts and, when
- * asked, a round or markets file from a URL).
+ * The trader's page (state v2): markets, round and account state -> the margin report and the health chart ->
+ * a Groth16 margin proof (attest or challenge answer) made in a Web Worker. Parsing, the report, the chart's
+ * values, commitments and the witness layout are the SDK's own pure modules; nothing the trader enters is sent
+ * over the network (the only requests fetch the app, the public artifacts and, when asked, a round or markets
+ * file from a URL).
  */
 import { parseCircuitSpecs, type CircuitSpec } from "../../prover/src/circuit/registry.ts";
-import { parseAccount, parseBufferBps, parseMarkets, parseRound } from "../../prover/src/model/parse.ts";
+import { PRICE_DECIMALS } from "../../prover/src/core/constants.ts";
+import { parseScaled } from "../../prover/src/core/decimal.ts";
+import { ZkMarginError } from "../../prover/src/core/errors.ts";
 import { parseAddress } from "../../prover/src/core/field.ts";
-import { marginReport, type MarginReport } from "../../prover/src/engine/margin.ts";
-import { prepareMarginProof, publicSignalsOf, type PreparedProof } from "../../prover/src/statements/prepare.ts";
-import type { RequirementKind } from "../../prover/src/commitment/statement.ts";
-import type { Account, MarketSet, OracleRound, Profile } from "../../prover/src/model/types.ts";
-import type { ProofFile } from "../../prover/src/statements/proof-file.ts";
+import { marginReport, type MarginReport } from "../../prover/src/engine/report.ts";
+import { accountToJson, parseAccount, parseBufferBps, parseMarkets, parseRound } from "../../prover/src/model/parse.ts";
+import type { AccountState, MarketSet, OracleRound, Profile } from "../../prover/src/model/types.ts";
+import { prepareMargin, type PreparedProof } from "../../prover/src/statements/prepare.ts";
+import type { ProofFile } from "../../prover/src/statements/proof-file-shape.ts";
+import type { ValuationSide } from "../../prover/src/commitment/statement.ts";
 import { AccountForm } from "./account-form.ts";
 import { healthCurve, renderHealthChart } from "./chart.ts";
 import { byId, make, showError } from "./dom.ts";
 import { browserProofFile, downloadText } from "./proof-file.ts";
 import type { CircuitRef, ProofStage } from "./protocol.ts";
 import { BrowserProver } from "./prover-client.ts";
-import { renderReport } from "./report-view.ts";
+import { displayDecimal, renderReport } from "./report-view.ts";
 import "./style.css";
 
 /** A JSON document the page holds, and where it came from. */
@@ -27,18 +31,29 @@ interface Loaded {
   readonly source: string;
 }
 
+/** The margin statements the page proves: the vault's attest and challenge answer. */
+type StatementKind = "attest" | "answer";
+
+interface Statement {
+  readonly kind: StatementKind;
+  readonly side: ValuationSide;
+  readonly bufferBps: bigint;
+  /** undefined while the address field is empty. */
+  readonly binder: bigint | undefined;
+}
+
 const state: {
   markets?: Loaded;
   round?: Loaded;
   circuits: CircuitSpec[];
   circuitsError?: string;
-  prepared?: { prepared: PreparedProof; round: OracleRound };
+  prepared?: { prepared: PreparedProof; statement: StatementKind };
   /** Bumped on every input change, so a proof of older inputs is not shown as current. */
   generation: number;
   proving: boolean;
-  proofFile?: ReturnType<typeof browserProofFile>;
+  proofFile?: ProofFile;
   /** What the chart draws, kept so that picking another market redraws only the chart. */
-  chart?: { account: Account; round: OracleRound; markets: MarketSet; positions: MarginReport["positions"] };
+  chart?: { account: AccountState; round: OracleRound; markets: MarketSet; report: MarginReport; bufferBps: bigint };
 } = { circuits: [], generation: 0, proving: false };
 
 const prover = new BrowserProver();
@@ -67,7 +82,7 @@ async function fetchJson(url: string, role: string): Promise<unknown> {
   }
 }
 
-/** Wires a file input and a URL form to one of the documents (markets or round). */
+/** Wires a file input and a URL form to one of the public documents (markets or round). */
 function wireSource(kind: "markets" | "round"): void {
   const error = byId(`${kind}-error`);
   const set = (loaded: Loaded) => {
@@ -99,6 +114,7 @@ function wireSource(kind: "markets" | "round"): void {
   });
 }
 
+/** The account state is imported from a file only: it never comes from (or goes to) the network. */
 function wireAccountImport(): void {
   const error = byId("account-error");
   byId<HTMLInputElement>("account-file").addEventListener("change", async (event) => {
@@ -112,14 +128,22 @@ function wireAccountImport(): void {
     }
     (event.target as HTMLInputElement).value = "";
   });
-  byId("export-account").addEventListener("click", () => downloadText("account.json", `${JSON.stringify(form.toJson(), null, 2)}\n`));
+  byId("export-account").addEventListener("click", () => {
+    try {
+      if (!state.markets) throw new ZkMarginError("markets", "load the markets file first (it gives each market its slot)");
+      const markets = parseMarkets(state.markets.json);
+      downloadText("account.json", `${JSON.stringify(accountToJson(parseAccount(form.toJson(), markets), markets), null, 2)}\n`);
+    } catch (failure) {
+      showError(error, errorText(failure));
+    }
+  });
 }
 
-function parseStatement(): { requirement: RequirementKind; bufferBps: bigint; binder: bigint } {
-  const requirement = byId<HTMLSelectElement>("requirement").value as RequirementKind;
-  const bufferBps = parseBufferBps(byId<HTMLInputElement>("buffer-bps").value.trim() || "0", "bufferBps");
+function parseStatement(): Statement {
+  const kind = byId<HTMLSelectElement>("statement-kind").value as StatementKind;
+  const bufferBps = kind === "answer" ? 0n : parseBufferBps(byId<HTMLInputElement>("buffer-bps").value.trim() || "0", "bufferBps");
   const bind = byId<HTMLInputElement>("bind").value.trim();
-  return { requirement, bufferBps, binder: bind === "" ? 0n : parseAddress(bind, "bind") };
+  return { kind, side: kind === "answer" ? "favourable" : "conservative", bufferBps, binder: bind === "" ? undefined : parseAddress(bind, "bind") };
 }
 
 /** Re-parses everything and re-renders the report, the chart and the proof readiness. */
@@ -129,10 +153,11 @@ function refresh(): void {
   byId("proof-result").hidden = true;
   showError(byId("proof-error"), undefined);
   if (!state.proving) byId("progress").replaceChildren();
+  byId<HTMLInputElement>("buffer-bps").disabled = byId<HTMLSelectElement>("statement-kind").value === "answer";
 
   let markets: MarketSet | undefined;
   let round: OracleRound | undefined;
-  let account: Account | undefined;
+  let account: AccountState | undefined;
   const attempt = <T>(errorId: string, run: () => T): T | undefined => {
     try {
       const value = run();
@@ -146,34 +171,52 @@ function refresh(): void {
   if (state.markets) markets = attempt("markets-error", () => parseMarkets(state.markets!.json));
   if (markets) byId("market-ids").replaceChildren(...markets.markets.map((market) => Object.assign(make("option"), { value: market.id })));
   if (markets && state.round) round = attempt("round-error", () => parseRound(state.round!.json, markets));
-  if (markets && !form.isEmpty()) account = attempt("account-error", () => parseAccount(form.toJson(), markets));
+  if (markets && !form.isEmpty()) account = attempt("account-error", () => parseAccount(form.reportJson(), markets));
   const statement = attempt("statement-error", parseStatement);
 
-  const missing = [!state.markets && "markets", !state.round && "a round", form.isEmpty() && "an account"].filter(Boolean);
+  const missing = [!state.markets && "markets", !state.round && "a round", form.isEmpty() && "an account state"].filter(Boolean);
   const ready = markets && round && account;
   byId("report-empty").hidden = Boolean(ready);
   byId("report-body").hidden = !ready;
-  if (!ready) byId("health-pill").hidden = true;
+  if (!ready) {
+    byId("health-pill").hidden = true;
+    state.chart = undefined;
+  }
   const readiness = byId("proof-readiness");
   readiness.className = "readiness";
   if (ready) {
     const report = marginReport(account!, round!, markets!);
     renderReport(report);
-    state.chart = { account: account!, round: round!, markets: markets!, positions: report.positions };
+    state.chart = { account: account!, round: round!, markets: markets!, report, bufferBps: statement?.bufferBps ?? 0n };
     renderChart();
   }
-  if (!ready || !statement) {
+  const refuse = (text: string) => {
+    readiness.textContent = `Cannot prove: ${text}`;
+    readiness.classList.add("refused");
+  };
+  if (!ready) {
     readiness.textContent = missing.length > 0 ? `Waiting for ${missing.join(", ")}.` : "Fix the inputs above to prove.";
+  } else if (state.circuitsError) {
+    refuse(state.circuitsError);
+  } else if (form.identityEmpty()) {
+    refuse("the account state's identity (vault, account id, owner, salt, nonce, fill head) is missing: import the account state file (the report needs only cash and positions)");
+  } else if (!statement) {
+    readiness.textContent = "Fix the statement above to prove.";
   } else {
     try {
-      if (state.circuitsError) throw new Error(state.circuitsError);
-      const prepared = prepareMarginProof({ account: account!, round: round!, markets: markets!, ...statement }, state.circuits);
-      state.prepared = { prepared, round: round! };
-      readiness.textContent = `Ready: ${describeStatement(prepared.summary, prepared.circuit.profile).replace(/^meets the /, "")} at round ${round!.round}, circuit ${prepared.circuit.id} (${prepared.circuit.slots} slots).`;
-      readiness.classList.add("ok");
+      // The engine first, with or without the address: an account that cannot meet the statement gets its
+      // shortfall whatever it is bound to.
+      const request = { binder: statement.binder ?? 0n, requirement: "maintenance" as const, side: statement.side, bufferBps: statement.bufferBps };
+      const prepared = prepareMargin(account!, round!, markets!, request, state.circuits);
+      if (statement.binder === undefined) {
+        readiness.textContent = "Type the address the proof is bound to (the one that sends it to the vault).";
+      } else {
+        state.prepared = { prepared, statement: statement.kind };
+        readiness.textContent = `Ready: ${describeStatement(statement.kind, statement.bufferBps, markets!.profile)} at round ${round!.round}, circuit ${prepared.circuit.id}.`;
+        readiness.classList.add("ok");
+      }
     } catch (error) {
-      readiness.textContent = `Cannot prove: ${errorText(error)}`;
-      readiness.classList.add("refused");
+      refuse(errorText(error));
     }
   }
   byId<HTMLButtonElement>("prove").disabled = !state.prepared || state.proving;
@@ -181,19 +224,28 @@ function refresh(): void {
 
 function renderChart(): void {
   if (!state.chart) return;
-  const { account, round, markets, positions } = state.chart;
+  const { account, round, markets, report, bufferBps } = state.chart;
   const select = byId<HTMLSelectElement>("chart-market");
   const chart = byId("chart");
+  const note = byId("chart-note");
   const previous = select.value;
-  select.replaceChildren(...account.positions.map((position) => Object.assign(make("option", position.market.id), { value: position.market.id })));
-  if (account.positions.length === 0) {
-    chart.replaceChildren(make("p", "No positions: equity is the collateral whatever the prices.", "empty"));
+  select.replaceChildren(...report.positions.map((position) => Object.assign(make("option", position.market), { value: position.market })));
+  note.textContent = "";
+  if (report.positions.length === 0) {
+    chart.replaceChildren(make("p", "No positions: equity is the cash whatever the prices.", "empty"));
     return;
   }
-  const chosen = account.positions.find((position) => position.market.id === previous) ?? account.positions[0]!;
-  select.value = chosen.market.id;
-  const liquidation = positions.find((position) => position.market === chosen.market.id)?.liquidationPrice ?? null;
-  chart.replaceChildren(renderHealthChart(healthCurve(account, round, markets, chosen.market.index), chosen.market.id, liquidation === null ? null : Number(liquidation), markets.profile));
+  const chosen = report.positions.find((position) => position.market === previous) ?? report.positions[0]!;
+  select.value = chosen.market;
+  const index = markets.byId.get(chosen.market)!.index;
+  const liquidation = chosen.liquidationPrice === null ? null : parseScaled(chosen.liquidationPrice, "liquidationPrice", PRICE_DECIMALS);
+  const curve = healthCurve(account, round, markets, index, { bufferBps, extraPrices: liquidation === null ? [] : [liquidation] });
+  chart.replaceChildren(renderHealthChart(curve, chosen.market, liquidation, markets.profile));
+  const what = report.liquidatable ? "recovers" : "becomes liquidatable";
+  const lines = "Lines: the equity at which each statement stops holding (the engine's surplus), so equity crosses them exactly where the statement changes; confidence and funding included.";
+  if (liquidation === null) note.textContent = `No ${chosen.market} price alone makes the account ${report.liquidatable ? "recover" : "liquidatable"}. ${lines}`;
+  else if (Math.abs(Number(chosen.priceMovePercent)) > curve.rangeBps / 100) note.textContent = `The account ${what} at ${chosen.market} ${displayDecimal(chosen.liquidationPrice!)} (${chosen.priceMovePercent}%), outside the chart. ${lines}`;
+  else note.textContent = `The account ${what} at ${chosen.market} ${displayDecimal(chosen.liquidationPrice!)} (${chosen.priceMovePercent}%), where equity crosses the liquidation line. ${lines}`;
 }
 
 function progressStep(stage: ProofStage | "done" | "error", message: string): void {
@@ -202,6 +254,16 @@ function progressStep(stage: ProofStage | "done" | "error", message: string): vo
   const item = make("li", message, stage === "done" || stage === "error" ? stage : "active");
   item.dataset.stage = stage;
   list.append(item);
+}
+
+/**
+ * The circuits the worker loads for a proof: every proving circuit of the profile that the page proves with
+ * (at the vault's capacity, one margin circuit), the same set whatever the account and the statement.
+ */
+function workerCircuits(circuit: CircuitSpec): CircuitRef[] {
+  return state.circuits
+    .filter((spec) => spec.setup && spec.kind === "margin" && spec.profile === circuit.profile && spec.markets === circuit.markets)
+    .map((spec) => ({ id: spec.id, baseUrl: new URL(`artifacts/${spec.id}/`, document.baseURI).href }));
 }
 
 async function prove(): Promise<void> {
@@ -215,31 +277,27 @@ async function prove(): Promise<void> {
   byId("progress").replaceChildren();
   byId("proof-result").hidden = true;
   showError(byId("proof-error"), undefined);
-  const { prepared, round } = current;
-  // The chosen circuit's whole family (same template and markets, every slot count N): the artifact requests
-  // then tell nothing about how many positions the account holds.
-  const circuits: CircuitRef[] = state.circuits
-    .filter((spec) => spec.setup && spec.kind === prepared.circuit.kind && spec.template === prepared.circuit.template && spec.markets === prepared.circuit.markets)
-    .map((spec) => ({ id: spec.id, baseUrl: new URL(`artifacts/${spec.id}/`, document.baseURI).href }));
+  const { prepared, statement } = current;
   try {
-    const result = await prover.prove(circuits, prepared.circuit.id, prepared.input, progressStep);
-    const expected = publicSignalsOf(prepared);
+    const result = await prover.prove(workerCircuits(prepared.circuit), prepared.circuit.id, prepared.input, progressStep);
+    const expected = prepared.publicInputs.map(String);
     if (result.publicSignals.join() !== expected.join()) throw new Error("the proof's public signals differ from the prepared statement");
     if (!result.valid) throw new Error("the proof does not verify against the verification key");
     if (generation !== state.generation) throw new Error("the inputs changed while proving: prove again");
-    const file = browserProofFile(prepared, result, round.round, result.insecureSetup);
+    const file = browserProofFile(prepared, result, result.verificationKeySha256, result.insecureSetup);
     state.proofFile = file;
     const t = result.timings;
     progressStep("done", `Proof verified in this browser (${Math.round(t.witnessMs + t.proveMs + t.verifyMs)} ms)`);
     byId("proof-verdict").textContent = "valid";
     byId("proof-verdict").className = "badge good";
-    byId("proof-summary").textContent = `${describeStatement(file.statement, prepared.circuit.profile)} at round ${file.round} · ${file.circuit}`;
+    const summary = prepared.summary.kind === "margin" ? prepared.summary : undefined;
+    byId("proof-summary").textContent = `account #${summary?.accountId ?? "?"} ${describeStatement(statement, BigInt(summary?.bufferBps ?? 0), prepared.circuit.profile)} at round ${summary?.round ?? "?"}, bound to ${summary?.binder ?? "?"} · ${file.circuit}`;
     const timings = byId("proof-timings");
     timings.textContent = `witness ${Math.round(t.witnessMs)} ms · proving ${Math.round(t.proveMs)} ms · verifying ${Math.round(t.verifyMs)} ms${t.loadMs >= 1 ? ` · artifacts ${Math.round(t.loadMs)} ms (first proof only)` : ""}`;
     Object.assign(timings.dataset, { loadMs: t.loadMs.toFixed(1), witnessMs: t.witnessMs.toFixed(1), proveMs: t.proveMs.toFixed(1), verifyMs: t.verifyMs.toFixed(1), circuit: file.circuit });
-    byId("account-commitment").textContent = file.publicInputs.accountCommitment;
-    byId("round-commitment").textContent = file.publicInputs.roundCommitment;
-    byId("statement").textContent = file.publicInputs.statement;
+    byId("account-commitment").textContent = file.publicInputs.accountCommitment ?? "";
+    byId("round-commitment").textContent = file.publicInputs.roundCommitment ?? "";
+    byId("statement").textContent = file.publicInputs.statement ?? "";
     byId("setup-warning").hidden = !file.insecureSetup;
     byId("proof-result").hidden = false;
   } catch (error) {
@@ -252,11 +310,11 @@ async function prove(): Promise<void> {
   }
 }
 
-/** What a margin proof states, in the SDK's words (statements/proof-file.ts). */
-function describeStatement(statement: ProofFile["statement"], profile: Profile | undefined): string {
-  if (statement.kind !== "margin") return "is liquidatable";
-  const what = profile === "lending" ? (statement.requirement === "initial" ? "loan-to-value limit" : "health factor of 1") : `${statement.requirement} margin`;
-  return `meets the ${what}${statement.bufferBps > 0 ? ` with a ${statement.bufferBps / 100}% buffer` : ""}`;
+/** What a margin proof states, in words. */
+function describeStatement(kind: StatementKind, bufferBps: bigint, profile: Profile | undefined): string {
+  if (kind === "answer") return "is not liquidatable (a challenge answer: maintenance, valued in its favour)";
+  const what = profile === "lending" ? "health factor of 1" : "maintenance margin";
+  return `meets the ${what} (valued against the account)${bufferBps > 0n ? ` with a ${Number(bufferBps) / 100}% buffer` : ""}`;
 }
 
 async function copy(text: string, button: HTMLElement): Promise<void> {
@@ -270,18 +328,28 @@ async function copy(text: string, button: HTMLElement): Promise<void> {
   setTimeout(() => (button.textContent = label), 1500);
 }
 
-async function loadExamples(): Promise<void> {
-  const base = new URL("examples/", document.baseURI).href;
+/** The example files (served with the app): markets, round and account state of each example. */
+const EXAMPLES: Record<string, { dir: string; account: string }> = {
+  cross: { dir: "examples/", account: "account.json" },
+  insolvent: { dir: "examples/", account: "account-insolvent.json" },
+  lending: { dir: "examples/profiles/lending/", account: "account.json" },
+  tiered: { dir: "examples/profiles/tiered/", account: "account.json" },
+};
+
+async function loadExample(name: string): Promise<void> {
+  const example = EXAMPLES[name];
+  if (!example) return;
+  const base = new URL(example.dir, document.baseURI).href;
   try {
-    const [markets, round, account] = await Promise.all(["markets", "round", "account"].map((name) => fetchJson(`${base}${name}.json`, name)));
-    state.markets = { json: markets, source: "markets.json (example)" };
-    state.round = { json: round, source: "round.json (example)" };
+    const [markets, round, account] = await Promise.all(["markets.json", "round.json", example.account].map((file) => fetchJson(`${base}${file}`, file)));
+    state.markets = { json: markets, source: `markets.json (example ${name})` };
+    state.round = { json: round, source: `round.json (example ${name})` };
     byId("markets-source").textContent = state.markets.source;
     byId("round-source").textContent = state.round.source;
     form.fill(account);
-    byId("account-source").textContent = "account.json (example)";
+    byId("account-source").textContent = `${example.account} (example ${name})`;
   } catch (error) {
-    showError(byId("markets-error"), `the examples could not be loaded: ${errorText(error)}`);
+    showError(byId("markets-error"), `the example could not be loaded: ${errorText(error)}`);
   }
 }
 
@@ -289,7 +357,7 @@ async function loadCircuits(): Promise<void> {
   try {
     const raw = (await fetchJson(new URL("artifacts/circuits.json", document.baseURI).href, "circuit list")) as Record<string, unknown>;
     state.circuits = parseCircuitSpecs(raw);
-    if (!state.circuits.some((spec) => spec.kind === "margin" && spec.setup)) state.circuitsError = "no margin circuit is built: run `npx zkmargin build`";
+    if (!state.circuits.some((spec) => spec.kind === "margin" && spec.setup)) state.circuitsError = "no margin circuit is built: run `npx zkmargin build --circuit cross_margin_m16`";
   } catch (error) {
     state.circuitsError = `the circuit list could not be loaded (${errorText(error)})`;
   }
@@ -299,13 +367,15 @@ async function loadCircuits(): Promise<void> {
 wireSource("markets");
 wireSource("round");
 wireAccountImport();
-for (const id of ["requirement", "buffer-bps", "bind"]) byId(id).addEventListener("input", () => refresh());
+for (const id of ["statement-kind", "buffer-bps", "bind"]) byId(id).addEventListener("input", () => refresh());
 byId("chart-market").addEventListener("change", () => renderChart());
 byId("prove").addEventListener("click", () => void prove());
-byId("load-examples").addEventListener("click", () => void loadExamples());
+for (const button of document.querySelectorAll<HTMLButtonElement>("button[data-example]")) button.addEventListener("click", () => void loadExample(button.dataset.example!));
 byId("copy-commitment").addEventListener("click", (event) => void copy(byId("account-commitment").textContent ?? "", event.currentTarget as HTMLElement));
 byId("copy-calldata").addEventListener("click", (event) => state.proofFile && void copy(JSON.stringify(state.proofFile.calldata, null, 2), event.currentTarget as HTMLElement));
 byId("download-proof").addEventListener("click", () => {
-  if (state.proofFile) downloadText(`zkmargin-proof-round${state.proofFile.round}.json`, `${JSON.stringify(state.proofFile, null, 2)}\n`);
+  const file = state.proofFile;
+  const kind = state.prepared?.statement ?? "margin";
+  if (file) downloadText(`zkmargin-${kind}-round${state.chart?.round.round ?? ""}.json`, `${JSON.stringify(file, null, 2)}\n`);
 });
 void loadCircuits();

@@ -13,7 +13,10 @@ export type WorkerRequest =
   | {
       readonly type: "prove";
       readonly requestId: number;
-      /** Every circuit the worker must hold (all are fetched, whichever is used: see README "In the browser"). */
+      /**
+       * Every circuit the worker must hold: the proving circuits of the markets' profile that the page proves with,
+       * a fixed set whatever the account (all are fetched and hash-checked, whichever is used).
+       */
       readonly circuits: readonly CircuitRef[];
       /** The circuit to prove with (one of `circuits`). */
       readonly circuitId: string;
@@ -45,6 +48,8 @@ export type WorkerResponse =
       readonly valid: boolean;
       /** From the circuit's manifest: the keys come from a development setup. */
       readonly insecureSetup: boolean;
+      /** sha256 of the verification key (the manifest's, which the fetched key matched): the proof file names it. */
+      readonly verificationKeySha256: string;
       readonly timings: WorkerTimings;
     }
   | { readonly type: "failed"; readonly requestId: number; readonly message: string };

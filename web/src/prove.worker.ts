@@ -3,7 +3,7 @@
  * The proving worker: holds each circuit's hash-checked artifacts and compiled witness generator (warm), and
  * computes witness, Groth16 proof and verification off the page's main thread. It receives the witness
  * input by postMessage and sends nothing anywhere but back to the page; its only network requests fetch
- * artifacts, the same set for every account.
+ * artifacts, the same set for every account of a profile.
  */
 import { WitnessCalculatorBuilder, type WitnessCalculator } from "circom_runtime";
 import * as snarkjs from "snarkjs";
@@ -46,7 +46,7 @@ async function prove(request: Extract<WorkerRequest, { type: "prove" }>): Promis
   const started = performance.now();
   const cold = request.circuits.filter((ref) => !warm.has(ref.id)).map((ref) => ref.id);
   progress("artifacts", cold.length > 0 ? `Loading artifacts and checking their sha256 (${cold.join(", ")})` : "Artifacts already loaded and checked");
-  // Every listed circuit is loaded, whichever the account needs: the requests do not tell its size.
+  // Every listed circuit is loaded, whichever this proof needs: the requests are the same for every account.
   const circuits = await Promise.all(request.circuits.map(load));
   const circuit = circuits[request.circuits.findIndex((ref) => ref.id === request.circuitId)];
   if (!circuit) throw new Error(`circuit ${request.circuitId} is not among the loaded circuits`);
@@ -76,6 +76,7 @@ async function prove(request: Extract<WorkerRequest, { type: "prove" }>): Promis
     publicSignals,
     valid,
     insecureSetup: circuit.manifest.ceremony.insecure,
+    verificationKeySha256: circuit.manifest.artifacts.verificationKey,
     timings: { loadMs: loaded - started, witnessMs: witnessDone - loaded, proveMs: proved - witnessDone, verifyMs: verified - proved },
   });
 }

@@ -1,5 +1,5 @@
 import { formatScaled, parseScaled } from "../../prover/src/core/decimal.ts";
-import type { MarginReport } from "../../prover/src/engine/margin.ts";
+import type { MarginReport, PositionReport } from "../../prover/src/engine/report.ts";
 import type { Profile } from "../../prover/src/model/types.ts";
 import { byId, make } from "./dom.ts";
 
@@ -13,66 +13,114 @@ export function displayDecimal(exact: string, decimals = 2): string {
   return `${rounded.startsWith("-") ? "−" : ""}${grouped}${padded}`;
 }
 
-function setAmount(id: string, exact: string): void {
-  const element = byId(id);
-  element.textContent = displayDecimal(exact);
-  element.dataset.value = exact;
-  element.title = exact;
+/** The three states of an account at a round, as the vault sees them. */
+export type AccountStatus = "healthy" | "answer-only" | "liquidatable";
+
+/** healthy: an attest proof can be made; answer-only: a challenge can be answered but no attest made; liquidatable. */
+export function accountStatus(report: Pick<MarginReport, "liquidatable" | "meetsMaintenance">): AccountStatus {
+  return report.liquidatable ? "liquidatable" : report.meetsMaintenance ? "healthy" : "answer-only";
 }
 
-const LABELS: Record<Profile, { equity: string; maintenance: string; initial: string; profile: string }> = {
-  cross: { equity: "Equity", maintenance: "Maintenance requirement", initial: "Initial requirement", profile: "cross margin" },
-  tiered: { equity: "Equity", maintenance: "Maintenance requirement", initial: "Initial requirement", profile: "tiered margin" },
-  lending: { equity: "Net value", maintenance: "Haircut at liq. threshold", initial: "Haircut at loan-to-value", profile: "lending" },
+const STATUS_TEXT: Record<AccountStatus, [string, string]> = {
+  healthy: ["Healthy", "good"],
+  "answer-only": ["Can answer, cannot attest", "warn"],
+  liquidatable: ["Liquidatable", "bad"],
 };
 
-/** Renders the margin report: profile, the four cards, the health pill and the positions table. */
+/** Report fields shown as amounts, with their labels per profile. Each element carries data-field and the exact data-value. */
+const AMOUNT_FIELDS = ["cash", "unsettledFunding", "equity", "maintenanceRequirement", "initialRequirement", "withdrawable", "marginCushion", "freeCollateral", "confidencePenalty"] as const;
+
+const LABELS: Record<Profile, Record<(typeof AMOUNT_FIELDS)[number], string> & { profile: string }> = {
+  cross: {
+    profile: "cross margin", cash: "Cash", unsettledFunding: "Unsettled funding (owed)", equity: "Equity", maintenanceRequirement: "Maintenance requirement",
+    initialRequirement: "Initial requirement", withdrawable: "Withdrawable now (tokens)", marginCushion: "Cushion over maintenance", freeCollateral: "Free collateral over initial",
+    confidencePenalty: "Oracle confidence penalty",
+  },
+  tiered: {
+    profile: "tiered margin", cash: "Cash", unsettledFunding: "Unsettled funding (owed)", equity: "Equity", maintenanceRequirement: "Maintenance requirement",
+    initialRequirement: "Initial requirement", withdrawable: "Withdrawable now (tokens)", marginCushion: "Cushion over maintenance", freeCollateral: "Free collateral over initial",
+    confidencePenalty: "Oracle confidence penalty",
+  },
+  lending: {
+    profile: "lending", cash: "Cash", unsettledFunding: "Unsettled interest (owed)", equity: "Net value", maintenanceRequirement: "Haircut at liq. threshold",
+    initialRequirement: "Haircut at loan-to-value", withdrawable: "Withdrawable now (tokens)", marginCushion: "Cushion over liq. threshold", freeCollateral: "Borrowing capacity left",
+    confidencePenalty: "Oracle confidence penalty",
+  },
+};
+
+function setValue(element: HTMLElement, exact: string | null, shown: string): void {
+  element.textContent = shown;
+  element.dataset.value = exact ?? "";
+  if (exact !== null) element.title = exact;
+}
+
+function card(field: string, label: string, exact: string | null, shown: string, main: boolean): HTMLElement {
+  const box = make("div", undefined, main ? "card" : "card minor");
+  const value = make("span", undefined, "value");
+  value.dataset.field = field;
+  setValue(value, exact, shown);
+  box.append(make("span", label, "label"), value);
+  return box;
+}
+
+/** Position fields in the table, in column order, with how each is shown. */
+const POSITION_COLUMNS: readonly { field: keyof PositionReport; show(position: PositionReport): string }[] = [
+  { field: "size", show: (position) => position.size },
+  { field: "markPrice", show: (position) => displayDecimal(position.markPrice) },
+  { field: "notional", show: (position) => displayDecimal(position.notional) },
+  { field: "fundingOwed", show: (position) => displayDecimal(position.fundingOwed, 4) },
+  { field: "maintenanceRequirement", show: (position) => displayDecimal(position.maintenanceRequirement) },
+  { field: "liquidationPrice", show: (position) => (position.liquidationPrice === null ? "none" : displayDecimal(position.liquidationPrice)) },
+  { field: "priceMovePercent", show: (position) => (position.priceMovePercent === null ? "—" : `${position.priceMovePercent.startsWith("-") ? "" : "+"}${position.priceMovePercent}%`) },
+];
+
+/** Renders the v2 margin report: profile, status, the amount cards, what can be proven and the positions table. */
 export function renderReport(report: MarginReport): void {
   const labels = LABELS[report.profile];
-  byId("equity-label").textContent = labels.equity;
-  byId("maintenance-label").textContent = labels.maintenance;
-  byId("initial-label").textContent = labels.initial;
   const chip = byId("profile-chip");
   chip.hidden = false;
   chip.textContent = labels.profile;
-  setAmount("equity", report.equity);
-  setAmount("maintenance", report.maintenanceRequirement);
-  setAmount("initial", report.initialRequirement);
 
-  const health = byId("health");
-  if (report.profile === "lending") {
-    byId("health-label").textContent = "Health factor";
-    const factor = report.healthFactor ?? null;
-    health.textContent = factor === null ? "no debt" : displayDecimal(factor);
-    health.dataset.value = factor ?? "";
-  } else {
-    byId("health-label").textContent = "Health (equity / maintenance)";
-    health.textContent = report.healthRatio === null ? "no positions" : `${displayDecimal(report.healthRatio)}×`;
-    health.dataset.value = report.healthRatio ?? "";
-  }
-  const confidence = byId("confidence-note");
-  confidence.hidden = /^-?0$/.test(report.confidencePenalty);
-  confidence.textContent = `The oracle's confidence intervals take ${displayDecimal(report.confidencePenalty)} off the equity in margin proofs (and count in the account's favour in liquidation proofs).`;
-
+  const status = accountStatus(report);
   const pill = byId("health-pill");
   pill.hidden = false;
-  const [text, tone] = report.liquidatable ? ["Liquidatable", "bad"] : !report.meetsMaintenance ? ["Below maintenance", "bad"] : !report.meetsInitial ? ["Below initial", "warn"] : ["Healthy", "good"];
+  const [text, tone] = STATUS_TEXT[status];
   pill.textContent = text;
   pill.className = `status-pill ${tone}`;
+  Object.assign(pill.dataset, { status, liquidatable: String(report.liquidatable), canAnswer: String(report.canAnswer), meetsMaintenance: String(report.meetsMaintenance), meetsInitial: String(report.meetsInitial) });
 
+  const main = new Set<string>(["cash", "unsettledFunding", "equity", "maintenanceRequirement", "initialRequirement", "withdrawable"]);
+  const cards = AMOUNT_FIELDS.map((field) => card(field, labels[field], report[field], displayDecimal(report[field], field === "unsettledFunding" ? 4 : 2), main.has(field)));
+  if (report.profile === "lending") {
+    const factor = report.healthFactor ?? null;
+    cards.push(card("healthFactor", "Health factor", factor, factor === null ? "no debt" : displayDecimal(factor), true));
+  } else {
+    cards.push(card("healthRatio", "Health (equity / maintenance)", report.healthRatio, report.healthRatio === null ? "no positions" : `${displayDecimal(report.healthRatio)}×`, true));
+  }
+  const buffer = report.maxBufferBps;
+  cards.push(card("maxBufferBps", "Largest attest buffer", buffer === null ? null : String(buffer), buffer === null ? "none" : buffer >= 65_535 ? "≥ 655.35%" : `${(buffer / 100).toFixed(2)}%`, false));
+  byId("report-cards").replaceChildren(...cards);
+
+  const meaning: Record<AccountStatus, string> = {
+    healthy: "An attest proof can be made now (maintenance, valued against the account); a challenge can be answered.",
+    "answer-only": "Below maintenance valued against the account, so no attest proof; but valued in its favour it is not liquidatable: a challenge can still be answered.",
+    liquidatable: "Below maintenance even valued in the account's favour: anyone can prove a takeover, and no challenge answer exists.",
+  };
+  byId("status-note").textContent = `${meaning[status]}${report.meetsInitial ? "" : " Below the initial requirement: nothing can be withdrawn."}`;
+
+  const recovering = report.liquidatable;
+  byId("liquidation-heading").textContent = recovering ? "Recovers at" : "Liq. price";
   const rows = report.positions.map((position) => {
     const row = make("tr");
-    const cells = [
-      position.tier === undefined ? position.market : `${position.market} · tier ${position.tier + 1}`,
-      position.size,
-      displayDecimal(position.markPrice),
-      displayDecimal(position.notional),
-      displayDecimal(position.maintenanceRequirement),
-      position.liquidationPrice === null ? "—" : displayDecimal(position.liquidationPrice),
-      position.priceMoveToLiquidation ?? "—",
-    ];
-    cells.forEach((value, index) => row.append(make("td", value, index === 0 ? undefined : "num")));
     row.dataset.market = position.market;
+    const name = make("td", position.tier === undefined ? position.market : `${position.market} · tier ${position.tier + 1}`);
+    row.append(name);
+    for (const column of POSITION_COLUMNS) {
+      const cell = make("td", undefined, "num");
+      cell.dataset.field = column.field;
+      setValue(cell, (position[column.field] as string | null) ?? null, column.show(position));
+      row.append(cell);
+    }
     return row;
   });
   byId("report-rows").replaceChildren(...rows);

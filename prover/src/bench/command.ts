@@ -1,5 +1,6 @@
 /**
- * `zkmargin bench` (also `npm run bench`): option parsing and the three modes (measure, --render, --dev-ptau).
+ * `zkmargin bench` (also `npm run bench`): option parsing and the four modes (measure, --render, --dev-ptau,
+ * --dev-setup).
  * One implementation for the CLI and the npm script, so the two never accept different flags.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -29,14 +30,18 @@ function wholeNumber(values: Values, name: string, minimum: number, maximum = Nu
 }
 
 /**
- * Checks the flags of `zkmargin bench` and turns them into runBench options (or a render / dev-ptau request).
+ * Checks the flags of `zkmargin bench` and turns them into runBench options (or a render / dev-ptau /
+ * dev-setup request).
  * Throws ZkMarginError naming the flag on a bad value or a contradictory combination.
  */
-export function benchRequest(values: Values): { mode: "render"; dir: string } | { mode: "dev-ptau"; power: number } | { mode: "measure"; options: BenchOptions } {
+export function benchRequest(values: Values): { mode: "render"; dir: string } | { mode: "dev-ptau"; power: number } | { mode: "dev-setup"; circuit: string } | { mode: "measure"; options: BenchOptions } {
   const out = typeof values.out === "string" ? resolve(values.out) : undefined;
   if (values.quick === true && values.grid === true) throw new ZkMarginError("--grid", "cannot be combined with --quick");
   if (values.render === true && values["dev-ptau"] !== undefined) throw new ZkMarginError("--render", "cannot be combined with --dev-ptau");
+  const devSetup = values["dev-setup"];
+  if (devSetup !== undefined && (values.render === true || values["dev-ptau"] !== undefined)) throw new ZkMarginError("--dev-setup", "cannot be combined with --render or --dev-ptau");
   if (values.render === true) return { mode: "render", dir: out ?? defaultBenchDir({ quick: values.quick === true }) };
+  if (typeof devSetup === "string") return { mode: "dev-setup", circuit: devSetup };
   const power = wholeNumber(values, "dev-ptau", 1, 28);
   if (power !== undefined) return { mode: "dev-ptau", power };
   const runs = wholeNumber(values, "runs", 1, 1000);
@@ -100,6 +105,15 @@ export async function runBenchCommand(values: Values, log: (message: string) => 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    return 0;
+  }
+  if (request.mode === "dev-setup") {
+    const { timeDevelopmentSetups } = await import("./dev-setup.ts");
+    const { releaseCurve } = await import("../prover/warm-prover.ts");
+    // snarkjs' curve keeps worker threads (and so the process) alive until released.
+    const record = await timeDevelopmentSetups(request.circuit, log).finally(releaseCurve);
+    writeFileAtomic(projectPath("bench", "dev-setup.json"), `${JSON.stringify(record, null, 2)}\n`);
+    print(`development setup of ${record.circuit} (${record.constraints} constraints, domain 2^${record.power}): known-tau key ${record.knownTauSeconds} s, snarkjs zkey new + contribute + beacon ${record.snarkjs.total} s (${record.snarkjs.newZKey} + ${record.snarkjs.contribute} + ${record.snarkjs.beacon}): ${record.ratio}x; CPU ${record.cpuSeconds.knownTau} s against ${record.cpuSeconds.snarkjs} s; bench/dev-setup.json`);
     return 0;
   }
   const { runBench } = await import("./run.ts");

@@ -6,6 +6,8 @@ export const BENCH_USAGE = `Usage: zkmargin bench [--quick | --grid] [--runs N] 
                       [--pool-proofs N] [--out DIR] [--resume]
        zkmargin bench --render [--out DIR]     redraw results.md and the plots from DIR/results.json
        zkmargin bench --dev-ptau POWER         time a development (INSECURE, known tau) Powers of Tau
+       zkmargin bench --dev-setup CIRCUIT      time the known-tau key against snarkjs' zkey new + contribute
+                                               + beacon on the same r1cs, into bench/dev-setup.json
   (npm run bench -- <options> runs the same)
   --quick          cross margin N = 1, 4, 16 (built if missing) and whatever else is built, 3 runs, into bench/quick/
   --grid           every N x M point (default: the N sweep at M = 16, then M = 64 and the largest M at N = 16)
@@ -30,4 +32,5 @@ export const BENCH_OPTIONS = {
   resume: { type: "boolean" },
   render: { type: "boolean" },
   "dev-ptau": { type: "string" },
+  "dev-setup": { type: "string" },
 } as const;

@@ -112,10 +112,10 @@ export async function writeKnownTauZkey(r1csPath: string, zkeyPath: string, opti
       };
 
       progress.stage("verification key points");
-      const [g1, g2] = await Promise.all([
-        pool.multiply("g1", concatScalars([secrets.alpha, secrets.beta, 1n, secrets.delta])),
-        pool.multiply("g2", concatScalars([secrets.beta, 1n, secrets.delta])),
-      ]);
+      const keyScalars = { g1: concatScalars([secrets.alpha, secrets.beta, 1n, secrets.delta]), g2: concatScalars([secrets.beta, 1n, secrets.delta]) };
+      const [g1, g2] = await Promise.all([pool.multiply("g1", keyScalars.g1), pool.multiply("g2", keyScalars.g2)]);
+      keyScalars.g1.fill(0);
+      keyScalars.g2.fill(0);
       const [alpha1, beta1, one1, delta1] = [0, 1, 2, 3].map((i) => g1.subarray(i * G1_AFFINE, (i + 1) * G1_AFFINE)) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
       const [beta2, one2, delta2] = [0, 1, 2].map((i) => g2.subarray(i * G2_AFFINE, (i + 1) * G2_AFFINE)) as [Uint8Array, Uint8Array, Uint8Array];
       writeAt(grothHeader(nVars, nPublic, n, [alpha1, beta1, beta2, one2, delta1, delta2]), layout.start(2));

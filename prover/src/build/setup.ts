@@ -163,7 +163,10 @@ export function developmentSetup(): DevelopmentSetup {
 export async function setupForBuild(spec: CircuitSpec, sourceHash: string, compiler: string, options: PtauOptions & SetupOptions = {}): Promise<CircuitManifest> {
   const progress = options.progress ?? silentProgress;
   const userFile = options.userFile ?? process.env.ZKMARGIN_PTAU;
-  if (!userFile && developmentSetup() === "known-tau") return setupCircuitKnownTau(spec, sourceHash, compiler, options);
+  if (!userFile && developmentSetup() === "known-tau") {
+    options.log?.(`setting up ${spec.id}: known-tau development key (INSECURE)`);
+    return setupCircuitKnownTau(spec, sourceHash, compiler, options);
+  }
   progress.stage("finding a Powers of Tau file");
   const ptau = await resolvePtau(await requiredPower(spec), options);
   options.log?.(`setting up ${spec.id} with ${ptau.source}`);

@@ -1,4 +1,4 @@
-import { ZkMarginError } from "./errors.ts";
+import { ZkMarginError, shown } from "./errors.ts";
 import { pow10 } from "./constants.ts";
 
 const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;
@@ -34,7 +34,7 @@ export function parseScaled(value: unknown, field: string, decimals: number, opt
   else throw new ZkMarginError(field, `expected a decimal number as a string, got ${describe(value)}`);
 
   const match = DECIMAL.exec(text);
-  if (!match) throw new ZkMarginError(field, `"${text}" is not a decimal number`);
+  if (!match) throw new ZkMarginError(field, `${/^[\x20-\x7e]*$/.test(text) ? `"${text}"` : shown(text)} is not a decimal number`);
   const [, sign, whole = "0", fraction = ""] = match;
   if (sign === "-" && !options.signed && /[1-9]/.test(whole + fraction)) {
     throw new ZkMarginError(field, `must not be negative, got ${text}`);

@@ -16,3 +16,11 @@ export class ZkMarginError extends Error {
 export function check(condition: unknown, field: string | undefined, problem: string): asserts condition {
   if (!condition) throw new ZkMarginError(field, problem);
 }
+
+/**
+ * User text as it may appear in a one-line error: unchanged when it is printable ASCII, else JSON-quoted, so a
+ * newline or control character in a file can never split or forge an error line.
+ */
+export function shown(text: string): string {
+  return /^[\x20-\x7e]*$/.test(text) ? text : JSON.stringify(text);
+}

@@ -1,4 +1,4 @@
-import jsSha3 from "js-sha3";
+import { keccak_256 } from "@noble/hashes/sha3";
 import { FIELD_MODULUS } from "./constants.ts";
 import { ZkMarginError } from "./errors.ts";
 
@@ -35,22 +35,21 @@ export function parseAddress(value: unknown, field: string): bigint {
   const text = value.trim();
   const digits = text.slice(2);
   if (digits !== digits.toLowerCase() && digits !== digits.toUpperCase()) {
-    const checksummed = checksumAddress(digits);
+    const checksummed = checksumAddress(digits.toLowerCase());
     if (checksummed !== text) throw new ZkMarginError(field, `${text} has a wrong EIP-55 checksum (did you mean ${checksummed}?)`);
   }
   return BigInt(text);
 }
 
-/**
- * The EIP-55 mixed-case form of an address: hex digit i is upper case when nibble i of
- * keccak256(lower-case hex) is >= 8. (js-sha3 is snarkjs' own dependency: no ethers needed to parse.)
- *
- * @param digits the 40 hex digits, any case
- */
-export function checksumAddress(digits: string): string {
-  const lower = digits.toLowerCase();
-  const hash = jsSha3.keccak_256(lower);
-  return `0x${[...lower].map((digit, i) => (parseInt(hash[i]!, 16) >= 8 ? digit.toUpperCase() : digit)).join("")}`;
+/** EIP-55: each hex letter upper-cased where the keccak-256 of the lower-case hex has a nibble >= 8. */
+function checksumAddress(lowerHex: string): string {
+  const hash = keccak_256(new TextEncoder().encode(lowerHex));
+  let out = "0x";
+  for (let i = 0; i < 40; i++) {
+    const nibble = (hash[i >> 1]! >> (i % 2 === 0 ? 4 : 0)) & 0xf;
+    out += nibble >= 8 ? lowerHex[i]!.toUpperCase() : lowerHex[i]!;
+  }
+  return out;
 }
 
 /** Formats a field element or commitment as 0x-prefixed 32-byte hex. */

@@ -1,4 +1,4 @@
-import { ZkMarginError } from "../core/errors.ts";
+import { ZkMarginError, shown } from "../core/errors.ts";
 
 // Pure shape checks of parsed JSON (no node: imports), shared by the Node file reader (json.ts) and the
 // parsers (parse.ts), so that parse.ts also runs in a browser.
@@ -31,6 +31,6 @@ export function expectString(value: unknown, field: string): string {
 /** Rejects keys that the schema does not know (a typo would otherwise be silently ignored). */
 export function rejectUnknownKeys(object: JsonObject, known: readonly string[], field: string): void {
   for (const key of Object.keys(object)) {
-    if (!known.includes(key)) throw new ZkMarginError(`${field}.${key}`, `unknown field (expected one of ${known.join(", ")})`);
+    if (!known.includes(key)) throw new ZkMarginError(`${field}.${shown(key)}`, `unknown field (expected one of ${known.join(", ")})`);
   }
 }

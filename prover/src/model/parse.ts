@@ -3,10 +3,10 @@ import {
   MULTIPLIER_DECIMALS, ONE_RATE, PRICE_BITS, PRICE_DECIMALS, RATE_DECIMALS, SIZE_BITS, SIZE_DECIMALS, TIER_COUNT, bound, signedLimit, signedMin,
 } from "../core/constants.ts";
 import { formatScaled, parseInteger, parseScaled } from "../core/decimal.ts";
-import { ZkMarginError } from "../core/errors.ts";
+import { ZkMarginError, shown } from "../core/errors.ts";
 import { parseAddress, parseFieldElement, toAddress, toHex32 } from "../core/field.ts";
 import { emptySlots } from "../commitment/account.ts";
-import { fillCommitment } from "../commitment/fill.ts";
+import { checkFill, fillCommitment } from "../commitment/fill.ts";
 import { checkSalt } from "../engine/transitions.ts";
 import { expectArray, expectObject, expectString, rejectUnknownKeys } from "./checks.ts";
 import type { AccountState, Fill, Market, MarketSet, OracleRound, Profile, Slot, Tier } from "./types.ts";
@@ -56,7 +56,8 @@ export function parseMarkets(json: unknown, field = "markets"): MarketSet {
     const item = expectObject(entry, path);
     rejectUnknownKeys(item, PROFILE_FIELDS[profile], path);
     const id = expectString(item.id, `${path}.id`);
-    if (byId.has(id)) throw new ZkMarginError(`${path}.id`, `market ${id} is listed twice`);
+    if (!/^[A-Za-z0-9._:/-]{1,32}$/.test(id)) throw new ZkMarginError(`${path}.id`, `${shown(id)} is not a market id (1 to 32 letters, digits and . _ : / -)`);
+    if (byId.has(id)) throw new ZkMarginError(`${path}.id`, `market ${shown(id)} is listed twice`);
     const market: Market = { id, index, tiers: parseTiers(profile, item, path) };
     markets.push(market);
     byId.set(id, market);
@@ -100,7 +101,7 @@ function parseTiers(profile: Profile, item: Record<string, unknown>, path: strin
 }
 
 const unknownMarket = (markets: MarketSet, path: string, id: string) =>
-  new ZkMarginError(path, `unknown market ${id} (the markets file lists ${[...markets.byId.keys()].join(", ")})`);
+  new ZkMarginError(path, `unknown market ${shown(id)} (the markets file lists ${[...markets.byId.keys()].map(shown).join(", ")})`);
 
 /**
  * Parses an oracle round: `{"round":7,"timestamp":1763700000,"prices":{"ETH-USD":"3150.25"},"confidence":{...},"funding":{...}}`,
@@ -119,7 +120,7 @@ export function parseRound(json: unknown, markets: MarketSet, field = "round"): 
   const timestamp = parseInteger(object.timestamp, `${field}.timestamp`, bound(64));
   const perMarket = (key: string, required: boolean, parse: (value: unknown, path: string) => bigint) => {
     const values = expectObject(object[key] ?? {}, `${field}.${key}`);
-    for (const id of Object.keys(values)) if (!markets.byId.has(id)) throw unknownMarket(markets, `${field}.${key}.${id}`, id);
+    for (const id of Object.keys(values)) if (!markets.byId.has(id)) throw unknownMarket(markets, `${field}.${key}.${shown(id)}`, id);
     return markets.markets.map((market) => {
       const path = `${field}.${key}.${market.id}`;
       if (!Object.hasOwn(values, market.id)) {
@@ -180,7 +181,7 @@ export function parseAccount(json: unknown, markets: MarketSet, field = "account
     const id = expectString(item.market, `${path}.market`);
     const market = markets.byId.get(id);
     if (!market) throw unknownMarket(markets, `${path}.market`, id);
-    if (seen.has(id)) throw new ZkMarginError(`${path}.market`, `${id} appears twice: an account holds one slot per market`);
+    if (seen.has(id)) throw new ZkMarginError(`${path}.market`, `${shown(id)} appears twice: an account holds one slot per market`);
     seen.add(id);
     slots[market.index] = { size: signedScaled(item.size, `${path}.size`, SIZE_DECIMALS, SIZE_BITS), fundingIndex: signedScaled(item.fundingIndex ?? "0", `${path}.fundingIndex`, PRICE_DECIMALS, FUNDING_BITS) };
   });
@@ -244,6 +245,7 @@ export function parseFills(json: unknown, markets: MarketSet, field = "fills"): 
       blinding: parseFieldElement(item.blinding, `${path}.blinding`),
     };
     checkSalt(fill.blinding, `${path}.blinding`);
+    checkFill(fill, path);
     const commitment = fillCommitment(fill);
     if (item.commitment !== undefined && parseFieldElement(item.commitment, `${path}.commitment`) !== commitment) {
       throw new ZkMarginError(`${path}.commitment`, `does not match the fill (computed ${toHex32(commitment)})`);

@@ -114,7 +114,7 @@ export function prepareMargin(state: AccountState, round: OracleRound, markets: 
   if (value < 0n) {
     const buffered = question.bufferBps > 0n ? ` x (1 + ${formatScaled(question.bufferBps, 2)}%)` : "";
     const what = markets.profile === "lending" ? (question.requirement === "initial" ? "loan-to-value limit" : "health factor of 1") : `${question.requirement} margin`;
-    const side = question.side === "favourable" ? " (valued in its favour: it is liquidatable)" : markets.confidenceMultiplier > 0n ? ", confidence included" : "";
+    const side = question.side === "favourable" ? ", valued in its favour: it is liquidatable" : markets.confidenceMultiplier > 0n ? ", confidence included" : "";
     throw new ZkMarginError("account", `does not meet the ${what}${buffered} at round ${round.round}: short by ${formatScaled(-value, surplusDecimals(markets), 6, "up")} (quote units${side})`);
   }
   const circuit = selectCircuit(specs, "margin", state.slots.length, markets.profile);

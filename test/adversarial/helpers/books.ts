@@ -1,73 +1,80 @@
-import { accountCommitment, roundCommitments } from "../../../prover/src/commitment/commitments.ts";
-import type { CircuitInput } from "../../../prover/src/circuit/inputs.ts";
-import type { Account, OracleRound } from "../../../prover/src/model/types.ts";
-import { adjustmentFor, liquidationInput, makeAccount, makeMarkets, makeRound, marginInput } from "../../helpers/fixtures.ts";
+import { accountCommitment } from "../../../prover/src/commitment/account.ts";
+import { roundCommitments } from "../../../prover/src/commitment/round.ts";
+import type { CircuitSpec } from "../../../prover/src/circuit/registry.ts";
+import { surplus, type MarginQuestion } from "../../../prover/src/engine/valuation.ts";
+import type { AccountState, MarketSet, OracleRound, Profile } from "../../../prover/src/model/types.ts";
+import { E16, E8, makeMarketSet, makeRound, makeState, testSpecs } from "../../helpers/fixtures.ts";
 
 /**
- * The books the attacks are played on: cross margin over five markets (maintenance, initial in ppm), prices
- * and oracle confidences with 8 decimals, prices taken 2 confidence intervals against the trader (k = 2.00):
- *   M0 3000 +- 0.5 (3% / 5%), M1 100 +- 0.1 (5% / 10%), M2 0.00000001 (1% / 2%), M3 2 (1 ppm / 100%),
- *   M4 7 +- 0.01 (100% / 100%). Circuits with 16 markets see the last 11 as unlisted (all 0).
+ * The books the v2 attacks are played on, at the test capacity (M = 4 markets, K = 2 fills; circuits.json
+ * test_*_m4): three listed markets, market 3 unlisted (price 0 in every round).
+ *   M0 3,000 +- 1 (funding index 5), M1 60,000 +- 20 (funding -30), M2 100 (funding 0), k = 2.00.
+ * Risk per profile, (first, second) in ppm:
+ *   cross    M0 3% / 5%, M1 5% / 10%, M2 2% / 4%
+ *   lending  M0 LT 83% / LTV 80.5%, M1 70% / 65%, M2 50% / 40%
+ *   tiered   M0 [0: 3% / 5%, 100,000: 5% / 10%, 1,000,000: 10% / 20%], M1 5% / 10%, M2 2% / 4%
  */
-export const markets = makeMarkets([[30_000n, 50_000n], [50_000n, 100_000n], [10_000n, 20_000n], [1n, 1_000_000n], [1_000_000n, 1_000_000n]], 200n);
-const PRICES = [3_000n * 10n ** 8n, 100n * 10n ** 8n, 1n, 2n * 10n ** 8n, 7n * 10n ** 8n];
-const CONFIDENCES = [5n * 10n ** 7n, 10n ** 7n, 0n, 0n, 10n ** 6n];
-export const round = makeRound(PRICES, CONFIDENCES);
-/** The same markets at a later round where M0 crashed to 500 (the round a liquidator would like to use). */
-export const crashRound = makeRound([500n * 10n ** 8n, ...PRICES.slice(1)], CONFIDENCES, 8n);
-/** A round where M0 rallied to 3500 (the round an insolvent trader would like to use). */
-export const rallyRound = makeRound([3_500n * 10n ** 8n, ...PRICES.slice(1)], CONFIDENCES, 6n);
+export const CAPACITY = 4;
+export const LISTED = 3;
+export const UNIT = E8;
+export const QUOTE = E16;
+export const specs: CircuitSpec[] = testSpecs();
 
-const UNIT = 10n ** 8n; // one unit of size
-const QUOTE = 10n ** 16n; // one quote unit of equity (16 decimals)
+export const MARKETS: Record<Profile, MarketSet> = {
+  cross: makeMarketSet("cross", [[{ floor: 0n, first: 30_000n, second: 50_000n }], [{ floor: 0n, first: 50_000n, second: 100_000n }], [{ floor: 0n, first: 20_000n, second: 40_000n }]], 200n),
+  lending: makeMarketSet("lending", [[{ floor: 0n, first: 830_000n, second: 805_000n }], [{ floor: 0n, first: 700_000n, second: 650_000n }], [{ floor: 0n, first: 500_000n, second: 400_000n }]], 200n),
+  tiered: makeMarketSet("tiered", [
+    [{ floor: 0n, first: 30_000n, second: 50_000n }, { floor: 100_000n, first: 50_000n, second: 100_000n }, { floor: 1_000_000n, first: 100_000n, second: 200_000n }],
+    [{ floor: 0n, first: 50_000n, second: 100_000n }],
+    [{ floor: 0n, first: 20_000n, second: 40_000n }],
+  ], 200n),
+};
 
-/** An account over `positions` (market index, signed size) whose equity at `at` is exactly `equity` quote units. */
-export function book(positions: readonly (readonly [number, bigint])[], equity: bigint, collateral = 100n * 10n ** 6n, at: OracleRound = round): Account {
-  const account = makeAccount(markets, positions, collateral);
-  return { ...account, adjustment: adjustmentFor(account, at, equity * QUOTE) };
+export const ROUND: OracleRound = makeRound([3_000n * UNIT, 60_000n * UNIT, 100n * UNIT], { confidences: [UNIT, 20n * UNIT, 0n], fundingIndexes: [5n * UNIT, -30n * UNIT, 0n] });
+/** The same markets at a later round where M0 crashed to 2,000 (the round a liquidator would like to use). */
+export const CRASH_ROUND: OracleRound = makeRound([2_000n * UNIT, 60_000n * UNIT, 100n * UNIT], { confidences: [UNIT, 20n * UNIT, 0n], fundingIndexes: [5n * UNIT, -30n * UNIT, 0n], round: 8n });
+/** A round where M0 rallied to 4,000 (the round an insolvent trader would like to use). */
+export const RALLY_ROUND: OracleRound = makeRound([4_000n * UNIT, 60_000n * UNIT, 100n * UNIT], { confidences: [UNIT, 20n * UNIT, 0n], fundingIndexes: [5n * UNIT, -30n * UNIT, 0n], round: 6n });
+
+/** The trader (account 2) and its counterparty (account 3), the liquidator (account 9). */
+export const TRADER = 2n;
+export const COUNTERPARTY = 3n;
+export const LIQUIDATOR = 9n;
+export const LIQUIDATOR_OWNER = 0x3c44cdddb6a900fa2b585dd299e03d12fa4293bcn;
+
+/** Positions of the margin books: long 10 M0 (settled at index 4: 10 of funding owed), short 0.5 M1, long 30 M2. */
+export const POSITIONS = [[0, 10n * UNIT, 4n * UNIT], [1, -UNIT / 2n, -30n * UNIT], [2, 30n * UNIT, 0n]] as const;
+
+/** The cash weight of a profile's surplus (26 decimals: 10^10, lending 28: 10^12). */
+const cashWeight = (profile: Profile) => (profile === "lending" ? 10n ** 12n : 10n ** 10n);
+
+/**
+ * The book over `positions` whose cash is the smallest at which `question` holds at `round` (surplus is
+ * affine in cash): the boundary, so one unit (10^-16) less cash fails.
+ */
+export function boundaryBook(markets: MarketSet, question: MarginQuestion, positions: readonly (readonly [number, bigint, bigint?])[] = POSITIONS, round: OracleRound = ROUND, overrides: Partial<AccountState> = {}): AccountState {
+  const state = makeState(CAPACITY, 0n, positions, { accountId: TRADER, ...overrides });
+  const needed = -surplus(state, round, markets, question);
+  const weight = cashWeight(markets.profile);
+  const cash = needed >= 0n ? (needed + weight - 1n) / weight : -(-needed / weight);
+  return { ...state, cash };
 }
 
-/**
- * The trader's book for the margin attacks: long 2 M0, long 1 M1, short 5 M4; equity 160 against a
- * maintenance requirement of 180 + 5 + 35 = 220 (plus 2.3 of confidence): insolvent, no honest margin proof.
- */
-export const insolventBook = book([[0, 2n * UNIT], [1, UNIT], [4, -5n * UNIT]], 160n);
-/** The same positions with equity 10,000: a true margin statement, the attacker's honest starting point. */
-export const solventBook = book([[0, 2n * UNIT], [1, UNIT], [4, -5n * UNIT]], 10_000n);
-/**
- * A book with one position more than a circuit of `slots` holds: the first `slots` positions (long 2 M0,
- * long 1 M1, tiny fillers in M3) meet maintenance (equity 195 vs 187.2); the last one, short 5 M4, does not fit.
- */
-export function overflowingBook(slots: number): Account {
-  const fillers = Array.from({ length: slots - 2 }, () => [3, 1n] as const);
-  return book([[0, 2n * UNIT], [1, UNIT], ...fillers, [4, -5n * UNIT]], 160n);
+/** The liquidator's account: 10^9 quote units of cash, a small long in M1. */
+export function liquidatorState(overrides: Partial<AccountState> = {}): AccountState {
+  return makeState(CAPACITY, 1_000_000_000n * QUOTE, [[1, UNIT / 10n, -31n * UNIT]], { accountId: LIQUIDATOR, owner: LIQUIDATOR_OWNER, ...overrides });
 }
 
-/**
- * The victim of the liquidation attacks: long 1 M0, short 1 M1, equity 1,000 against a maintenance
- * requirement of 90 + 5 = 95: healthy, so no honest liquidation proof exists.
- */
-export const victimBook = book([[0, UNIT], [1, -UNIT]], 1_000n);
-/** The same positions with equity 10: a true liquidation statement, the attacker's honest starting point. */
-export const underwaterBook = book([[0, UNIT], [1, -UNIT]], 10n);
+/** The public account commitment of a state (what the vault holds). */
+export const commitmentOf = (state: AccountState): bigint => accountCommitment(state);
+/** The public round commitment of a round over a market set at the test capacity. */
+export const roundCommitmentOf = (round: OracleRound, markets: MarketSet): bigint => roundCommitments(round, markets, CAPACITY).roundCommitment;
 
-/** The witness input of a margin proof (maintenance, buffer 0, bound to 0xabc) over a circuit's shape. */
-export const marginFor = (account: Account, slots: number, marketCount: number, at: OracleRound = round): CircuitInput => marginInput(account, at, markets, slots, marketCount);
-/** The witness input of a liquidation proof (liquidator 0xdead) over a circuit's shape. */
-export const liquidationFor = (account: Account, slots: number, marketCount: number, at: OracleRound = round): CircuitInput => liquidationInput(account, at, markets, slots, marketCount);
+export const MAINTENANCE: MarginQuestion = { requirement: "maintenance", side: "conservative", bufferBps: 0n };
+export const INITIAL: MarginQuestion = { requirement: "initial", side: "conservative", bufferBps: 0n };
+export const ANSWER: MarginQuestion = { requirement: "maintenance", side: "favourable", bufferBps: 0n };
 
-/** A circuit input as main-signal values ("main.size[0]" -> 3n), the form the forger takes. */
-export function asSignals(input: CircuitInput): Record<string, bigint> {
-  const signals: Record<string, bigint> = {};
-  const add = (name: string, value: string | readonly (string | readonly string[])[]): void => {
-    if (typeof value === "string") signals[name] = BigInt(value);
-    else value.forEach((item, i) => add(`${name}[${i}]`, item));
-  };
-  for (const [name, value] of Object.entries(input)) add(`main.${name}`, value);
-  return signals;
-}
-
-/** The public account commitment of a book (what the vault holds). */
-export const commitmentOf = (account: Account): bigint => accountCommitment(account);
-/** The public round commitment of a round over the attack markets. */
-export const roundCommitmentOf = (at: OracleRound): bigint => roundCommitments(at, markets).roundCommitment;
+/** The signed range limits of sizes and funding indexes, and the v1 slot alias of a size. */
+export const LIMIT_63 = 1n << 63n;
+/** v1 packed a slot as size + 2^64 isShort + 2^65 market: (s, long, m) and (s + 2^64 + 2^65 m, ...) collided. */
+export const v1Alias = (size: bigint, market: number): bigint => size + (1n << 64n) + (1n << 65n) * BigInt(market);

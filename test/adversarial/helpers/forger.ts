@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
+import { artifactPaths } from "../../../prover/src/build/paths.ts";
 import { FIELD_MODULUS } from "../../../prover/src/core/constants.ts";
 import type { CircuitTester } from "../../helpers/circuit-tester.ts";
-import { poseidonSignals } from "./poseidon-signals.ts";
+import { poseidonFirstConstant, poseidonSignals } from "./poseidon-signals.ts";
 
 const P = FIELD_MODULUS;
 const mod = (value: bigint): bigint => ((value % P) + P) % P;
@@ -52,8 +54,10 @@ export interface Forgery {
  * A malicious witness builder that needs no knowledge of the circuit: it keeps what the attacker fixes (all
  * main inputs, chosen intermediates, chosen bit decompositions) and recomputes every other signal from the
  * R1CS itself, by propagation: a constraint A * B = C with a single unknown signal that enters it linearly
- * determines that signal. Signals no constraint determines (the free choices of `<--`: bits, inverses) keep
- * their value from the base witness, bits first, and are reported. Starting from an honest witness of a
+ * determines that signal. A Poseidon component whose inputs are known is hashed as circomlib hashes it (see
+ * poseidonSignals: --O2 leaves its rounds as equations that propagation alone cannot run forward), so a hash
+ * always covers what the circuit feeds it. Signals no constraint determines (the free choices of `<--`: bits,
+ * inverses) keep their value from the base witness, bits first, and are reported. Starting from an honest witness of a
  * true statement, the result is the best witness an attacker can build for the chosen values: it satisfies
  * every constraint except those that stand in the attack's way, which `brokenConstraints` lists.
  */
@@ -69,6 +73,13 @@ export class WitnessForger {
   private readonly bitOf = new Map<number, readonly [string, number]>();
   /** Bit arrays: array name -> surviving bit indexes. */
   private readonly arrays = new Map<string, Set<number>>();
+  /** Bit arrays of range checks (`*.bits.out`): array name -> width, dropped bits included. */
+  private readonly widths: Map<string, number>;
+  /**
+   * Poseidon components: name -> per input i, the constraint (rho x) * x = rho sigmaF[0][i + 1].in2 of its
+   * first round, whose B is x = input i plus the round's constant (a linear combination of witness signals).
+   */
+  private readonly hashes = new Map<string, { readonly width: number; readonly firstRound: Map<number, number> }>();
 
   constructor(readonly tester: CircuitTester) {
     const { r1cs } = tester;
@@ -87,14 +98,60 @@ export class WitnessForger {
       if (aSignals.length === 1 && bSignals.length === 1 && aSignals[0]![0] === bSignals[0]![0] && onlyX(this.c[k]!).length === 0) this.bitLike.add(aSignals[0]![0]);
     }
     this.names = new Map(tester.signalNames().map((name) => [tester.indexOf(name)!, name]));
-    this.inputEnd = r1cs.nOutputs + r1cs.nPubInputs + r1cs.nPrvInputs;
+    // The main component's outputs and inputs are its first labels; --O2 drops the inputs a constraint fixes to
+    // a constant (cross margin's tiers), so they end at the last of them that survives in the witness.
+    const mainSignals = r1cs.nOutputs + r1cs.nPubInputs + r1cs.nPrvInputs;
+    let inputEnd = 0;
+    // The width of every bit array, dropped bits included (their labels have witness index -1).
+    const widths = new Map<string, number>();
+    for (const line of readFileSync(artifactPaths(tester.id).sym, "utf8").split("\n")) {
+      const [labelText, witnessText, , name] = line.split(",");
+      const [label, witnessIndex] = [Number(labelText), Number(witnessText)];
+      if (label <= mainSignals && witnessIndex > inputEnd) inputEnd = witnessIndex;
+      const bit = name === undefined ? null : /^(.*\.bits\.out)\[(\d+)\]$/.exec(name);
+      if (bit) widths.set(bit[1]!, Math.max(widths.get(bit[1]!) ?? 0, Number(bit[2]) + 1));
+    }
+    this.inputEnd = inputEnd;
+    this.widths = widths;
     for (const index of this.bitLike) {
-      const match = /^(.*)\[(\d+)\]$/.exec(this.nameOf(index));
+      // A signed range's top bit survives under the name of the output it feeds (SignedRange.nonNegative,
+      // MarketPosition.isLong): it is bit BITS - 1 of the range check's bits.
+      const name = this.nameOf(index);
+      const lendingSide = /^(.*)\.lending\[(\d+)\]\.isLong$/.exec(name);
+      const top = /^(.*)\.nonNegative$/.exec(name)?.[1] ?? (lendingSide ? `${lendingSide[1]}.position[${lendingSide[2]}].sign` : /^(.*)\.isLong$/.exec(name)?.[1]?.concat(".sign"));
+      if (top !== undefined && widths.has(`${top}.bits.out`)) {
+        const array = `${top}.bits.out`;
+        this.bitOf.set(index, [array, widths.get(array)! - 1]);
+        if (!this.arrays.has(array)) this.arrays.set(array, new Set());
+        this.arrays.get(array)!.add(widths.get(array)! - 1);
+        continue;
+      }
+      const match = /^(.*)\[(\d+)\]$/.exec(name);
       if (!match) continue;
       this.bitOf.set(index, [match[1]!, Number(match[2])]);
       if (!this.arrays.has(match[1]!)) this.arrays.set(match[1]!, new Set());
       this.arrays.get(match[1]!)!.add(Number(match[2]));
     }
+    for (const [index, name] of this.names) {
+      const match = /^(.*)\.pEx\.sigmaF\[0\]\[(\d+)\]\.in2$/.exec(name);
+      if (!match || match[2] === "0") continue;
+      const k = this.constraintsOf[index]!.find((candidate) => {
+        const [a, b, c] = [this.a[candidate]!, this.b[candidate]!, this.c[candidate]!];
+        if (c.length !== 1 || c[0]![0] !== index || a.length !== b.length || a.length === 0) return false;
+        // A = rho B (circom normalises signs into A and C; B is the sigma's input as written).
+        const rho = mod(a[0]![1] * inverse(b[0]![1]));
+        return a.every(([i, coefficient], n) => b[n]![0] === i && mod(rho * b[n]![1]) === coefficient) && rho === c[0]![1];
+      });
+      if (k === undefined) continue;
+      const entry = this.hashes.get(match[1]!) ?? { width: 0, firstRound: new Map<number, number>() };
+      entry.firstRound.set(Number(match[2]) - 1, k);
+      this.hashes.set(match[1]!, { width: Math.max(entry.width, Number(match[2]) + 1), firstRound: entry.firstRound });
+    }
+  }
+
+  /** The Poseidon components found in the circuit (by name) and their input count. */
+  poseidonComponents(): Map<string, number> {
+    return new Map([...this.hashes].map(([name, { width }]) => [name, width - 1]));
   }
 
   /** The witness index of a named signal (throws when the signal was optimised away). */
@@ -120,7 +177,7 @@ export class WitnessForger {
     const value = new Array<bigint>(n).fill(0n);
     const known = new Uint8Array(n);
     const pin = (index: number, v: bigint) => {
-      value[index] = mod(v);
+        value[index] = mod(v);
       known[index] = 1;
     };
     pin(0, 1n);
@@ -184,11 +241,42 @@ export class WitnessForger {
         }
       }
     };
+    // A Poseidon component not yet hashed whose first round is computable: its inputs are known.
+    const pending = new Set([...this.hashes.keys()].filter((name) => !Object.hasOwn(request.poseidon ?? {}, name)));
+    const hashForward = (): boolean => {
+      let hashed = false;
+      for (const name of pending) {
+        const { width, firstRound } = this.hashes.get(name)!;
+        if (firstRound.size !== width - 1) continue;
+        const inputs: bigint[] = [];
+        for (let i = 0; i < width - 1; i++) {
+          const terms = this.b[firstRound.get(i)!]!;
+          if (!terms.every(([index]) => known[index])) break;
+          // B is x or -x (both square to in2): x = input + C holds the round constant C, the input a small one.
+          const constant = poseidonFirstConstant(width, i + 1);
+          const offset = mod((terms.find(([index]) => index === 0)?.[1] ?? 0n) - constant);
+          const sign = offset < 1n << 128n || P - offset < 1n << 128n ? 1n : P - 1n;
+          inputs.push(mod(sign * terms.reduce((sum, [index, c]) => sum + c * value[index]!, 0n) - constant));
+        }
+        if (inputs.length !== width - 1) continue;
+        pending.delete(name);
+        for (const [signal, v] of poseidonSignals(name, inputs)) {
+          const index = this.tester.indexOf(signal);
+          if (index !== undefined && index > this.inputEnd && !known[index]) settle(index, v);
+        }
+        hashed = true;
+      }
+      return hashed;
+    };
     propagate();
     for (;;) {
       const unknown: number[] = [];
       for (let index = 1; index < n; index++) if (!known[index]) unknown.push(index);
       if (unknown.length === 0) break;
+      if (hashForward()) {
+        propagate();
+        continue;
+      }
       // A bit decomposition whose value is known: its bits, as `out[k] <-- (in >> k) & 1` gives them.
       const decomposed = this.decompose(unknown, value, known);
       if (decomposed) {
@@ -216,21 +304,35 @@ export class WitnessForger {
    * unknown bit with its value (bit k of the value reduced mod p), or undefined when no constraint fits.
    */
   private decompose(unknown: readonly number[], value: bigint[], known: Uint8Array): [number, bigint][] | undefined {
-    const unknownBits = unknown.filter((index) => this.bitOf.has(index));
+    // Every array decomposable now, in one pass (one pass per array would make forging quadratic).
+    const results: [number, bigint][] = [];
+    const done = new Set<string>();
     const tried = new Set<number>();
-    for (const bit of unknownBits) {
-      const array = this.bitOf.get(bit)![0];
+    for (const bit of unknown) {
+      const array = this.bitOf.get(bit)?.[0];
+      if (array === undefined || done.has(array)) continue;
       for (const k of this.constraintsOf[bit]!) {
         if (tried.has(k)) continue;
         tried.add(k);
-        const lcs = [this.a[k]!, this.b[k]!, this.c[k]!];
-        const free = new Set(lcs.flatMap((lc) => lc.filter(([index]) => !known[index]).map(([index]) => index)));
-        if (![...free].every((index) => this.bitOf.get(index)?.[0] === array)) continue;
+        const free = new Set<number>();
+        let others = false;
+        for (const lc of [this.a[k]!, this.b[k]!, this.c[k]!]) {
+          for (const [index] of lc) {
+            if (known[index]) continue;
+            if (this.bitOf.get(index)?.[0] !== array) others = true;
+            free.add(index);
+          }
+        }
+        if (others) continue;
         const result = this.decomposeWith(k, [...free], value, array);
-        if (result) return result;
+        if (result) {
+          results.push(...result);
+          done.add(array);
+          break;
+        }
       }
     }
-    return undefined;
+    return results.length > 0 ? results : undefined;
   }
 
   private decomposeWith(k: number, free: readonly number[], value: bigint[], array: string): [number, bigint][] | undefined {
@@ -276,7 +378,9 @@ export class WitnessForger {
       const positions = free.map((index) => this.bitOf.get(index)![1]);
       const above = Math.max(...positions) + 1;
       const below = Math.min(...positions) - 1;
-      const m = !surviving.has(above) ? above : below >= 0 && !surviving.has(below) ? below : undefined;
+      const width = this.widths.get(array);
+      const missing = width === undefined ? [] : Array.from({ length: width }, (_, position) => position).filter((position) => !surviving.has(position));
+      const m = missing.length === 1 ? missing[0]! : !surviving.has(above) ? above : below >= 0 && !surviving.has(below) ? below : undefined;
       if (m === undefined) return undefined;
       const twoM = 1n << BigInt(m);
       const factor = (coefficients: Map<number, bigint>) => {
@@ -296,8 +400,12 @@ export class WitnessForger {
 
   /** Solves constraint k for its only unknown signal when it enters linearly; returns that signal's index. */
   private solve(k: number, value: bigint[], known: Uint8Array): number | undefined {
+    // A factor that is known and 0 makes the product 0 whatever the other factor holds (IsZero of 0).
+    const zero = (lc: Terms) => lc.every(([index]) => known[index]) && mod(lc.reduce((sum, [index, c]) => sum + c * value[index]!, 0n)) === 0n;
+    const [aZero, bZero] = [zero(this.a[k]!), zero(this.b[k]!)];
+    const lcs = aZero || bZero ? [[], [], this.c[k]!] : [this.a[k]!, this.b[k]!, this.c[k]!];
     let unknown = -1;
-    for (const lc of [this.a[k]!, this.b[k]!, this.c[k]!]) {
+    for (const lc of lcs) {
       for (const [index] of lc) {
         if (known[index]) continue;
         if (unknown !== -1 && unknown !== index) return undefined;
@@ -314,8 +422,8 @@ export class WitnessForger {
       }
       return [mod(coefficient), mod(rest)];
     };
-    const [ax, a0] = split(this.a[k]!);
-    const [bx, b0] = split(this.b[k]!);
+    const [ax, a0] = aZero || bZero ? [0n, 0n] : split(this.a[k]!);
+    const [bx, b0] = aZero || bZero ? [0n, 0n] : split(this.b[k]!);
     const [cx, c0] = split(this.c[k]!);
     if (ax !== 0n && bx !== 0n) return undefined; // quadratic in the unknown (a bit constraint)
     const coefficient = mod(ax * b0 + bx * a0 - cx);
@@ -350,7 +458,9 @@ export class WitnessForger {
    */
   componentOf(k: number): string {
     const counts = new Map<string, number>();
-    for (const name of this.signalsOf(k)) {
+    const signals = this.signalsOf(k);
+    const intermediate = signals.filter((name) => this.index(name) > this.inputEnd);
+    for (const name of intermediate.length > 0 ? intermediate : signals) {
       const component = name.includes(".") ? name.slice(0, name.lastIndexOf(".")) : name;
       counts.set(component, (counts.get(component) ?? 0) + 1);
     }

@@ -45,6 +45,11 @@ function constants(t: number): PoseidonConstants {
   return found;
 }
 
+/** The constant circomlib's Poseidon of width t adds to state element j before its first round. */
+export function poseidonFirstConstant(t: number, j: number): bigint {
+  return constants(t).C[j]!;
+}
+
 /**
  * Every signal of a circomlib `Poseidon(n)` component named `prefix`, computed as circomlib's templates
  * compute them (Ark, Sigma, Mix, MixS, MixLast of PoseidonEx), for any field elements as inputs. The
