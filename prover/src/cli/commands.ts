@@ -3,7 +3,6 @@ import { resolve } from "node:path";
 import { setupSummary, exportArtifacts } from "../artifacts/export.ts";
 import { buildCircuits } from "../build/pipeline.ts";
 import { sha256, writeFileAtomic } from "../build/files.ts";
-import { INSTALLED } from "../build/paths.ts";
 import { accountCommitment, genesisState } from "../commitment/account.ts";
 import { fillCommitment } from "../commitment/fill.ts";
 import { roundCommitments } from "../commitment/round.ts";
@@ -177,17 +176,10 @@ export const commands: Record<string, Command> = {
     options: BENCH_OPTIONS,
     async run(values) {
       // The benchmark is a tool of the repository (it builds circuits and writes bench/): the package ships
-      // its usage only. A non-literal specifier keeps the compiler from following it into the package.
-      const module = "../bench/command.ts";
-      let bench: { runBenchCommand: (values: Record<string, unknown>, log: (message: string) => void, print: (text: string) => void) => Promise<number> };
-      try {
-        bench = (await import(module)) as typeof bench;
-      } catch (error) {
-        if (INSTALLED || (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
-          throw new ZkMarginError(undefined, "the benchmark runs from a clone of the repository (git clone, npm ci, npm run bench): it builds circuits and writes bench/");
-        }
-        throw error;
-      }
+      // its usage only. A computed URL keeps the compiler from following it into the package.
+      const entry = new URL(["..", "bench", "command.ts"].join("/"), import.meta.url);
+      if (!existsSync(entry)) throw new ZkMarginError(undefined, "the benchmark runs from a clone of the repository (git clone, npm ci, npm run bench): it builds circuits and writes bench/");
+      const bench = (await import(entry.href)) as { runBenchCommand: (values: Record<string, unknown>, log: (message: string) => void, print: (text: string) => void) => Promise<number> };
       return bench.runBenchCommand(values, err, out);
     },
   },
