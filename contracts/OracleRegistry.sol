@@ -69,6 +69,9 @@ contract OracleRegistry {
     /// @notice The commitment of the current risk table (0 before the first one), combined into every round
     ///         posted from then on.
     uint256 public riskCommitment;
+    /// @notice The current risk table's confidence multiplier k (hundredths): every posted market must keep
+    ///         k x confidence below 100 x price, so no valuation across the band prices a short below 0.
+    uint16 public currentConfidenceMultiplier;
     /// @notice Accounts allowed to post rounds.
     mapping(address poster => bool) public isPoster;
 
@@ -120,6 +123,8 @@ contract OracleRegistry {
     /// @notice The risk table does not have L x tiersPerMarket rows.
     error OracleRegistry__WrongTierCount(uint256 length, uint256 expected);
     error OracleRegistry__MultiplierOutOfRange(uint16 confidenceMultiplier);
+    /// @notice A market's confidence band reaches its price: k x confidence >= 100 x price.
+    error OracleRegistry__ConfidenceTooWide(uint256 market, uint64 confidence, uint64 price);
     error OracleRegistry__FloorOutOfRange(uint256 market, uint256 tier, uint64 floor);
     error OracleRegistry__FirstFloorNotZero(uint256 market, uint64 floor);
     error OracleRegistry__FloorsDecreasing(uint256 market, uint256 tier);
@@ -315,6 +320,7 @@ contract OracleRegistry {
         int64[] calldata fundingIndexes
     ) private returns (uint256[] memory list) {
         uint256 listed = prices.length;
+        uint256 k = currentConfidenceMultiplier;
         list = new uint256[](1 + MARKETS);
         list[0] = PRICES_TAG | (uint256(roundId) << 8) | (uint256(timestamp) << 72);
         uint256[4] memory funding;
@@ -327,6 +333,8 @@ contract OracleRegistry {
             if (price == 0 || price >= PRICE_LIMIT) revert OracleRegistry__PriceOutOfRange(j, price);
             uint64 confidence = confidences[j];
             if (confidence >= CONFIDENCE_LIMIT) revert OracleRegistry__ConfidenceOutOfRange(j, confidence);
+            // P - k conf >= 0 (k in hundredths): else a short valued in its favour would count as an asset.
+            if (uint256(confidence) * k >= 100 * uint256(price)) revert OracleRegistry__ConfidenceTooWide(j, confidence, price);
             uint256 fundingBits = uint64(fundingIndexes[j]); // two's complement: F mod 2^64
             // F + 2^63 over [0, 2^64): the two's complement with its sign bit flipped.
             list[1 + j] = uint256(price) | (uint256(confidence) << 56) | ((fundingBits ^ (1 << 63)) << 104);
@@ -348,6 +356,7 @@ contract OracleRegistry {
         // [riskHeader, tierElement_0 ..]: two 88-bit tiers per element over the M x T tiers (unlisted: 0).
         uint256[] memory list = new uint256[](1 + (MARKETS * perMarket) / 2);
         list[0] = uint256(riskTag) | (uint256(confidenceMultiplier) << 8);
+        currentConfidenceMultiplier = confidenceMultiplier;
         for (uint256 i = 0; i < tiers.length; ++i) {
             Tier calldata tier = tiers[i];
             uint256 market = i / perMarket;

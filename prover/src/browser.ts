@@ -7,7 +7,7 @@
  * repository): the Node entry (`zkmargin`) has WarmProver, ProverSet and verifyProofFile.
  */
 export * from "./core/constants.ts";
-export { ZkMarginError } from "./core/errors.ts";
+export { ZkMarginError, ZkMarginRefusal } from "./core/errors.ts";
 export { formatScaled, parseScaled } from "./core/decimal.ts";
 export { toField, toHex32, toAddress, parseAddress, parseFieldElement } from "./core/field.ts";
 export type { AccountState, Fill, FillRole, Market, MarketSet, OracleRound, Profile, Slot, Tier, VaultDomain } from "./model/types.ts";

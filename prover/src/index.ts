@@ -9,7 +9,7 @@
  */
 import "./core/node-check.ts";
 export * from "./core/constants.ts";
-export { ZkMarginError } from "./core/errors.ts";
+export { ZkMarginError, ZkMarginRefusal } from "./core/errors.ts";
 export { formatScaled, parseScaled } from "./core/decimal.ts";
 export { toField, toHex32, toAddress, parseAddress, parseFieldElement } from "./core/field.ts";
 export { SDK_NODE, HARDHAT_NODE, requireNode } from "./core/runtime.ts";

@@ -18,14 +18,13 @@ import type { MarketSet } from "../../prover/src/model/types.ts";
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 /**
- * Known gaps (reported, each pinned by an it.fails test below): the fuzz tolerates them so that it keeps
- * finding new ones, and the it.fails tests turn red when a gap is closed (then delete its entry here).
+ * Gaps the fuzz found (both closed: KNOWN_GAPS stays false, and the tests below pin the fixes):
  *  - MULTILINE: parseScaled and parseInteger quote the raw text, so a value holding a newline makes a
  *    message of several lines (prover/src/core/decimal.ts).
  *  - FILL_PATH: parseFills leaves the fee-sum and buyer != seller checks to fillCommitment, whose errors name
  *    `fill.<field>` instead of the file's path `fills.fills[i].<field>`.
  */
-const KNOWN_GAPS = { MULTILINE: true, FILL_PATH: true };
+const KNOWN_GAPS = { MULTILINE: false, FILL_PATH: false };
 
 /** Runs `parse`: ok when it returned or threw a one-line ZkMarginError whose field is a path under `root`. */
 function outcome(parse: () => unknown, root: RegExp, strict = false): Outcome {
@@ -175,12 +174,12 @@ describe("Parser fuzzing (v2 parsers)", () => {
     );
   });
 
-  it.fails("KNOWN GAP MULTILINE: a decimal holding a newline gets a one-line message", () => {
+  it("Should give a decimal holding a newline a one-line message (gap MULTILINE, closed)", () => {
     const result = outcome(() => parseRound({ ...validRound, prices: { ...validRound.prices, "ETH-USD": "31\n50" } }, markets), ROUND_PATH, true);
     expect(result.ok, result.ok ? "" : result.reason).toBe(true);
   });
 
-  it.fails("KNOWN GAP FILL_PATH: fees of a fills file summing below 0, or a fill with itself, are named by the file's path", () => {
+  it("Should name fees summing below 0, or a fill with itself, by the fills file's path (gap FILL_PATH, closed)", () => {
     for (const change of [{ buyerFee: "-1", sellerFee: "0.5" }, { seller: "2" }]) {
       const file = { ...validFills, fills: [{ ...validFills.fills[0]!, ...change }] };
       const result = outcome(() => parseFills(file, markets), FILLS_PATH, true);

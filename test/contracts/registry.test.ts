@@ -96,6 +96,15 @@ describe("# post", () => {
     await expectRevert(f.errors, post({ ...round, confidences: [0n, 0n, 2n ** 48n, 0n] }), "OracleRegistry__ConfidenceOutOfRange", [2, 2n ** 48n]);
   });
 
+  it("Should refuse a confidence band that reaches the price (k conf >= P: a short valued in its favour would be an asset)", async () => {
+    const round = roundValues(1n, await latestTimestamp(f.ethers));
+    // k = 2.00 intervals: the band reaches the price at conf = P / 2.
+    const half = (round.prices[3]! + 1n) / 2n; // the smallest conf with 2 conf >= P
+    await expectRevert(f.errors, post({ ...round, confidences: [0n, 0n, 0n, half] }), "OracleRegistry__ConfidenceTooWide", [3, half, round.prices[3]!]);
+    await (await post({ ...round, confidences: [0n, 0n, 0n, half - 1n] })).wait();
+    expect(await f.registry.currentConfidenceMultiplier()).toBe(200n);
+  });
+
   it("Should make a round stale after maxAge seconds (isFresh, getRound, freshRoundCommitment)", async () => {
     const { commitment, timestamp } = await postRound(f, 1n);
     await increaseTime(f.ethers, MAX_AGE - ((await latestTimestamp(f.ethers)) - timestamp));

@@ -1,5 +1,5 @@
 import { Artifacts } from "../artifacts/store.ts";
-import { ZkMarginError } from "../core/errors.ts";
+import { ZkMarginRefusal } from "../core/errors.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** Parsed option values of a command. */
@@ -52,7 +52,7 @@ const err = (text: string) => process.stderr.write(`${text}\n`);
 
 /** The statement commands refuse with exit code 1 (the account does not meet what it is asked to prove). */
 export function refuse(error: unknown): number {
-  if (error instanceof ZkMarginError && (error.field === "account" || error.field === "victim" || error.field === "liquidator")) {
+  if (error instanceof ZkMarginRefusal) {
     err(`zkmargin: refused: ${error.message}; no proof written`);
     return 1;
   }

@@ -22,6 +22,8 @@ export function checkFill(fill: Fill, field = "fill", listedMarkets?: number): v
   checkSigned(fill.sellerFee, FEE_BITS, `${field}.sellerFee`);
   if (fill.buyerFee + fill.sellerFee < 0n) throw new ZkMarginError(`${field}.sellerFee`, "the two fees must not sum below 0 (the fee account never pays out net)");
   if (fill.blinding < 0n || fill.blinding >= FIELD_MODULUS) throw new ZkMarginError(`${field}.blinding`, "must be a field element");
+  // Below 2^128 the blinding could be guessed and the fill's contents searched from its public commitment.
+  if (fill.blinding < 1n << 128n) throw new ZkMarginError(`${field}.blinding`, "is too short to hide anything: use at least 128 random bits (randomSalt() draws one)");
 }
 
 /** fill = Poseidon10(fillId, market, size, price, fundingIndex, buyerId, sellerId, buyerFee, sellerFee, blinding). */

@@ -1,5 +1,5 @@
 import {
-  CONFIDENCE_BITS, CROSS_RISK_TAG, FLOOR_BITS, FUNDING_BITS, LENDING_RISK_TAG, MARKETS, MULTIPLIER_BITS, PRICE_BITS, PRICES_TAG, RATE_BITS,
+  CONFIDENCE_BITS, CROSS_RISK_TAG, ONE_RATE, FLOOR_BITS, FUNDING_BITS, LENDING_RISK_TAG, MARKETS, MULTIPLIER_BITS, PRICE_BITS, PRICES_TAG, RATE_BITS,
   RISK_SPONGE_WIDTH, ROUND_SPONGE_WIDTH, TIER_COUNT, TIER_FIELD_BITS, TIERED_RISK_TAG, TIERS_PER_ELEMENT, bound,
 } from "../core/constants.ts";
 import { ZkMarginError } from "../core/errors.ts";
@@ -32,7 +32,10 @@ export function packQuote(price: bigint, confidence: bigint, fundingIndex: bigin
  * as the registry and the circuits see them.
  */
 export function paddedRound(round: OracleRound, markets: number = MARKETS): { prices: bigint[]; confidences: bigint[]; fundingIndexes: bigint[] } {
-  if (round.prices.length > markets) throw new ZkMarginError("round.prices", `${round.prices.length} markets do not fit a capacity of ${markets}`);
+  for (const [name, values] of [["prices", round.prices], ["confidences", round.confidences], ["fundingIndexes", round.fundingIndexes]] as const) {
+    if (values.length > markets) throw new ZkMarginError(`round.${name}`, `${values.length} markets do not fit a capacity of ${markets}`);
+    if (values.length !== round.prices.length) throw new ZkMarginError(`round.${name}`, `lists ${values.length} markets, the prices ${round.prices.length}`);
+  }
   const pad = (values: readonly bigint[]) => [...values, ...new Array<bigint>(markets - values.length).fill(0n)];
   return { prices: pad(round.prices), confidences: pad(round.confidences), fundingIndexes: pad(round.fundingIndexes) };
 }
@@ -69,7 +72,7 @@ export function riskTag(profile: Profile): bigint {
 /**
  * Checks a risk table against the rules the circuits enforce (circuits/README.md, "Risk-table rules"):
  * first floor 0, floors non-decreasing, initial >= maintenance (cross, tiered), LT >= LTV (lending),
- * every value in range.
+ * every value in range, rates at most 100% (the registry checks the same).
  */
 export function checkRiskTable(profile: Profile, table: readonly (readonly Tier[])[], multiplier: bigint): void {
   checkUnsigned(multiplier, MULTIPLIER_BITS, "markets.confidenceMultiplier");
@@ -79,6 +82,7 @@ export function checkRiskTable(profile: Profile, table: readonly (readonly Tier[
       checkUnsigned(tier.floor, FLOOR_BITS, `${field}.floor`);
       checkUnsigned(tier.first, RATE_BITS, `${field}.first`);
       checkUnsigned(tier.second, RATE_BITS, `${field}.second`);
+      if (tier.first > ONE_RATE || tier.second > ONE_RATE) throw new ZkMarginError(field, "a rate above 100% (10^6 ppm)");
       if (t === 0 && tier.floor !== 0n) throw new ZkMarginError(`${field}.floor`, "the first tier must start at 0");
       if (t > 0 && tier.floor < tiers[t - 1]!.floor) throw new ZkMarginError(`${field}.floor`, "tier floors must not decrease");
       if (profile === "lending" ? tier.second > tier.first : tier.second < tier.first) {
@@ -100,6 +104,18 @@ export function riskCommitment(set: MarketSet, markets: number = MARKETS): bigin
   return sponge(RISK_SPONGE_WIDTH, elements, "markets.risk");
 }
 
+/**
+ * Refuses a confidence band wider than the price (k conf >= P, k in hundredths): valued at P - k conf, a short
+ * would count as an asset. The registry refuses such a round too (its post checks every market).
+ */
+export function checkConfidenceBand(round: OracleRound, set: MarketSet): void {
+  round.prices.forEach((price, j) => {
+    if (price > 0n && set.confidenceMultiplier * (round.confidences[j] ?? 0n) >= 100n * price) {
+      throw new ZkMarginError(`round.confidence.${set.markets[j]?.id ?? j}`, `k x confidence must stay below the price (the band would value a short as an asset)`);
+    }
+  });
+}
+
 /** The three commitments of a round, as the registry stores them. */
 export interface RoundCommitments {
   readonly pricesCommitment: bigint;
@@ -113,6 +129,7 @@ export interface RoundCommitments {
  * whose values do not match what the registry computed is refused before any proving.
  */
 export function roundCommitments(round: OracleRound, set: MarketSet, markets: number = MARKETS): RoundCommitments {
+  checkConfidenceBand(round, set);
   const prices = pricesCommitment(round, markets);
   const risk = riskCommitment(set, markets);
   if (round.declaredPricesCommitment !== undefined && round.declaredPricesCommitment !== prices) {

@@ -61,7 +61,7 @@ export function parseInteger(value: unknown, field: string, maxExclusive: bigint
     throw new ZkMarginError(field, `expected a whole number, got ${value}`);
   }
   if (typeof value === "string" && !/^\d+$/.test(value.trim())) {
-    throw new ZkMarginError(field, `expected a whole number, got "${value}"`);
+    throw new ZkMarginError(field, `expected a whole number, got ${JSON.stringify(value)}`);
   }
   return parseScaled(value, field, 0, { min: 0n, maxExclusive });
 }

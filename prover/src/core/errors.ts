@@ -12,6 +12,17 @@ export class ZkMarginError extends Error {
   }
 }
 
+/**
+ * A statement the account does not meet (a shortfall, a healthy victim, an unpriced holding): the input is
+ * well-formed, the proof would be false. The CLI exits 1 for it (2 for bad input).
+ */
+export class ZkMarginRefusal extends ZkMarginError {
+  constructor(field: string, problem: string) {
+    super(field, problem);
+    this.name = "ZkMarginRefusal";
+  }
+}
+
 /** Throws a ZkMarginError naming `field` unless `condition` holds. */
 export function check(condition: unknown, field: string | undefined, problem: string): asserts condition {
   if (!condition) throw new ZkMarginError(field, problem);

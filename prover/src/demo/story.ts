@@ -8,7 +8,7 @@ import { accountCommitment, genesisState } from "../commitment/account.ts";
 import { fillCommitment } from "../commitment/fill.ts";
 import { CASH_PER_TOKEN, FEE_ACCOUNT_ID } from "../core/constants.ts";
 import { formatScaled } from "../core/decimal.ts";
-import { ZkMarginError } from "../core/errors.ts";
+import { ZkMarginError, ZkMarginRefusal } from "../core/errors.ts";
 import { hardhatConfig } from "../chain/hardhat-config.ts";
 import { deployClearing, read, send, verifierCircuitIds, type HardhatEthers, type NamedSigner } from "../chain/deployment.ts";
 import { marginReport } from "../engine/report.ts";
@@ -192,7 +192,7 @@ export async function runStory(options: { log?: (message: string) => void; artif
       prepareMargin(states.get(bobId)!, round!, markets, { binder: BigInt(bob!.address), side: "favourable" }, specs);
       throw new ZkMarginError("demo", "Bob should not be able to answer at round 3");
     } catch (error) {
-      if (!(error instanceof ZkMarginError) || error.field !== "account") throw error;
+      if (!(error instanceof ZkMarginRefusal)) throw error;
     }
     const takeover = prepareTakeover(states.get(bobId)!, states.get(daveId)!, round!, markets, { penaltyBps }, specs);
     const takeoverProof = await prove(takeover);

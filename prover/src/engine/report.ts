@@ -74,9 +74,10 @@ const abs = (value: bigint) => (value < 0n ? -value : value);
 
 /** The crossing of the liquidation line in market `index`, nearest to the mark (bisection on the surplus sign). */
 function liquidationPrice(state: AccountState, round: OracleRound, markets: MarketSet, index: number): bigint | null {
-  const prices = paddedRound(round, state.slots.length).prices;
-  const at = (price: bigint) => surplus(state, { ...round, prices: prices.map((p, j) => (j === index ? price : p)) }, markets, LIQUIDATION_QUESTION) < 0n;
-  const current = prices[index]!;
+  // A market the round does not list has no price to move.
+  if (index >= round.prices.length) return null;
+  const at = (price: bigint) => surplus(state, { ...round, prices: round.prices.map((p, j) => (j === index ? price : p)) }, markets, LIQUIDATION_QUESTION) < 0n;
+  const current = round.prices[index]!;
   const now = at(current);
   const candidates: bigint[] = [];
   for (const extreme of [1n, bound(PRICE_BITS) - 1n]) {

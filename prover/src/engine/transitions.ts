@@ -1,6 +1,6 @@
 import { CASH_BITS, CASH_PER_TOKEN, FEE_ACCOUNT_ID, SIZE_BITS, TOKEN_BITS, bound, pow10 } from "../core/constants.ts";
 import { formatScaled } from "../core/decimal.ts";
-import { ZkMarginError } from "../core/errors.ts";
+import { ZkMarginError, ZkMarginRefusal } from "../core/errors.ts";
 import { checkSigned, checkUnsigned } from "../core/range.ts";
 import { checkFill, extendChain, fillCommitment } from "../commitment/fill.ts";
 import { paddedRound } from "../commitment/round.ts";
@@ -114,10 +114,10 @@ export function withdraw(state: AccountState, amount: bigint, round: OracleRound
 
 function requireInitial(state: AccountState, round: OracleRound, markets: MarketSet, what: string): void {
   const unpriced = unpricedHolding(state, round);
-  if (unpriced !== undefined) throw new ZkMarginError("account", `holds market ${unpriced}, which round ${round.round} does not price`);
+  if (unpriced !== undefined) throw new ZkMarginRefusal("account", `holds market ${unpriced}, which round ${round.round} does not price`);
   const value = surplus(state, round, markets, INITIAL_QUESTION);
   if (value < 0n) {
-    throw new ZkMarginError("account", `does not meet the initial requirement after ${what} at round ${round.round}: short by ${formatScaled(-value, surplusDecimals(markets), 6, "up")} (quote units)`);
+    throw new ZkMarginRefusal("account", `does not meet the initial requirement after ${what} at round ${round.round}: short by ${formatScaled(-value, surplusDecimals(markets), 6, "up")} (quote units)`);
   }
 }
 
@@ -158,10 +158,10 @@ export function takeover(victim: AccountState, liquidatorState: AccountState, ro
   if (victim.accountId === liquidatorState.accountId) throw new ZkMarginError("liquidator", "cannot take over its own account");
   if (victim.domain.chainId !== liquidatorState.domain.chainId || victim.domain.vault !== liquidatorState.domain.vault) throw new ZkMarginError("liquidator", "lives in another vault than the victim");
   const unpriced = unpricedHolding(victim, round);
-  if (unpriced !== undefined) throw new ZkMarginError("victim", `holds market ${unpriced}, which round ${round.round} does not price`);
+  if (unpriced !== undefined) throw new ZkMarginRefusal("victim", `holds market ${unpriced}, which round ${round.round} does not price`);
   if (!options.defaulted && !isLiquidatable(victim, round, markets)) {
     const margin = surplus(victim, round, markets, { requirement: "maintenance", side: "favourable", bufferBps: 0n });
-    throw new ZkMarginError("victim", `is not liquidatable at round ${round.round}: it is ${formatScaled(margin, surplusDecimals(markets), 6, "down")} (quote units) above maintenance, valued in its favour`);
+    throw new ZkMarginRefusal("victim", `is not liquidatable at round ${round.round}: it is ${formatScaled(margin, surplusDecimals(markets), 6, "down")} (quote units) above maintenance, valued in its favour`);
   }
   const victimEquity = equityAtMark(victim, round);
   const { tokens, dust } = splitTokens(victimEquity);

@@ -5,7 +5,7 @@ import { packApplyStatement, packMarginStatement, packTakeoverStatement, type Re
 import { fillInputs, publicText, roundInputs, stateInputs, tierInputs, type CircuitInput } from "../circuit/inputs.ts";
 import { selectCircuit, type CircuitSpec, type StatementKind } from "../circuit/registry.ts";
 import { formatScaled } from "../core/decimal.ts";
-import { ZkMarginError } from "../core/errors.ts";
+import { ZkMarginError, ZkMarginRefusal } from "../core/errors.ts";
 import { toAddress, toHex32 } from "../core/field.ts";
 import { applyFills, deposit, takeover, withdraw, type TakeoverResult, type TransitionOptions } from "../engine/transitions.ts";
 import { surplus, surplusDecimals, unpricedHolding, type MarginQuestion } from "../engine/valuation.ts";
@@ -109,13 +109,13 @@ export interface MarginRequest extends Partial<MarginQuestion> {
 export function prepareMargin(state: AccountState, round: OracleRound, markets: MarketSet, request: MarginRequest, specs: readonly CircuitSpec[]): PreparedProof {
   const question: MarginQuestion = { requirement: request.requirement ?? "maintenance", side: request.side ?? "conservative", bufferBps: request.bufferBps ?? 0n };
   const unpriced = unpricedHolding(state, round);
-  if (unpriced !== undefined) throw new ZkMarginError("account", `holds market ${unpriced}, which round ${round.round} does not price`);
+  if (unpriced !== undefined) throw new ZkMarginRefusal("account", `holds market ${unpriced}, which round ${round.round} does not price`);
   const value = surplus(state, round, markets, question);
   if (value < 0n) {
     const buffered = question.bufferBps > 0n ? ` x (1 + ${formatScaled(question.bufferBps, 2)}%)` : "";
     const what = markets.profile === "lending" ? (question.requirement === "initial" ? "loan-to-value limit" : "health factor of 1") : `${question.requirement} margin`;
     const side = question.side === "favourable" ? ", valued in its favour: it is liquidatable" : markets.confidenceMultiplier > 0n ? ", confidence included" : "";
-    throw new ZkMarginError("account", `does not meet the ${what}${buffered} at round ${round.round}: short by ${formatScaled(-value, surplusDecimals(markets), 6, "up")} (quote units${side})`);
+    throw new ZkMarginRefusal("account", `does not meet the ${what}${buffered} at round ${round.round}: short by ${formatScaled(-value, surplusDecimals(markets), 6, "up")} (quote units${side})`);
   }
   const circuit = selectCircuit(specs, "margin", state.slots.length, markets.profile);
   const commitments = roundCommitments(round, markets, state.slots.length);
