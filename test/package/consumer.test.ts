@@ -248,7 +248,7 @@ describe("# the npm package, installed into a fresh project", () => {
     expect((await zkmargin("bench", "--quick")).stderr).toMatch(/the benchmark runs from a clone of the repository/);
   });
 
-  it("Should compile a contract importing zkmargin/contracts/ClearingVault.sol with Hardhat 3, and type-check strict TypeScript consumers", async () => {
+  it("Should compile a contract importing zkmargin/contracts/ClearingVault.sol with Hardhat 3 and with remappings, and type-check strict TypeScript consumers", async () => {
     const tools = ["hardhat", "@nomicfoundation/hardhat-ethers", "ethers", "solc", "typescript", "@types/node", "circom2"].map((name) => `${name}@${repoVersion(name)}`);
     expectOk(await npm(["install", "--save-dev", ...tools], app), "npm install hardhat solc typescript ...");
     mkdirSync(join(app, "contracts"));
@@ -288,6 +288,25 @@ describe("# the npm package, installed into a fresh project", () => {
     for (const artifact of ["contracts/MyVenue.sol/MyVenue.json", "zkmargin/contracts/generated/CrossMarginM16Verifier.sol/CrossMarginM16Verifier.json", "zkmargin/contracts/ZkMarginVerifier.sol/ZkMarginVerifier.json"]) {
       expect(existsSync(join(app, "artifacts", artifact)), artifact).toBe(true);
     }
+
+    // The same contract with Foundry-style remappings (solc's standard JSON, the files read from the project
+    // as forge reads them): remappings.txt would hold these two lines.
+    writeFileSync(join(app, "remapped.cjs"), [
+      'const { readFileSync } = require("node:fs");',
+      'const solc = require("solc");',
+      'const input = { language: "Solidity", sources: { "contracts/MyVenue.sol": { content: readFileSync("contracts/MyVenue.sol", "utf8") } },',
+      '  settings: { remappings: ["zkmargin/=node_modules/zkmargin/", "poseidon-solidity/=node_modules/poseidon-solidity/"], evmVersion: "cancun",',
+      '    optimizer: { enabled: true, runs: 200 }, outputSelection: { "contracts/MyVenue.sol": { MyVenue: ["evm.bytecode.object"] } } } };',
+      'const read = (path) => { try { return { contents: readFileSync(path, "utf8") }; } catch { return { error: `not found: ${path}` }; } };',
+      "const output = JSON.parse(solc.compile(JSON.stringify(input), { import: read }));",
+      'const errors = (output.errors ?? []).filter((error) => error.severity === "error").map((error) => error.formattedMessage);',
+      'console.log(JSON.stringify({ errors, bytecode: output.contracts?.["contracts/MyVenue.sol"]?.MyVenue?.evm.bytecode.object.length ?? 0 }));',
+      "",
+    ].join("\n"));
+    const remapped = await run(process.execPath, ["remapped.cjs"], app);
+    expectOk(remapped, "solc with remappings");
+    expect(JSON.parse(remapped.stdout)).toMatchObject({ errors: [], bytecode: expect.any(Number) });
+    expect((JSON.parse(remapped.stdout) as { bytecode: number }).bytecode).toBeGreaterThan(0);
 
     mkdirSync(join(app, "src"));
     writeFileSync(join(app, "src", "consumer.ts"), NODE_CONSUMER);

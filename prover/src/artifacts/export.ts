@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256, writeFileAtomic } from "../build/files.ts";
 import { projectPath } from "../build/paths.ts";
@@ -60,9 +60,4 @@ export async function exportArtifacts(source: Artifacts, out: string, circuitIds
   const index: ArtifactIndex = { zkmargin: ARTIFACTS_INDEX_TAG, createdBy: `zkmargin ${packageVersion()}`, createdAt: new Date().toISOString(), circuits };
   writeFileAtomic(join(out, "index.json"), `${JSON.stringify(index, null, 2)}\n`);
   return index;
-}
-
-/** Whether `dir` already holds a bundle. */
-export function isBundle(dir: string): boolean {
-  return existsSync(join(dir, "index.json"));
 }
