@@ -36,7 +36,7 @@ const signedOption = (value: string | undefined, name: string, decimals: number,
 export const commands: Record<string, Command> = {
   build: {
     summary: "compile the circuits and run their Groth16 setup (cached)",
-    usage: "Usage: zkmargin build [--circuit ID ...] [--force] [--ptau FILE [--allow-unverified-ptau]] [--quiet]",
+    usage: "Usage: zkmargin build [--circuit ID ...] [--force] [--ptau FILE [--allow-unverified-ptau]] [--quiet]\n(into $ZKMARGIN_BUILD_DIR, else build/ in the repository, ./zkmargin-build where zkmargin is installed; needs a native circom or the npm package circom2)",
     options: { circuit: { type: "string", multiple: true }, force: { type: "boolean" }, ptau: { type: "string" }, "allow-unverified-ptau": { type: "boolean" }, quiet: { type: "boolean" } },
     async run(values) {
       const only = values.circuit as string[] | undefined;
