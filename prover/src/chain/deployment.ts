@@ -1,5 +1,6 @@
 import type { Contract, ContractTransactionResponse, Signer } from "ethers";
 import poseidonSolidity from "poseidon-solidity";
+import { Artifacts, type ArtifactsLocation } from "../artifacts/store.ts";
 import { readManifest } from "../build/setup.ts";
 import { riskTable, riskTag } from "../commitment/round.ts";
 import { ZkMarginError } from "../core/errors.ts";
@@ -11,6 +12,7 @@ export type NamedSigner = Signer & { address: string };
 /** The ethers object Hardhat's ethers plugin puts on a network connection (only what zkmargin uses). */
 export interface HardhatEthers {
   deployContract(name: string, args?: unknown[], options?: Signer | { signer?: Signer; libraries?: Record<string, string> }): Promise<Contract>;
+  getContractAt(name: string, address: string): Promise<Contract>;
   getSigners(): Promise<NamedSigner[]>;
   readonly provider: {
     getCode(address: string): Promise<string>;
@@ -52,7 +54,18 @@ export function verifierCircuitIds(profile: Profile): Record<Statement, string> 
   return { deposit: "deposit_m16", applyFills: "fills_m16_k8", withdraw: `${profile}_withdraw_m16`, margin: `${profile}_margin_m16`, takeover: `${profile}_takeover_m16` };
 }
 
-/** The generated verifier contract of each statement, from the build manifests (`zkmargin build`). */
+/**
+ * The generated verifier contract of each statement, from the manifests at an artifacts location (default:
+ * $ZKMARGIN_ARTIFACTS, else the build folder).
+ */
+export async function verifierContractsAt(artifacts: ArtifactsLocation | Artifacts | undefined, profile: Profile, ids: Record<Statement, string> = verifierCircuitIds(profile)): Promise<Record<Statement, string>> {
+  const store = Artifacts.at(artifacts);
+  const out = {} as Record<Statement, string>;
+  for (const statement of STATEMENTS) out[statement] = (await store.manifest(ids[statement])).verifierContract;
+  return out;
+}
+
+/** The generated verifier contract of each statement, from the local build's manifests (`zkmargin build`). */
 export function verifierContracts(profile: Profile, ids: Record<Statement, string> = verifierCircuitIds(profile)): Record<Statement, string> {
   const out = {} as Record<Statement, string>;
   for (const statement of STATEMENTS) {
@@ -129,11 +142,20 @@ export interface ClearingParameters {
   readonly circuitIds?: Record<Statement, string>;
   /** Deploy poseidon-solidity at its deterministic addresses (see deployPoseidon). */
   readonly deterministicPoseidon?: boolean;
+  /**
+   * Where the verifiers' circuits are (their manifests name the contracts; default: $ZKMARGIN_ARTIFACTS,
+   * else the build folder). The contracts Hardhat compiles must be the ones generated from these keys: the
+   * package's contracts/generated/ holds those of the artifacts it was packed with (verifiers.json says
+   * which); for other keys, `zkmargin export-verifier --artifacts LOCATION --out DIR` writes theirs.
+   */
+  readonly artifacts?: ArtifactsLocation | Artifacts;
+  /** The collateral token (an ERC-20 with 6 decimals); default: a fresh MockERC20 (contracts/test/MockERC20.sol). */
+  readonly token?: string;
 }
 
 /** The deployed contracts. */
 export interface ClearingDeployment {
-  /** A mock 6-decimal collateral token. */
+  /** The collateral token: the one given, or a fresh 6-decimal MockERC20. */
   readonly token: Contract;
   readonly poseidon: PoseidonAddresses;
   readonly registry: Contract;
@@ -144,7 +166,7 @@ export interface ClearingDeployment {
 }
 
 /**
- * Deploys the v2 system on a Hardhat chain: a mock 6-decimal token, the Poseidon libraries, the oracle registry
+ * Deploys the v2 system on a Hardhat chain: the token (or a mock 6-decimal one), the Poseidon libraries, the oracle registry
  * (profile tag, L = the market set's size, its risk table set and the poster authorised), the five verifiers
  * and their adapter, and the clearing vault (which opens the venue's fee account).
  */
@@ -153,7 +175,7 @@ export async function deployClearing(ethers: HardhatEthers, parameters: Clearing
   if (profile !== parameters.markets.profile) throw new ZkMarginError("markets.profile", `is ${parameters.markets.profile}, the deployment's profile is ${profile}`);
   const governance = parameters.governance;
   const poseidon = await deployPoseidon(ethers, { deterministic: parameters.deterministicPoseidon, deployer: governance });
-  const token = await ethers.deployContract("MockERC20", ["USD Coin (mock)", "USDC", 6]);
+  const token = parameters.token ? await ethers.getContractAt("IERC20Minimal", parameters.token) : await ethers.deployContract("MockERC20", ["USD Coin (mock)", "USDC", 6]);
   // The first risk table and poster are constructor arguments: every later registry change waits the governance delay.
   const registry = await ethers.deployContract("OracleRegistry", [
     governance.address, Number(riskTag(profile)), parameters.markets.markets.length, parameters.maxAgeSeconds,
@@ -162,7 +184,7 @@ export async function deployClearing(ethers: HardhatEthers, parameters: Clearing
 
   const names: Record<Statement, string> = parameters.verifiers === "mock"
     ? (Object.fromEntries(STATEMENTS.map((statement) => [statement, `MockGroth16Verifier${STATEMENT_ARITY[statement]}`])) as Record<Statement, string>)
-    : verifierContracts(profile, parameters.circuitIds);
+    : await verifierContractsAt(parameters.artifacts, profile, parameters.circuitIds);
   const verifiers = {} as Record<Statement, Contract>;
   for (const statement of STATEMENTS) verifiers[statement] = await ethers.deployContract(names[statement]);
   const adapter = await ethers.deployContract("ZkMarginVerifier", [
