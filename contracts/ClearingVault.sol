@@ -5,6 +5,7 @@ import {ZkMarginCapacity} from "./generated/ZkMarginCapacity.sol";
 import {IERC20Minimal} from "./interfaces/IERC20Minimal.sol";
 import {IZkMarginVerifier} from "./interfaces/IZkMarginVerifier.sol";
 import {SafeTransfer} from "./lib/SafeTransfer.sol";
+import {Timelock} from "./lib/Timelock.sol";
 import {ZkMarginHash} from "./lib/ZkMarginHash.sol";
 import {ZkMarginStatements} from "./lib/ZkMarginStatements.sol";
 import {OracleRegistry} from "./OracleRegistry.sol";
@@ -33,8 +34,11 @@ import {OracleRegistry} from "./OracleRegistry.sol";
 ///         bad debt may drive it negative, a socialised deficit), totalBonds, totalClaimable;
 ///         token.balanceOf(vault) == accountsBalance + insuranceFund + totalBonds + totalClaimable.
 ///         Credits to anyone but the sender are pull payments (`claim`).
-/// @dev Governance setters are deliberately simple (one step, no delay); issue 14 adds bounds and delays.
-contract ClearingVault {
+///
+///         Governance (contracts/README.md "Governance"): every parameter has hard bounds in code, every change
+///         (parameters, insurance withdrawals) waits GOVERNANCE_DELAY in the Timelock, governance moves in two
+///         steps, and the venue is immutable.
+contract ClearingVault is Timelock {
     using SafeTransfer for IERC20Minimal;
 
     /// @notice The BN254 scalar field modulus r.
@@ -47,8 +51,23 @@ contract ClearingVault {
     uint256 public constant EMPTY_BOOK = ZkMarginCapacity.EMPTY_BOOK;
     /// @notice Basis points in one.
     uint256 public constant BPS = 10_000;
-    /// @notice The longest answer window governance may set (30 days).
-    uint64 public constant MAX_ANSWER_WINDOW = 30 days;
+    /// @notice The shortest answer window governance may set: time for a watching owner to apply the fills posted
+    ///         before the challenge, prove and get the answer included.
+    uint64 public constant MIN_ANSWER_WINDOW = 1 hours;
+    /// @notice The longest answer window governance may set.
+    uint64 public constant MAX_ANSWER_WINDOW = 7 days;
+    /// @notice The smallest challenge bond (1 token): a challenge is never free; an answered one pays the owner.
+    uint96 public constant MIN_CHALLENGE_BOND = 1e6;
+    /// @notice The largest challenge bond (10,000 tokens): challenges stay affordable.
+    uint96 public constant MAX_CHALLENGE_BOND = 10_000e6;
+    /// @notice The largest takeover penalty cap, basis points of the victim's notional (10 %).
+    uint16 public constant MAX_PENALTY_BPS = 1_000;
+    /// @notice The largest insurance share of a penalty, basis points.
+    uint16 public constant MAX_INSURANCE_BPS = 5_000;
+    /// @notice The largest challenger share of a penalty, basis points.
+    uint16 public constant MAX_CHALLENGER_BPS = 5_000;
+    /// @notice The smallest liquidator share of a penalty, basis points (insuranceBps + challengerBps <= 8,000).
+    uint16 public constant MIN_LIQUIDATOR_BPS = 2_000;
     /// @notice Decimals the token must have (the cash scale is 10^10 token units).
     uint8 public constant TOKEN_DECIMALS = 6;
 
@@ -87,6 +106,7 @@ contract ClearingVault {
         address challenger;
         uint96 bond;
         uint64 roundId; // the challenge round
+        uint64 posted; // the account's posted fills when challenged: an answer must include them, no more
     }
 
     /// @notice The collateral token (6 decimals).
@@ -100,8 +120,10 @@ contract ClearingVault {
     /// @notice vault + 2^160 chainId: the first input of every account commitment.
     uint256 public immutable domain;
 
-    /// @notice Governance (parameters, insurance withdrawals).
+    /// @notice Governance (parameters, insurance withdrawals; every change through the Timelock).
     address public governance;
+    /// @notice The address governance was offered to (it takes it with acceptGovernance); 0: none.
+    address public pendingGovernance;
     /// @notice Bond a challenger posts.
     uint96 public challengeBond;
     /// @notice Seconds an account has to answer a challenge.
@@ -173,13 +195,23 @@ contract ClearingVault {
     event InsuranceWithdrawn(address indexed to, uint256 amount);
     event ChallengeParametersChanged(uint96 bond, uint64 answerWindow);
     event LiquidationParametersChanged(uint16 penaltyBps, uint16 insuranceBps, uint16 challengerBps);
+    event GovernanceTransferStarted(address indexed governance, address indexed pendingGovernance);
     event GovernanceTransferred(address indexed previousGovernance, address indexed newGovernance);
 
     error ClearingVault__ZeroAddress();
-    error ClearingVault__BadTokenDecimals(uint8 decimals);
+    /// @notice A constructor address (token, registry, verifier) has no code.
+    error ClearingVault__NotAContract(address account);
+    /// @notice The token's decimals() reverted or did not return a uint8.
+    error ClearingVault__NoTokenDecimals(address token);
+    error ClearingVault__BadTokenDecimals(uint256 decimals);
     error ClearingVault__ProfileMismatch(uint8 verifierRiskTag, uint8 registryRiskTag);
     error ClearingVault__ChainIdTooLarge(uint256 chainId);
-    error ClearingVault__BadParameters();
+    error ClearingVault__BondOutOfBounds(uint256 bond, uint256 min, uint256 max);
+    error ClearingVault__WindowOutOfBounds(uint256 window, uint256 min, uint256 max);
+    error ClearingVault__PenaltyOutOfBounds(uint256 penaltyBps, uint256 max);
+    /// @notice insuranceBps <= 5,000, challengerBps <= 5,000 and their sum <= 8,000 (the liquidator keeps 20 %).
+    error ClearingVault__SharesOutOfBounds(uint256 insuranceBps, uint256 challengerBps);
+    error ClearingVault__NotPendingGovernance(address caller);
     error ClearingVault__Reentrancy();
     error ClearingVault__NotGovernance(address caller);
     error ClearingVault__NotVenue(address caller);
@@ -229,16 +261,17 @@ contract ClearingVault {
         _;
     }
 
-    /// @param token_ the collateral token (6 decimals)
+    /// @param token_ the collateral token (6 decimals: the quote scale is 10^10 cash units per token unit)
     /// @param registry_ the oracle registry (its risk tag must be the verifier's)
     /// @param verifier_ the statements' verifier adapter
-    /// @param venue_ posts fills and owns the fee account (id 1)
-    /// @param governance_ parameters and insurance
-    /// @param challengeBond_ bond of a challenge (token units)
-    /// @param answerWindow_ seconds to answer a challenge (> 0)
-    /// @param penaltyBps_ penalty cap, bps of the victim's notional (<= 10^4)
-    /// @param insuranceBps_ insurance share of a penalty, bps
-    /// @param challengerBps_ challenger share of a penalty, bps (insuranceBps_ + challengerBps_ <= 10^4)
+    /// @param venue_ posts fills and owns the fee account (id 1); immutable
+    /// @param governance_ parameters and insurance (changes through the Timelock)
+    /// @param challengeBond_ bond of a challenge (token units), in [MIN_CHALLENGE_BOND, MAX_CHALLENGE_BOND]
+    /// @param answerWindow_ seconds to answer a challenge, in [MIN_ANSWER_WINDOW, MAX_ANSWER_WINDOW]
+    /// @param penaltyBps_ penalty cap, bps of the victim's notional (<= MAX_PENALTY_BPS)
+    /// @param insuranceBps_ insurance share of a penalty, bps (<= MAX_INSURANCE_BPS)
+    /// @param challengerBps_ challenger share of a penalty, bps (<= MAX_CHALLENGER_BPS; the two sum to at most
+    ///        10^4 - MIN_LIQUIDATOR_BPS)
     constructor(
         IERC20Minimal token_,
         OracleRegistry registry_,
@@ -255,7 +288,9 @@ contract ClearingVault {
             address(token_) == address(0) || address(registry_) == address(0) || address(verifier_) == address(0)
                 || venue_ == address(0) || governance_ == address(0)
         ) revert ClearingVault__ZeroAddress();
-        uint8 decimals = token_.decimals();
+        _requireContract(address(registry_));
+        _requireContract(address(verifier_));
+        uint256 decimals = _tokenDecimals(address(token_));
         if (decimals != TOKEN_DECIMALS) revert ClearingVault__BadTokenDecimals(decimals);
         if (verifier_.riskTag() != registry_.riskTag()) {
             revert ClearingVault__ProfileMismatch(verifier_.riskTag(), registry_.riskTag());
@@ -441,8 +476,9 @@ contract ClearingVault {
     }
 
     /// @notice Challenges the account to prove maintenance at the registry's latest round, which must be fresh and
-    ///         newer than the account's lastHealthyRound. Pulls `challengeBond` from the sender. Unanswered by the
-    ///         deadline, the account is defaulted: a takeover then needs no below-maintenance proof.
+    ///         newer than the account's lastHealthyRound. Pulls `challengeBond` from the sender. The answer must
+    ///         include the fills posted so far (not those the venue posts later). Unanswered by the deadline, the
+    ///         account is defaulted: a takeover then needs no below-maintenance proof.
     /// @return roundId the challenge round
     /// @return deadline the last second an answer is accepted
     function challenge(uint256 accountId) external nonReentrant returns (uint64 roundId, uint64 deadline) {
@@ -458,7 +494,8 @@ contract ClearingVault {
         uint96 bond = challengeBond;
         deadline = uint64(block.timestamp) + answerWindow;
         account.challengeDeadline = uint56(deadline); // window <= MAX_ANSWER_WINDOW keeps it far below 2^56
-        _challenges[accountId] = Challenge({challenger: msg.sender, bond: bond, roundId: roundId});
+        _challenges[accountId] =
+            Challenge({challenger: msg.sender, bond: bond, roundId: roundId, posted: account.posted});
         totalBonds += bond;
         emit Challenged(accountId, msg.sender, roundId, deadline, bond);
         if (bond != 0) _pull(msg.sender, bond);
@@ -466,15 +503,22 @@ contract ClearingVault {
 
     /// @notice Answers the account's pending challenge within its window with a margin proof (favourable valuation,
     ///         maintenance, buffer 0: the exact negation of "liquidatable") at the challenge round (even if stale by
-    ///         now) or a later fresh round. The bond is credited to the account's owner.
-    /// @dev Margin([C, round, margin(sender, 0, maintenance, favourable)]).
+    ///         now) or a later fresh round. The commitment must include every fill posted before the challenge;
+    ///         fills the venue posted since do not block the answer (they make a new book, which a new challenge
+    ///         can ask about). The bond is credited to the account's owner.
+    /// @dev Margin([C, round, margin(sender, 0, maintenance, favourable)]). lastHealthyRound moves only when the
+    ///      account is up to date (the proof is then about its whole book).
     function answer(uint256 accountId, uint64 roundId, uint256[8] calldata proof) external nonReentrant {
         Account storage account = _activeAccount(accountId);
         uint64 deadline = account.challengeDeadline;
         if (deadline == 0) revert ClearingVault__NoChallenge(accountId);
-        uint64 challengeRound = _challenges[accountId].roundId;
+        Challenge storage pending = _challenges[accountId];
+        uint64 challengeRound = pending.roundId;
+        uint64 needed = pending.posted;
         if (block.timestamp > deadline) revert ClearingVault__WindowClosed(accountId, deadline);
-        _requireUpToDate(accountId, account);
+        uint64 applied = account.applied;
+        bool upToDate = applied == account.posted;
+        if (applied < needed) revert ClearingVault__NotUpToDate(accountId, applied, needed);
         uint256 roundCommitment;
         if (roundId == challengeRound) {
             (roundCommitment,,) = registry.getRound(roundId);
@@ -486,7 +530,7 @@ contract ClearingVault {
         verifier.verifyMargin(
             proof, [account.commitment, roundCommitment, ZkMarginStatements.margin(msg.sender, 0, false, true)]
         );
-        if (roundId > account.lastHealthyRound) account.lastHealthyRound = roundId;
+        if (upToDate && roundId > account.lastHealthyRound) account.lastHealthyRound = roundId;
         _answerChallenge(accountId, account, roundId);
     }
 
@@ -494,7 +538,8 @@ contract ClearingVault {
     ///         proof: the victim is below maintenance (unless defaulted), the liquidator absorbs its positions and
     ///         still meets initial. The victim's equity e = ownerPayout + penalty - badDebt (token units): the owner
     ///         is credited ownerPayout; the penalty goes insuranceBps to insurance, challengerBps to the challenger
-    ///         of a pending challenge (with its bond back), the rest to the sender; the insurance fund pays badDebt.
+    ///         whose challenge defaulted the victim, the rest to the sender; a pending challenge's bond goes back
+    ///         to its challenger; the insurance fund pays badDebt.
     /// @dev Takeover([C_victim, C_liquidator, newC_liquidator, round, takeover(ownerPayout, penalty, badDebt,
     ///      penaltyBps, defaulted)]), defaulted = the victim's challenge expired unanswered.
     function takeover(
@@ -528,7 +573,7 @@ contract ClearingVault {
         _debitAccounts(uint256(ownerPayout) + penalty, badDebt);
         insuranceFund -= int256(uint256(badDebt));
         _credit(victim.owner, ownerPayout);
-        _splitPenalty(victimId, victim, penalty);
+        _splitPenalty(victimId, victim, penalty, defaulted);
     }
 
     /// @notice Pays the sender's credits.
@@ -550,23 +595,32 @@ contract ClearingVault {
         _pull(msg.sender, amount);
     }
 
-    // ================================================================== governance (issue 14: bounds, delays, two-step)
+    // ================================================================== governance (bounded, delayed, two-step)
+    //
+    // Each setter below is a Timelock change: governance queues its exact call (queueChange), then calls it between
+    // GOVERNANCE_DELAY and GOVERNANCE_DELAY + GOVERNANCE_GRACE later. The bounds are checked when queued and again
+    // when executed.
 
-    /// @notice Sets the challenge bond and the answer window (> 0 s). Applies to challenges made from now on.
+    /// @notice Delayed: sets the challenge bond and the answer window within their bounds. Applies to challenges
+    ///         made from now on (a pending challenge keeps its bond and deadline).
     function setChallengeParameters(uint96 bond, uint64 window) external onlyGovernance {
+        _executeQueued();
         _setChallengeParameters(bond, window);
     }
 
-    /// @notice Sets the penalty cap and its shares (insuranceBps + challengerBps <= 10^4, penaltyBps <= 10^4).
+    /// @notice Delayed: sets the penalty cap and its shares within their bounds. A takeover proof made for the old
+    ///         penaltyBps no longer verifies.
     function setLiquidationParameters(uint16 penaltyBps_, uint16 insuranceBps_, uint16 challengerBps_)
         external
         onlyGovernance
     {
+        _executeQueued();
         _setLiquidationParameters(penaltyBps_, insuranceBps_, challengerBps_);
     }
 
-    /// @notice Withdraws up to the (positive) insurance fund to `to`.
+    /// @notice Delayed: withdraws up to the (positive) insurance fund to `to`.
     function withdrawInsurance(address to, uint256 amount) external onlyGovernance nonReentrant {
+        _executeQueued();
         if (to == address(0)) revert ClearingVault__ZeroAddress();
         int256 available = insuranceFund;
         if (available < 0 || amount > uint256(available)) revert ClearingVault__InsufficientInsurance(amount, available);
@@ -575,22 +629,72 @@ contract ClearingVault {
         token.safeTransfer(to, amount);
     }
 
-    /// @notice Hands governance to `newGovernance`.
+    /// @notice Offers governance to `newGovernance`, who takes it with acceptGovernance (0: withdraws the offer).
+    ///         Not delayed: the new governance can change nothing without the delay either.
     function transferGovernance(address newGovernance) external onlyGovernance {
-        if (newGovernance == address(0)) revert ClearingVault__ZeroAddress();
-        emit GovernanceTransferred(governance, newGovernance);
-        governance = newGovernance;
+        pendingGovernance = newGovernance;
+        emit GovernanceTransferStarted(governance, newGovernance);
+    }
+
+    /// @notice The pending governance takes governance.
+    function acceptGovernance() external {
+        if (msg.sender != pendingGovernance) revert ClearingVault__NotPendingGovernance(msg.sender);
+        emit GovernanceTransferred(governance, msg.sender);
+        governance = msg.sender;
+        pendingGovernance = address(0);
+    }
+
+    function _requireGovernance() internal view override {
+        if (msg.sender != governance) revert ClearingVault__NotGovernance(msg.sender);
+    }
+
+    /// @dev The delayed setters and their static bounds (a change must be in bounds to be queued at all).
+    function _checkChange(bytes4 selector, bytes calldata args) internal pure override {
+        if (selector == ClearingVault.setChallengeParameters.selector) {
+            _requireWords(selector, args, 2);
+            _checkChallengeParameters(_word(args, 0), _word(args, 1));
+        } else if (selector == ClearingVault.setLiquidationParameters.selector) {
+            _requireWords(selector, args, 3);
+            _checkLiquidationParameters(_word(args, 0), _word(args, 1), _word(args, 2));
+        } else if (selector == ClearingVault.withdrawInsurance.selector) {
+            _requireWords(selector, args, 2);
+            uint256 to = _word(args, 0);
+            if (to == 0 || to >> 160 != 0) revert ClearingVault__ZeroAddress();
+            if (_word(args, 1) == 0) revert ClearingVault__ZeroAmount();
+        } else {
+            revert Timelock__UnknownChange(selector);
+        }
+    }
+
+    function _checkChallengeParameters(uint256 bond, uint256 window) private pure {
+        if (bond < MIN_CHALLENGE_BOND || bond > MAX_CHALLENGE_BOND) {
+            revert ClearingVault__BondOutOfBounds(bond, MIN_CHALLENGE_BOND, MAX_CHALLENGE_BOND);
+        }
+        if (window < MIN_ANSWER_WINDOW || window > MAX_ANSWER_WINDOW) {
+            revert ClearingVault__WindowOutOfBounds(window, MIN_ANSWER_WINDOW, MAX_ANSWER_WINDOW);
+        }
+    }
+
+    function _checkLiquidationParameters(uint256 penaltyBps_, uint256 insuranceBps_, uint256 challengerBps_)
+        private
+        pure
+    {
+        if (penaltyBps_ > MAX_PENALTY_BPS) revert ClearingVault__PenaltyOutOfBounds(penaltyBps_, MAX_PENALTY_BPS);
+        if (
+            insuranceBps_ > MAX_INSURANCE_BPS || challengerBps_ > MAX_CHALLENGER_BPS
+                || insuranceBps_ + challengerBps_ > BPS - MIN_LIQUIDATOR_BPS
+        ) revert ClearingVault__SharesOutOfBounds(insuranceBps_, challengerBps_);
     }
 
     function _setChallengeParameters(uint96 bond, uint64 window) private {
-        if (window == 0 || window > MAX_ANSWER_WINDOW) revert ClearingVault__BadParameters();
+        _checkChallengeParameters(bond, window);
         challengeBond = bond;
         answerWindow = window;
         emit ChallengeParametersChanged(bond, window);
     }
 
     function _setLiquidationParameters(uint16 penaltyBps_, uint16 insuranceBps_, uint16 challengerBps_) private {
-        if (penaltyBps_ > BPS || uint256(insuranceBps_) + challengerBps_ > BPS) revert ClearingVault__BadParameters();
+        _checkLiquidationParameters(penaltyBps_, insuranceBps_, challengerBps_);
         penaltyBps = penaltyBps_;
         insuranceBps = insuranceBps_;
         challengerBps = challengerBps_;
@@ -670,6 +774,19 @@ contract ClearingVault {
     }
 
     // ================================================================== internals
+
+    function _requireContract(address account) private view {
+        if (account.code.length == 0) revert ClearingVault__NotAContract(account);
+    }
+
+    /// @dev The token's decimals(), refusing a token without code, a reverting call or a value that is no uint8.
+    function _tokenDecimals(address token_) private view returns (uint256 decimals) {
+        _requireContract(token_);
+        (bool ok, bytes memory ret) = token_.staticcall(abi.encodeCall(IERC20Minimal.decimals, ()));
+        if (!ok || ret.length < 32) revert ClearingVault__NoTokenDecimals(token_);
+        decimals = abi.decode(ret, (uint256));
+        if (decimals > type(uint8).max) revert ClearingVault__BadTokenDecimals(decimals);
+    }
 
     function _open(address owner) private returns (uint256 accountId) {
         accountId = nextAccountId++;
@@ -755,9 +872,10 @@ contract ClearingVault {
         defaulted = _isDefaulted(victim);
     }
 
-    /// @dev Shares a takeover penalty: insuranceBps to the fund, challengerBps (and its bond back) to the challenger
-    ///      of a pending challenge, the rest to the liquidator (the sender).
-    function _splitPenalty(uint256 victimId, Account storage victim, uint64 penalty) private {
+    /// @dev Shares a takeover penalty: insuranceBps to the fund, challengerBps to the challenger if its challenge
+    ///      defaulted the victim, the rest to the liquidator (the sender). A pending challenge's bond goes back to its
+    ///      challenger either way (it was right), but a challenge sent in front of a takeover by proof earns no share.
+    function _splitPenalty(uint256 victimId, Account storage victim, uint64 penalty, bool defaulted) private {
         uint256 insuranceShare = (uint256(penalty) * insuranceBps) / BPS;
         insuranceFund += int256(insuranceShare);
         uint256 challengerShare;
@@ -765,7 +883,7 @@ contract ClearingVault {
         if (victim.challengeDeadline != 0) {
             Challenge memory c = _challenges[victimId];
             challenger = c.challenger;
-            challengerShare = (uint256(penalty) * challengerBps) / BPS;
+            if (defaulted) challengerShare = (uint256(penalty) * challengerBps) / BPS;
             delete _challenges[victimId];
             victim.challengeDeadline = 0;
             totalBonds -= c.bond;

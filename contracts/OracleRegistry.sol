@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {ZkMarginCapacity} from "./generated/ZkMarginCapacity.sol";
+import {Timelock} from "./lib/Timelock.sol";
 import {ZkMarginHash} from "./lib/ZkMarginHash.sol";
 
 /// @title OracleRegistry
@@ -15,10 +16,14 @@ import {ZkMarginHash} from "./lib/ZkMarginHash.sol";
 ///         and stores (round, timestamp). Governance sets the risk table as values, which the registry validates
 ///         with the circuits' risk-table rules and commits with Sponge(5) itself, so no round or risk commitment
 ///         exists that nobody can open: every value is in the events.
-///         Round ids strictly increase; timestamps never decrease and are never in the future. A round older
-///         than `maxAge` seconds is stale. The listed market count L only grows (up to M = 16), together with a
-///         risk table that covers the new markets.
-contract OracleRegistry {
+///         Round ids strictly increase by at most MAX_ROUND_STEP per post (no post can exhaust the id space);
+///         timestamps never decrease and are never in the future. A round older than `maxAge` seconds is stale,
+///         maxAge in [MIN_MAX_AGE, MAX_MAX_AGE]. The listed market count L only grows (up to M = 16), together with
+///         a risk table that covers the new markets.
+///         Governance: the constructor sets the first risk table and posters; every later change (risk table,
+///         listed markets, posters, maxAge) waits GOVERNANCE_DELAY in the Timelock, and ownership moves in two
+///         steps.
+contract OracleRegistry is Timelock {
     /// @notice The BN254 scalar field modulus r.
     uint256 public constant SNARK_SCALAR_FIELD = ZkMarginHash.FIELD;
     /// @notice Markets M of every round (the circuits' capacity).
@@ -29,6 +34,13 @@ contract OracleRegistry {
     uint8 public constant CROSS_TAG = 3;
     uint8 public constant LENDING_TAG = 4;
     uint8 public constant TIERED_TAG = 5;
+    /// @notice The largest step between consecutive round ids: 2^48 posts at least to reach 2^64 - 1.
+    uint64 public constant MAX_ROUND_STEP = 1 << 16;
+    /// @notice The shortest maxAge governance may set: a posted round stays usable long enough to prove and send a
+    ///         withdrawal, challenge or takeover at it.
+    uint64 public constant MIN_MAX_AGE = 5 minutes;
+    /// @notice The longest maxAge governance may set: an older round is never "current prices".
+    uint64 public constant MAX_MAX_AGE = 1 days;
 
     uint256 private constant PRICES_TAG = 2;
     uint256 private constant PRICE_LIMIT = 1 << 56;
@@ -56,8 +68,10 @@ contract OracleRegistry {
     /// @notice Tiers per market in the risk table: 4 (tiered) or 1.
     uint256 public immutable tiersPerMarket;
 
-    /// @notice Governance: posters, risk table, listed markets, maximum age.
+    /// @notice Governance: posters, risk table, listed markets, maximum age (every change through the Timelock).
     address public owner;
+    /// @notice The address ownership was offered to (it takes it with acceptOwnership); 0: none.
+    address public pendingOwner;
     /// @notice Latest posted round id (0: none yet).
     uint64 public latestRoundId;
     /// @notice Latest posted round's timestamp.
@@ -97,18 +111,22 @@ contract OracleRegistry {
     event PosterAdded(address indexed poster);
     event PosterRemoved(address indexed poster);
     event MaxAgeChanged(uint64 previousMaxAge, uint64 newMaxAge);
+    event OwnershipTransferStarted(address indexed owner, address indexed pendingOwner);
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
 
     error OracleRegistry__NotOwner(address caller);
+    error OracleRegistry__NotPendingOwner(address caller);
     error OracleRegistry__NotPoster(address caller);
     error OracleRegistry__ZeroAddress();
-    error OracleRegistry__ZeroMaxAge();
+    error OracleRegistry__MaxAgeOutOfBounds(uint256 maxAge, uint64 min, uint64 max);
     error OracleRegistry__UnknownProfile(uint8 riskTag);
     /// @notice A listed market count must be 1 to M and may only grow.
     error OracleRegistry__BadListedMarkets(uint256 count, uint256 current);
     error OracleRegistry__AlreadyPoster(address poster);
     error OracleRegistry__NotAPoster(address poster);
     error OracleRegistry__RoundNotIncreasing(uint64 roundId, uint64 latestRoundId);
+    /// @notice The round id is more than MAX_ROUND_STEP above the latest.
+    error OracleRegistry__RoundStepTooLarge(uint64 roundId, uint64 latestRoundId);
     error OracleRegistry__ZeroTimestamp();
     error OracleRegistry__TimestampDecreasing(uint64 timestamp, uint64 latestTimestamp);
     error OracleRegistry__TimestampInFuture(uint64 timestamp, uint256 blockTimestamp);
@@ -144,14 +162,26 @@ contract OracleRegistry {
     /// @param owner_ governance
     /// @param riskTag_ the profile's risk tag: 3 cross, 4 lending, 5 tiered
     /// @param listedMarkets_ the listed market count L (1 to M)
-    /// @param maxAge_ seconds a round stays fresh (> 0)
-    constructor(address owner_, uint8 riskTag_, uint8 listedMarkets_, uint64 maxAge_) {
+    /// @param maxAge_ seconds a round stays fresh, in [MIN_MAX_AGE, MAX_MAX_AGE]
+    /// @param confidenceMultiplier_ the first risk table's k (as setRiskTable)
+    /// @param tiers_ the first risk table (as setRiskTable; empty: none yet, and no round can be posted until a
+    ///        delayed setRiskTable executes)
+    /// @param posters_ the first authorised posters
+    constructor(
+        address owner_,
+        uint8 riskTag_,
+        uint8 listedMarkets_,
+        uint64 maxAge_,
+        uint16 confidenceMultiplier_,
+        Tier[] memory tiers_,
+        address[] memory posters_
+    ) {
         if (owner_ == address(0)) revert OracleRegistry__ZeroAddress();
         if (riskTag_ != CROSS_TAG && riskTag_ != LENDING_TAG && riskTag_ != TIERED_TAG) {
             revert OracleRegistry__UnknownProfile(riskTag_);
         }
         if (listedMarkets_ == 0 || listedMarkets_ > MARKETS) revert OracleRegistry__BadListedMarkets(listedMarkets_, 0);
-        if (maxAge_ == 0) revert OracleRegistry__ZeroMaxAge();
+        _checkMaxAge(maxAge_);
         riskTag = riskTag_;
         tiersPerMarket = riskTag_ == TIERED_TAG ? ZkMarginCapacity.TIER_COUNT : 1;
         owner = owner_;
@@ -160,12 +190,16 @@ contract OracleRegistry {
         emit OwnershipTransferred(address(0), owner_);
         emit ListedMarketsRaised(0, listedMarkets_);
         emit MaxAgeChanged(0, maxAge_);
+        if (tiers_.length != 0) _setRiskTable(listedMarkets_, confidenceMultiplier_, tiers_);
+        for (uint256 i = 0; i < posters_.length; ++i) {
+            _addPoster(posters_[i]);
+        }
     }
 
     // ================================================================== posting
 
     /// @notice Posts a round (authorised posters only) and computes its commitment on-chain.
-    /// @param roundId > the latest round id
+    /// @param roundId > the latest round id, <= latest + MAX_ROUND_STEP
     /// @param timestamp the round's time: > 0, >= the latest round's, <= block.timestamp
     /// @param prices one per listed market, 8 decimals, in (0, 2^56)
     /// @param confidences one per listed market, 8 decimals, < 2^48
@@ -193,10 +227,13 @@ contract OracleRegistry {
         );
     }
 
-    // ================================================================== governance
+    // ================================================================== governance (delayed, two-step)
+    //
+    // Each setter below is a Timelock change: the owner queues its exact call (queueChange), then calls it between
+    // GOVERNANCE_DELAY and GOVERNANCE_DELAY + GOVERNANCE_GRACE later.
 
-    /// @notice Sets the risk table for rounds posted from now on: L x tiersPerMarket rows, market-major, validated
-    ///         with the circuits' risk-table rules and committed on-chain.
+    /// @notice Delayed: sets the risk table for rounds posted from now on: L x tiersPerMarket rows, market-major,
+    ///         validated with the circuits' risk-table rules and committed on-chain.
     /// @param confidenceMultiplier k, hundredths (< 2^10)
     /// @param tiers the rows (floor < 2^48, rates <= 10^6; per market: first floor 0, floors non-decreasing,
     ///        initial >= maintenance for cross and tiered, loan-to-value <= liquidation threshold for lending)
@@ -206,16 +243,18 @@ contract OracleRegistry {
         onlyOwner
         returns (uint256 commitment)
     {
+        _executeQueued();
         commitment = _setRiskTable(listedMarkets, confidenceMultiplier, tiers);
     }
 
-    /// @notice Lists more markets: raises L to `newCount` and sets the risk table that covers them (as
+    /// @notice Delayed: lists more markets: raises L to `newCount` and sets the risk table that covers them (as
     ///         setRiskTable, with newCount x tiersPerMarket rows), so no listed market is ever without risk rows.
     function raiseListedMarkets(uint8 newCount, uint16 confidenceMultiplier, Tier[] calldata tiers)
         external
         onlyOwner
         returns (uint256 commitment)
     {
+        _executeQueued();
         uint8 current = listedMarkets;
         if (newCount <= current || newCount > MARKETS) revert OracleRegistry__BadListedMarkets(newCount, current);
         listedMarkets = newCount;
@@ -223,33 +262,75 @@ contract OracleRegistry {
         commitment = _setRiskTable(newCount, confidenceMultiplier, tiers);
     }
 
-    /// @notice Authorises `poster` to post rounds.
+    /// @notice Delayed: authorises `poster` to post rounds.
     function addPoster(address poster) external onlyOwner {
-        if (poster == address(0)) revert OracleRegistry__ZeroAddress();
-        if (isPoster[poster]) revert OracleRegistry__AlreadyPoster(poster);
-        isPoster[poster] = true;
-        emit PosterAdded(poster);
+        _executeQueued();
+        _addPoster(poster);
     }
 
-    /// @notice Revokes `poster`.
+    /// @notice Delayed: revokes `poster`.
     function removePoster(address poster) external onlyOwner {
+        _executeQueued();
         if (!isPoster[poster]) revert OracleRegistry__NotAPoster(poster);
         isPoster[poster] = false;
         emit PosterRemoved(poster);
     }
 
-    /// @notice Sets how many seconds a round stays fresh (> 0).
+    /// @notice Delayed: sets how many seconds a round stays fresh, in [MIN_MAX_AGE, MAX_MAX_AGE].
     function setMaxAge(uint64 newMaxAge) external onlyOwner {
-        if (newMaxAge == 0) revert OracleRegistry__ZeroMaxAge();
+        _executeQueued();
+        _checkMaxAge(newMaxAge);
         emit MaxAgeChanged(maxAge, newMaxAge);
         maxAge = newMaxAge;
     }
 
-    /// @notice Hands governance to `newOwner` (one step for now; issue 14 makes it two-step).
+    /// @notice Offers ownership to `newOwner`, who takes it with acceptOwnership (0: withdraws the offer). Not
+    ///         delayed: the new owner can change nothing without the delay either.
     function transferOwnership(address newOwner) external onlyOwner {
-        if (newOwner == address(0)) revert OracleRegistry__ZeroAddress();
-        emit OwnershipTransferred(owner, newOwner);
-        owner = newOwner;
+        pendingOwner = newOwner;
+        emit OwnershipTransferStarted(owner, newOwner);
+    }
+
+    /// @notice The pending owner takes ownership.
+    function acceptOwnership() external {
+        if (msg.sender != pendingOwner) revert OracleRegistry__NotPendingOwner(msg.sender);
+        emit OwnershipTransferred(owner, msg.sender);
+        owner = msg.sender;
+        pendingOwner = address(0);
+    }
+
+    function _requireGovernance() internal view override {
+        if (msg.sender != owner) revert OracleRegistry__NotOwner(msg.sender);
+    }
+
+    /// @dev The delayed setters and their static checks (risk tables are validated when they execute: the rules
+    ///      depend on L then).
+    function _checkChange(bytes4 selector, bytes calldata args) internal pure override {
+        if (selector == OracleRegistry.setMaxAge.selector) {
+            _requireWords(selector, args, 1);
+            _checkMaxAge(_word(args, 0));
+        } else if (selector == OracleRegistry.addPoster.selector || selector == OracleRegistry.removePoster.selector) {
+            _requireWords(selector, args, 1);
+            uint256 poster = _word(args, 0);
+            if (poster == 0 || poster >> 160 != 0) revert OracleRegistry__ZeroAddress();
+        } else if (
+            selector != OracleRegistry.setRiskTable.selector && selector != OracleRegistry.raiseListedMarkets.selector
+        ) {
+            revert Timelock__UnknownChange(selector);
+        }
+    }
+
+    function _checkMaxAge(uint256 newMaxAge) private pure {
+        if (newMaxAge < MIN_MAX_AGE || newMaxAge > MAX_MAX_AGE) {
+            revert OracleRegistry__MaxAgeOutOfBounds(newMaxAge, MIN_MAX_AGE, MAX_MAX_AGE);
+        }
+    }
+
+    function _addPoster(address poster) private {
+        if (poster == address(0)) revert OracleRegistry__ZeroAddress();
+        if (isPoster[poster]) revert OracleRegistry__AlreadyPoster(poster);
+        isPoster[poster] = true;
+        emit PosterAdded(poster);
     }
 
     // ================================================================== views
@@ -302,6 +383,7 @@ contract OracleRegistry {
         if (!isPoster[msg.sender]) revert OracleRegistry__NotPoster(msg.sender);
         uint64 latestId = latestRoundId;
         if (roundId <= latestId) revert OracleRegistry__RoundNotIncreasing(roundId, latestId);
+        if (roundId - latestId > MAX_ROUND_STEP) revert OracleRegistry__RoundStepTooLarge(roundId, latestId);
         if (timestamp == 0) revert OracleRegistry__ZeroTimestamp();
         uint64 latestTime = latestTimestamp;
         if (timestamp < latestTime) revert OracleRegistry__TimestampDecreasing(timestamp, latestTime);
@@ -345,7 +427,7 @@ contract OracleRegistry {
         }
     }
 
-    function _setRiskTable(uint256 listed, uint16 confidenceMultiplier, Tier[] calldata tiers)
+    function _setRiskTable(uint256 listed, uint16 confidenceMultiplier, Tier[] memory tiers)
         private
         returns (uint256 commitment)
     {
@@ -358,7 +440,7 @@ contract OracleRegistry {
         list[0] = uint256(riskTag) | (uint256(confidenceMultiplier) << 8);
         currentConfidenceMultiplier = confidenceMultiplier;
         for (uint256 i = 0; i < tiers.length; ++i) {
-            Tier calldata tier = tiers[i];
+            Tier memory tier = tiers[i];
             uint256 market = i / perMarket;
             uint256 t = i % perMarket;
             if (tier.floor >= FLOOR_LIMIT) revert OracleRegistry__FloorOutOfRange(market, t, tier.floor);

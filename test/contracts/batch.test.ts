@@ -17,7 +17,7 @@ import { loadMarkets } from "../../prover/src/statements/load.ts";
 import { prepareMargin } from "../../prover/src/statements/prepare.ts";
 import { ProverSet } from "../../prover/src/statements/prover-set.ts";
 import { example } from "../helpers/cli.ts";
-import { deploy, expectRevert, latestTimestamp, revertTo, snapshot, type Fixture } from "./helpers.ts";
+import { BOND, CHALLENGER_BPS, INSURANCE_BPS, PENALTY_BPS, WINDOW, deploy, expectRevert, latestTimestamp, revertTo, snapshot, type Fixture } from "./helpers.ts";
 
 const E8 = 10n ** 8n;
 const ACCOUNTS = 64;
@@ -231,7 +231,7 @@ describe("# batch verification with real proofs", { timeout: 0 }, () => {
     });
 
     it("Should reject a proof of another vault's account with the same id (another domain in the commitment)", async () => {
-      const args = [f.token.target, f.registry.target, f.adapter.target, f.signers[2]!.address, f.signers[0]!.address, 1n, 3_600n, 500n, 2_000n, 3_000n];
+      const args = [f.token.target, f.registry.target, f.adapter.target, f.signers[2]!.address, f.signers[0]!.address, BOND, WINDOW, PENALTY_BPS, INSURANCE_BPS, CHALLENGER_BPS];
       const other = await f.ethers.deployContract("ClearingVault", args, { libraries: { PoseidonT3: f.poseidon.PoseidonT3, PoseidonT5: f.poseidon.PoseidonT5 } });
       const domain = { chainId: (await f.ethers.provider.getNetwork()).chainId, vault: BigInt(other.target as string) };
       const prover = new ProverSet();

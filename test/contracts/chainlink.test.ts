@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { roundCommitments } from "../../prover/src/commitment/round.ts";
 import type { OracleRound } from "../../prover/src/model/types.ts";
-import { LISTED, type AnyContract, type Fixture, eventsOf, expectRevert, increaseTime, latestTimestamp, postRound, withFixture } from "./helpers.ts";
+import { LISTED, type AnyContract, type Fixture, eventsOf, expectRevert, governed, increaseTime, latestTimestamp, postRound, withFixture } from "./helpers.ts";
 
 let f: Fixture;
 withFixture((fixture) => (f = fixture));
@@ -17,7 +17,7 @@ beforeEach(async () => {
   feeds = [];
   for (const d of DECIMALS) feeds.push(await f.ethers.deployContract("MockAggregatorV3", [d]));
   poster = await f.ethers.deployContract("ChainlinkRoundPoster", [f.registry.target, feeds.map((x) => x.target), MAX_FEED_AGE]);
-  await (await f.registry.connect(gov()).addPoster(poster.target)).wait();
+  await (await governed(f, f.registry, gov(), "addPoster", [poster.target])).wait();
 });
 
 /** Sets every feed's answer (raw, in its decimals) updated at the given times. */
@@ -101,7 +101,9 @@ describe("# ChainlinkRoundPoster.post", () => {
     await answer([1n, 10n ** 18n, 1n, 1n], [now, now, now, now]);
     const three = await f.ethers.deployContract("ChainlinkRoundPoster", [f.registry.target, feeds.slice(0, 3).map((x) => x.target), MAX_FEED_AGE]);
     await expectRevert(f.errors, three.post(), "ChainlinkRoundPoster__MarketCountMismatch", [3n, BigInt(LISTED)]);
-    await (await f.registry.connect(gov()).removePoster(poster.target)).wait();
+    await (await governed(f, f.registry, gov(), "removePoster", [poster.target])).wait();
+    const later = await latestTimestamp(f.ethers);
+    await answer([1n, 10n ** 18n, 1n, 1n], [later, later, later, later]);
     await expectRevert(f.errors, poster.post(), "OracleRegistry__NotPoster", [poster.target]);
   });
 

@@ -20,6 +20,9 @@ export const PENALTY_BPS = 500n; // 5 % of notional
 export const INSURANCE_BPS = 2_000n; // 20 % of the penalty
 export const CHALLENGER_BPS = 3_000n; // 30 % of the penalty
 export const LISTED = 4;
+/** The Timelock's delay and grace period (contracts/lib/Timelock.sol). */
+export const GOVERNANCE_DELAY = 2n * 86_400n;
+export const GOVERNANCE_GRACE = 14n * 86_400n;
 
 // ------------------------------------------------------------------ compile
 
@@ -121,7 +124,7 @@ export async function deploy(profile: Profile = "cross", options: { verifiers?: 
     await (await token.connect(s).approve(vault.target, ethers.MaxUint256)).wait();
   }
   const contracts: AnyContract[] = [token, deployment.registry, deployment.adapter, vault, deployment.batchVerifier, ...Object.values(deployment.verifiers)];
-  const factories = await Promise.all(["ChainlinkRoundPoster", "MockAggregatorV3", "MockGroth16BatchVerifier"].map((name) => ethers.getContractFactory(name)));
+  const factories = await Promise.all(["ChainlinkRoundPoster", "MockAggregatorV3", "HostileERC20", "MockGroth16BatchVerifier"].map((name) => ethers.getContractFactory(name)));
   const errors = new Interface([
     ...contracts.concat(factories).flatMap((c: AnyContract) => c.interface.fragments.filter((f: { type: string }) => f.type === "error")),
     "error SafeTransfer__TransferFailed(address token)",
@@ -291,4 +294,29 @@ export async function eventsOf(contract: AnyContract, tx: Promise<{ wait: () => 
 export async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
   const receipt = await (await tx).wait();
   return receipt!.gasUsed;
+}
+
+// ------------------------------------------------------------------ governance (Timelock)
+
+/** The call data of `method(args)` on `contract`: what governance queues and later sends. */
+export function changeData(contract: AnyContract, method: string, args: unknown[]): string {
+  return contract.interface.encodeFunctionData(method, args);
+}
+
+/** Queues `method(args)` on `contract` (vault or registry) as `signer`; returns its id and eta. */
+export async function queueChange(contract: AnyContract, signer: unknown, method: string, args: unknown[]): Promise<{ id: string; eta: bigint; data: string }> {
+  const data = changeData(contract, method, args);
+  const receipt = await (await contract.connect(signer).queueChange(data)).wait();
+  const queued = receipt.logs.map((l: { topics: string[]; data: string }) => contract.interface.parseLog(l)).find((e: { name: string } | null) => e?.name === "ChangeQueued");
+  return { id: queued.args.id, eta: queued.args.eta, data };
+}
+
+/**
+ * Queues `method(args)`, waits the governance delay and sends it: resolves to the executing transaction (pass it
+ * to eventsOf / run), rejects with the execution's revert (pass it to expectRevert).
+ */
+export async function governed(f: { ethers: Ethers }, contract: AnyContract, signer: unknown, method: string, args: unknown[]): Promise<ContractTransactionResponse> {
+  await queueChange(contract, signer, method, args);
+  await increaseTime(f.ethers, GOVERNANCE_DELAY);
+  return contract.connect(signer)[method](...args);
 }

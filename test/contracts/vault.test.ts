@@ -5,8 +5,8 @@ import { pricesCommitment } from "../../prover/src/commitment/round.ts";
 import { poseidonHash } from "../../prover/src/commitment/sponge.ts";
 import { packApplyStatement, packMarginStatement, packTakeoverStatement } from "../../prover/src/commitment/statement.ts";
 import {
-  BOND, CHALLENGER_BPS, FIELD, INSURANCE_BPS, LISTED, MAX_AGE, PENALTY_BPS, WINDOW, type AnyContract, type Fixture, eventsOf, expectInvariant,
-  expectRevert, increaseTime, latestTimestamp, postRound, proofWords, roundValues, seen, withFixture,
+  BOND, CHALLENGER_BPS, FIELD, GOVERNANCE_DELAY, INSURANCE_BPS, LISTED, MAX_AGE, PENALTY_BPS, WINDOW, type AnyContract, type Fixture, changeData,
+  eventsOf, expectInvariant, expectRevert, governed, increaseTime, latestTimestamp, postRound, proofWords, queueChange, roundValues, seen, withFixture,
 } from "./helpers.ts";
 
 let f: Fixture;
@@ -436,7 +436,7 @@ describe("# challenge", () => {
     expect(events).toEqual([{ name: "Challenged", args: [a, dave().address.toLowerCase(), 1n, now + WINDOW, BOND] }]);
     expect(before - (await balance(dave()))).toBe(BOND);
     expect(await f.vault.totalBonds()).toBe(BOND);
-    expect(await f.vault.getChallenge(a)).toEqual([dave().address, BOND, 1n]);
+    expect(await f.vault.getChallenge(a)).toEqual([dave().address, BOND, 1n, 0n]);
     const acc = await account(a);
     expect([acc.challengeRound, acc.challengeDeadline]).toEqual([1n, now + WINDOW]);
     await expectInvariant(f);
@@ -498,9 +498,13 @@ describe("# answer", () => {
   it("Should refuse after the deadline, without a challenge, and for an account not up to date", async () => {
     const b = await open(bob());
     await expectRevert(f.errors, as(bob()).answer(b, 1n, PROOF), "ClearingVault__NoChallenge", [b]);
+    // a fill posted before the challenge must be applied first (one posted after it need not: see challenge-rules)
     await postFill(a, b, fillOf(1n));
-    await expectRevert(f.errors, as(alice()).answer(a, 1n, PROOF), "ClearingVault__NotUpToDate", [a, 0n, 1n]);
-    await applyAll(a, C(1));
+    await run(as(dave()).challenge(b));
+    expect((await f.vault.getChallenge(b))[3]).toBe(1n);
+    await expectRevert(f.errors, as(bob()).answer(b, 1n, PROOF), "ClearingVault__NotUpToDate", [b, 0n, 1n]);
+    await applyAll(b, C(1));
+    await run(as(bob()).answer(b, 1n, PROOF));
     const deadline = (await account(a)).challengeDeadline;
     await increaseTime(f.ethers, deadline - (await latestTimestamp(f.ethers)) + 1n);
     await expectRevert(f.errors, as(alice()).answer(a, 1n, PROOF), "ClearingVault__WindowClosed", [a, deadline]);
@@ -555,18 +559,18 @@ describe("# takeover", () => {
     await expectRevert(f.errors, as(alice()).attest(v, 1n, 0, PROOF), "ClearingVault__AccountClosed", [v]);
   });
 
-  it("Should pay the challenger its share and its bond back when a challenge is pending", async () => {
+  it("Should give a pending (not defaulted) challenge its bond back but no penalty share (a challenge sent in front of a takeover earns nothing)", async () => {
     await run(as(dave()).challenge(v));
     const { signals } = await seen(f, f.verifiers.takeover, () => as(carol()).takeover(v, l, 1n, 0n, 999n, 0n, C(3), PROOF));
     expect(signals[4]).toBe(stmt(0n, 999n, 0n, false));
-    await run(as(carol()).takeover(v, l, 1n, 0n, 999n, 0n, C(3), PROOF));
+    const events = await eventsOf(f.vault, as(carol()).takeover(v, l, 1n, 0n, 999n, 0n, C(3), PROOF));
     const insurance = (999n * INSURANCE_BPS) / 10_000n; // 199
-    const challenger = (999n * CHALLENGER_BPS) / 10_000n; // 299
-    expect(await f.vault.claimable(dave().address)).toBe(challenger + BOND);
-    expect(await f.vault.claimable(carol().address)).toBe(999n - insurance - challenger);
+    expect(events.find((e) => e.name === "PenaltySplit")!.args).toEqual([v, carol().address.toLowerCase(), dave().address.toLowerCase(), insurance, 0n, 999n - insurance]);
+    expect(await f.vault.claimable(dave().address)).toBe(BOND);
+    expect(await f.vault.claimable(carol().address)).toBe(999n - insurance);
     expect(await f.vault.claimable(alice().address)).toBe(0n);
     expect(await f.vault.totalBonds()).toBe(0n);
-    expect(await f.vault.getChallenge(v)).toEqual(["0x0000000000000000000000000000000000000000", 0n, 0n]);
+    expect(await f.vault.getChallenge(v)).toEqual(["0x0000000000000000000000000000000000000000", 0n, 0n, 0n]);
     await expectInvariant(f);
   });
 
@@ -595,14 +599,18 @@ describe("# takeover", () => {
     expect(await f.vault.insuranceFund()).toBe(3_000_000n - 5_000_000n);
     expect(await f.vault.accountsBalance()).toBe(60_000_000n + 5_000_000n);
     await expectInvariant(f);
-    await expectRevert(f.errors, f.vault.connect(gov()).withdrawInsurance(gov().address, 1n), "ClearingVault__InsufficientInsurance", [1n, -2_000_000n]);
+    await expectRevert(f.errors, governed(f, f.vault, gov(), "withdrawInsurance", [gov().address, 1n]), "ClearingVault__InsufficientInsurance", [1n, -2_000_000n]);
   });
 
   it("Should bind the amounts and the penalty rate: another payout, or a rate changed meanwhile, fails", async () => {
     await expectOnly("takeover", [C(1), C(2), C(3), rc, stmt(6_000_000n, 0n, 0n, false)]);
     await expectRevert(f.errors, as(carol()).takeover(v, l, 1n, 6_000_001n, 0n, 0n, C(3), PROOF), "ZkMarginVerifier__InvalidProof");
-    await run(f.vault.connect(gov()).setLiquidationParameters(PENALTY_BPS + 1n, INSURANCE_BPS, CHALLENGER_BPS));
-    await expectRevert(f.errors, as(carol()).takeover(v, l, 1n, 6_000_000n, 0n, 0n, C(3), PROOF), "ZkMarginVerifier__InvalidProof");
+    await run(governed(f, f.vault, gov(), "setLiquidationParameters", [PENALTY_BPS + 1n, INSURANCE_BPS, CHALLENGER_BPS]));
+    const { commitment: rc2 } = await postRound(f, 2n);
+    await expectOnly("takeover", [C(1), C(2), C(3), rc2, stmt(6_000_000n, 0n, 0n, false)]); // made for the old rate
+    await expectRevert(f.errors, as(carol()).takeover(v, l, 2n, 6_000_000n, 0n, 0n, C(3), PROOF), "ZkMarginVerifier__InvalidProof");
+    await expectOnly("takeover", [C(1), C(2), C(3), rc2, packTakeoverStatement({ ownerPayout: 6_000_000n, penalty: 0n, badDebt: 0n, penaltyBps: PENALTY_BPS + 1n, defaulted: false })]);
+    await run(as(carol()).takeover(v, l, 2n, 6_000_000n, 0n, 0n, C(3), PROOF));
   });
 
   it("Should refuse a round that is not the latest (an older spike price) and a stale latest round", async () => {
@@ -653,6 +661,8 @@ describe("# hostile token", () => {
   it("Should refuse reentrancy from the token on every payout (withdraw, claim, withdrawInsurance) and on pulls", async () => {
     const a = await open(alice());
     await deposit(a, 5_000_000n, C(1));
+    await queueChange(f.vault, gov(), "withdrawInsurance", [gov().address, 1n]);
+    await increaseTime(f.ethers, GOVERNANCE_DELAY);
     await postRound(f, 1n);
     await run(as(dave()).challenge(a));
     await run(as(alice()).attest(a, 1n, 0, PROOF)); // the bond is credited to alice
@@ -672,6 +682,17 @@ describe("# hostile token", () => {
     await (await f.token.setHook("0x0000000000000000000000000000000000000000", "0x")).wait();
     await run(as(alice()).withdraw(a, 1n, 1n, C(2), PROOF));
     await run(as(alice()).claim());
+    await run(f.vault.connect(gov()).withdrawInsurance(gov().address, 1n)); // the queued change failed, stayed queued
+  });
+
+  it("Should refuse a fee-on-transfer token on every pull (deposit, bond, insurance funding) with TransferMismatch", async () => {
+    const a = await open(alice());
+    await postRound(f, 1n);
+    await (await f.token.setFeeBps(1n)).wait();
+    await expectRevert(f.errors, as(alice()).deposit(a, 10_000n, C(1), PROOF), "ClearingVault__TransferMismatch", [10_000n, 9_999n]);
+    await expectRevert(f.errors, as(dave()).challenge(a), "ClearingVault__TransferMismatch", [BOND, BOND - BOND / 10_000n]);
+    await expectRevert(f.errors, as(eve()).fundInsurance(10_000n), "ClearingVault__TransferMismatch", [10_000n, 9_999n]);
+    await expectInvariant(f);
   });
 
   it("Should surface a token that returns false or reverts (SafeTransfer)", async () => {
@@ -689,25 +710,105 @@ describe("# insurance and governance", () => {
     await expectInvariant(f);
     await expectRevert(f.errors, as(eve()).fundInsurance(0n), "ClearingVault__ZeroAmount");
     await expectRevert(f.errors, as(eve()).withdrawInsurance(eve().address, 1n), "ClearingVault__NotGovernance", [eve().address]);
-    await expectRevert(f.errors, f.vault.connect(gov()).withdrawInsurance(gov().address, 7_000_001n), "ClearingVault__InsufficientInsurance", [7_000_001n, 7_000_000n]);
+    await expectRevert(f.errors, governed(f, f.vault, gov(), "withdrawInsurance", [gov().address, 7_000_001n]), "ClearingVault__InsufficientInsurance", [7_000_001n, 7_000_000n]);
     const before = await balance(bob());
+    await queueChange(f.vault, gov(), "withdrawInsurance", [bob().address, 7_000_000n]);
+    await increaseTime(f.ethers, GOVERNANCE_DELAY - 2n);
+    await expectRevert(f.errors, f.vault.connect(gov()).withdrawInsurance(bob().address, 7_000_000n), "Timelock__TooEarly"); // visible for 2 days first
+    await increaseTime(f.ethers, 1n);
     await run(f.vault.connect(gov()).withdrawInsurance(bob().address, 7_000_000n));
     expect((await balance(bob())) - before).toBe(7_000_000n);
     expect(await f.vault.insuranceFund()).toBe(0n);
   });
 
-  it("Should set parameters within their bounds (governance only) and transfer governance", async () => {
-    await expectRevert(f.errors, as(eve()).setChallengeParameters(1n, 1n), "ClearingVault__NotGovernance", [eve().address]);
-    await expectRevert(f.errors, f.vault.connect(gov()).setChallengeParameters(1n, 0n), "ClearingVault__BadParameters");
-    expect(await eventsOf(f.vault, f.vault.connect(gov()).setChallengeParameters(7n, 60n))).toEqual([{ name: "ChallengeParametersChanged", args: [7n, 60n] }]);
-    expect([await f.vault.challengeBond(), await f.vault.answerWindow()]).toEqual([7n, 60n]);
-    await expectRevert(f.errors, f.vault.connect(gov()).setLiquidationParameters(10_001n, 0n, 0n), "ClearingVault__BadParameters");
-    await expectRevert(f.errors, f.vault.connect(gov()).setLiquidationParameters(100n, 5_000n, 5_001n), "ClearingVault__BadParameters");
-    expect(await eventsOf(f.vault, f.vault.connect(gov()).setLiquidationParameters(10_000n, 5_000n, 5_000n))).toEqual([{ name: "LiquidationParametersChanged", args: [10_000n, 5_000n, 5_000n] }]);
-    await expectRevert(f.errors, f.vault.connect(gov()).transferGovernance("0x0000000000000000000000000000000000000000"), "ClearingVault__ZeroAddress");
-    await run(f.vault.connect(gov()).transferGovernance(eve().address));
-    await expectRevert(f.errors, f.vault.connect(gov()).setChallengeParameters(1n, 1n), "ClearingVault__NotGovernance", [gov().address]);
-    await run(as(eve()).setChallengeParameters(1n, 1n));
+  it("Should set parameters only through the delay, within their bounds, each applying from execution on", async () => {
+    await expectRevert(f.errors, as(eve()).setChallengeParameters(BOND, WINDOW), "ClearingVault__NotGovernance", [eve().address]);
+    await expectRevert(f.errors, as(eve()).queueChange(changeData(f.vault, "setChallengeParameters", [BOND, WINDOW])), "ClearingVault__NotGovernance", [eve().address]);
+    // not queued: refused even for governance
+    const data = changeData(f.vault, "setChallengeParameters", [7_000_000n, 7_200n]);
+    const id = await f.vault.changeId(data);
+    await expectRevert(f.errors, f.vault.connect(gov()).setChallengeParameters(7_000_000n, 7_200n), "Timelock__NotQueued", [id]);
+    const events = await eventsOf(f.vault, f.vault.connect(gov()).queueChange(data));
+    const eta = (await latestTimestamp(f.ethers)) + GOVERNANCE_DELAY;
+    expect(events).toEqual([{ name: "ChangeQueued", args: [id, data.slice(0, 10), eta, data] }]);
+    expect(await f.vault.changeEta(id)).toBe(eta);
+    await increaseTime(f.ethers, GOVERNANCE_DELAY - 2n);
+    await expectRevert(f.errors, f.vault.connect(gov()).setChallengeParameters(7_000_000n, 7_200n), "Timelock__TooEarly", [id, eta]);
+    await increaseTime(f.ethers, 1n);
+    expect(await eventsOf(f.vault, f.vault.connect(gov()).setChallengeParameters(7_000_000n, 7_200n))).toEqual([
+      { name: "ChangeExecuted", args: [id] },
+      { name: "ChallengeParametersChanged", args: [7_000_000n, 7_200n] },
+    ]);
+    expect([await f.vault.challengeBond(), await f.vault.answerWindow()]).toEqual([7_000_000n, 7_200n]);
+    expect((await eventsOf(f.vault, governed(f, f.vault, gov(), "setLiquidationParameters", [1_000n, 5_000n, 3_000n]))).map((e) => e.name)).toEqual(["ChangeExecuted", "LiquidationParametersChanged"]);
+    expect([await f.vault.penaltyBps(), await f.vault.insuranceBps(), await f.vault.challengerBps()]).toEqual([1_000n, 5_000n, 3_000n]);
+    // cancel
+    const { id: other } = await queueChange(f.vault, gov(), "setChallengeParameters", [BOND, WINDOW]);
+    await expectRevert(f.errors, as(eve()).cancelChange(other), "ClearingVault__NotGovernance", [eve().address]);
+    expect(await eventsOf(f.vault, f.vault.connect(gov()).cancelChange(other))).toEqual([{ name: "ChangeCancelled", args: [other] }]);
+    await increaseTime(f.ethers, GOVERNANCE_DELAY);
+    await expectRevert(f.errors, f.vault.connect(gov()).setChallengeParameters(BOND, WINDOW), "Timelock__NotQueued", [other]);
+  });
+
+  it("Should refuse to queue a parameter out of its bounds (bond, window, penalty, shares) and an unknown change", async () => {
+    const q = (method: string, args: unknown[]) => f.vault.connect(gov()).queueChange(changeData(f.vault, method, args));
+    const [minBond, maxBond, minWindow, maxWindow] = [1_000_000n, 10_000_000_000n, 3_600n, 7n * 86_400n];
+    expect([await f.vault.MIN_CHALLENGE_BOND(), await f.vault.MAX_CHALLENGE_BOND(), await f.vault.MIN_ANSWER_WINDOW(), await f.vault.MAX_ANSWER_WINDOW()]).toEqual([minBond, maxBond, minWindow, maxWindow]);
+    await expectRevert(f.errors, q("setChallengeParameters", [0n, WINDOW]), "ClearingVault__BondOutOfBounds", [0n, minBond, maxBond]);
+    await expectRevert(f.errors, q("setChallengeParameters", [minBond - 1n, WINDOW]), "ClearingVault__BondOutOfBounds", [minBond - 1n, minBond, maxBond]);
+    await expectRevert(f.errors, q("setChallengeParameters", [maxBond + 1n, WINDOW]), "ClearingVault__BondOutOfBounds", [maxBond + 1n, minBond, maxBond]);
+    await expectRevert(f.errors, q("setChallengeParameters", [BOND, 1n]), "ClearingVault__WindowOutOfBounds", [1n, minWindow, maxWindow]);
+    await expectRevert(f.errors, q("setChallengeParameters", [BOND, minWindow - 1n]), "ClearingVault__WindowOutOfBounds", [minWindow - 1n, minWindow, maxWindow]);
+    await expectRevert(f.errors, q("setChallengeParameters", [BOND, maxWindow + 1n]), "ClearingVault__WindowOutOfBounds", [maxWindow + 1n, minWindow, maxWindow]);
+    await expectRevert(f.errors, q("setChallengeParameters", [BOND, 2n ** 64n - 1n]), "ClearingVault__WindowOutOfBounds");
+    await expectRevert(f.errors, q("setLiquidationParameters", [1_001n, 0n, 0n]), "ClearingVault__PenaltyOutOfBounds", [1_001n, 1_000n]);
+    await expectRevert(f.errors, q("setLiquidationParameters", [100n, 5_001n, 0n]), "ClearingVault__SharesOutOfBounds", [5_001n, 0n]);
+    await expectRevert(f.errors, q("setLiquidationParameters", [100n, 0n, 5_001n]), "ClearingVault__SharesOutOfBounds", [0n, 5_001n]);
+    await expectRevert(f.errors, q("setLiquidationParameters", [100n, 5_000n, 3_001n]), "ClearingVault__SharesOutOfBounds", [5_000n, 3_001n]);
+    await expectRevert(f.errors, q("setLiquidationParameters", [10_000n, 10_000n, 0n]), "ClearingVault__PenaltyOutOfBounds");
+    await expectRevert(f.errors, q("withdrawInsurance", ["0x0000000000000000000000000000000000000000", 1n]), "ClearingVault__ZeroAddress");
+    await expectRevert(f.errors, q("withdrawInsurance", [gov().address, 0n]), "ClearingVault__ZeroAmount");
+    await expectRevert(f.errors, q("transferGovernance", [eve().address]), "Timelock__UnknownChange", [f.vault.interface.getFunction("transferGovernance")!.selector]);
+    await expectRevert(f.errors, q("open", []), "Timelock__UnknownChange");
+    const selector = f.vault.interface.getFunction("setChallengeParameters")!.selector;
+    await expectRevert(f.errors, f.vault.connect(gov()).queueChange(selector + "00".repeat(32)), "Timelock__MalformedChange", [selector, 32n]);
+    // the boundaries themselves are accepted
+    await (await q("setChallengeParameters", [minBond, minWindow])).wait();
+    await (await q("setChallengeParameters", [maxBond, maxWindow])).wait();
+    await (await q("setLiquidationParameters", [1_000n, 5_000n, 3_000n])).wait();
+    await (await q("setLiquidationParameters", [0n, 0n, 0n])).wait();
+  });
+
+  it("Should refuse parameters out of bounds at construction", async () => {
+    const libraries = { PoseidonT3: f.poseidon.PoseidonT3, PoseidonT5: f.poseidon.PoseidonT5 };
+    const deployWith = (bond: bigint, window: bigint, penalty: bigint, insurance: bigint, challenger: bigint) =>
+      f.ethers.deployContract("ClearingVault", [f.token.target, f.registry.target, f.adapter.target, venue().address, gov().address, bond, window, penalty, insurance, challenger], { libraries });
+    await expectRevert(f.errors, deployWith(0n, WINDOW, PENALTY_BPS, INSURANCE_BPS, CHALLENGER_BPS), "ClearingVault__BondOutOfBounds");
+    await expectRevert(f.errors, deployWith(BOND, 1n, PENALTY_BPS, INSURANCE_BPS, CHALLENGER_BPS), "ClearingVault__WindowOutOfBounds");
+    await expectRevert(f.errors, deployWith(BOND, WINDOW, 10_000n, INSURANCE_BPS, CHALLENGER_BPS), "ClearingVault__PenaltyOutOfBounds");
+    await expectRevert(f.errors, deployWith(BOND, WINDOW, PENALTY_BPS, 10_000n, 0n), "ClearingVault__SharesOutOfBounds");
+  });
+
+  it("Should move governance in two steps (offer, accept by the offered address only, offer withdrawn with 0)", async () => {
+    const zero = "0x0000000000000000000000000000000000000000";
+    await expectRevert(f.errors, as(eve()).transferGovernance(eve().address), "ClearingVault__NotGovernance", [eve().address]);
+    expect(await eventsOf(f.vault, f.vault.connect(gov()).transferGovernance(eve().address))).toEqual([
+      { name: "GovernanceTransferStarted", args: [gov().address.toLowerCase(), eve().address.toLowerCase()] },
+    ]);
+    expect([await f.vault.governance(), await f.vault.pendingGovernance()]).toEqual([gov().address, eve().address]);
+    await expectRevert(f.errors, as(dave()).acceptGovernance(), "ClearingVault__NotPendingGovernance", [dave().address]);
+    // until accepted, the old governance still governs
+    await (await f.vault.connect(gov()).queueChange(changeData(f.vault, "setChallengeParameters", [BOND, 7_200n]))).wait();
+    expect(await eventsOf(f.vault, as(eve()).acceptGovernance())).toEqual([
+      { name: "GovernanceTransferred", args: [gov().address.toLowerCase(), eve().address.toLowerCase()] },
+    ]);
+    expect([await f.vault.governance(), await f.vault.pendingGovernance()]).toEqual([eve().address, zero]);
+    await increaseTime(f.ethers, GOVERNANCE_DELAY);
+    await expectRevert(f.errors, f.vault.connect(gov()).setChallengeParameters(BOND, 7_200n), "ClearingVault__NotGovernance", [gov().address]);
+    await run(as(eve()).setChallengeParameters(BOND, 7_200n)); // queued changes stay visible and executable by the new governance
+    await run(as(eve()).transferGovernance(dave().address));
+    await run(as(eve()).transferGovernance(zero));
+    await expectRevert(f.errors, as(dave()).acceptGovernance(), "ClearingVault__NotPendingGovernance", [dave().address]);
   });
 
   it("Should refuse a token without 6 decimals and a verifier of another profile at construction", async () => {
@@ -718,5 +819,63 @@ describe("# insurance and governance", () => {
     const v = f.verifiers;
     const lending = await f.ethers.deployContract("ZkMarginVerifier", [4, v.deposit.target, v.applyFills.target, v.withdraw.target, v.margin.target, v.takeover.target, f.batchVerifier.target]);
     await expectRevert(f.errors, f.ethers.deployContract("ClearingVault", args(f.token.target, lending.target), { libraries }), "ClearingVault__ProfileMismatch", [4, 3]);
+  });
+
+  it("Should refuse a token, registry or verifier without code, a token whose decimals() reverts or is no uint8", async () => {
+    const args = (token: unknown, registry: unknown = f.registry.target, adapter: unknown = f.adapter.target) => [token, registry, adapter, venue().address, gov().address, BOND, WINDOW, PENALTY_BPS, INSURANCE_BPS, CHALLENGER_BPS];
+    const libraries = { PoseidonT3: f.poseidon.PoseidonT3, PoseidonT5: f.poseidon.PoseidonT5 };
+    const deployWith = (a: unknown[]) => f.ethers.deployContract("ClearingVault", a, { libraries });
+    await expectRevert(f.errors, deployWith(args(eve().address)), "ClearingVault__NotAContract", [eve().address]);
+    await expectRevert(f.errors, deployWith(args(f.token.target, eve().address)), "ClearingVault__NotAContract", [eve().address]);
+    await expectRevert(f.errors, deployWith(args(f.token.target, f.registry.target, eve().address)), "ClearingVault__NotAContract", [eve().address]);
+    const hostile: AnyContract = await f.ethers.deployContract("HostileERC20", [6]);
+    await (await hostile.setDecimals(6, true)).wait();
+    await expectRevert(f.errors, deployWith(args(hostile.target)), "ClearingVault__NoTokenDecimals", [hostile.target]);
+    await (await hostile.setDecimals(256 + 6, false)).wait();
+    await expectRevert(f.errors, deployWith(args(hostile.target)), "ClearingVault__BadTokenDecimals", [262n]);
+    await expectRevert(f.errors, deployWith(args(f.registry.target)), "ClearingVault__NoTokenDecimals", [f.registry.target]); // not a token at all
+    await (await hostile.setDecimals(6, false)).wait();
+    await deployWith(args(hostile.target));
+  });
+
+  it("Should name every failure of a hostile token (fee on transfer, reverting with and without data, returning false) and keep the money exact", async () => {
+    const hostile: AnyContract = await f.ethers.deployContract("HostileERC20", [6]);
+    const libraries = { PoseidonT3: f.poseidon.PoseidonT3, PoseidonT5: f.poseidon.PoseidonT5 };
+    const vault: AnyContract = await f.ethers.deployContract("ClearingVault", [hostile.target, f.registry.target, f.adapter.target, venue().address, gov().address, BOND, WINDOW, PENALTY_BPS, INSURANCE_BPS, CHALLENGER_BPS], { libraries });
+    for (const s of [alice(), dave()]) {
+      await (await hostile.mint(s.address, 10n ** 12n)).wait();
+      await (await hostile.connect(s).approve(vault.target, f.ethers.MaxUint256)).wait();
+    }
+    const exact = async () => expect(await hostile.balanceOf(vault.target)).toBe(await vault.accountedBalance());
+    await (await vault.connect(alice()).open()).wait();
+    await (await vault.connect(alice()).deposit(2n, 1_000_000n, C(1), PROOF)).wait();
+    await postRound(f, 1n);
+    await (await vault.connect(dave()).challenge(2n)).wait();
+    await (await vault.connect(alice()).answer(2n, 1n, PROOF)).wait(); // the bond is alice's credit: no transfer in the answer
+    const [NORMAL, FEE, REVERT, REVERT_EMPTY, RETURN_FALSE, NO_RETURN, REENTER] = [0, 1, 2, 3, 4, 5, 6];
+    const mode = async (m: number) => (await hostile.setMode(m)).wait();
+    await mode(FEE);
+    await expectRevert(f.errors, vault.connect(alice()).deposit(2n, 1_000_000n, C(2), PROOF), "ClearingVault__TransferMismatch", [1_000_000n, 990_000n]);
+    await mode(REVERT);
+    await expectRevert(f.errors, vault.connect(alice()).deposit(2n, 1n, C(2), PROOF), "HostileERC20__Refused");
+    await expectRevert(f.errors, vault.connect(alice()).claim(), "HostileERC20__Refused");
+    await mode(REVERT_EMPTY);
+    await expectRevert(f.errors, vault.connect(alice()).claim(), "SafeTransfer__TransferFailed", [hostile.target]);
+    await mode(RETURN_FALSE);
+    await expectRevert(f.errors, vault.connect(alice()).withdraw(2n, 1n, 1n, C(2), PROOF), "SafeTransfer__TransferFailed", [hostile.target]);
+    await expectRevert(f.errors, vault.connect(alice()).fundInsurance(1n), "SafeTransfer__TransferFailed", [hostile.target]);
+    await mode(REENTER);
+    await (await hostile.setReentry(vault.target, vault.interface.encodeFunctionData("claim"))).wait();
+    await expectRevert(f.errors, vault.connect(alice()).claim(), "ClearingVault__Reentrancy");
+    await exact();
+    await mode(NO_RETURN); // USDT-style: accepted
+    await (await vault.connect(alice()).claim()).wait();
+    await mode(NORMAL);
+    await (await vault.connect(alice()).withdraw(2n, 1n, 1n, C(3), PROOF)).wait();
+    await exact();
+    // even with a fee on the way out, the vault's balance drops by exactly the amount (the recipient bears the fee)
+    await mode(FEE);
+    await (await vault.connect(alice()).withdraw(2n, 100_000n, 1n, C(4), PROOF)).wait();
+    await exact();
   });
 });

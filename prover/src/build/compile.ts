@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, relative } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { ZkMarginError } from "../core/errors.ts";
 import type { CircuitSpec } from "../circuit/registry.ts";
 import { sha256, writeFileAtomic } from "./files.ts";
@@ -33,10 +33,42 @@ export function detectCompiler(): Compiler {
       // no native circom on PATH: fall back to circom2
     }
   }
-  const cli = require.resolve("circom2/cli.js");
+  let cli: string;
+  try {
+    cli = require.resolve("circom2/cli.js");
+  } catch {
+    throw new ZkMarginError(undefined, "building circuits needs a circom compiler: a native `circom` >= 2.1 on PATH, or the npm package circom2 (an optional peer dependency of zkmargin: proving needs none): npm install --save-dev circom2");
+  }
   const version = (JSON.parse(readFileSync(join(cli, "..", "package.json"), "utf8")) as { version: string }).version;
   detected = { command: process.execPath, args: [cli], version: `circom2 ${version} (WebAssembly)` };
   return detected;
+}
+
+/**
+ * The folder circomlib is installed in (`include "circomlib/circuits/..."` resolves against it): the
+ * repository's node_modules, or wherever npm put it beside an installed zkmargin.
+ */
+export function circomlibIncludePath(): string {
+  let manifest: string;
+  try {
+    manifest = require.resolve("circomlib/package.json");
+  } catch {
+    throw new ZkMarginError(undefined, "building circuits needs the npm package circomlib (a dependency of zkmargin): npm install circomlib");
+  }
+  return dirname(dirname(manifest));
+}
+
+/**
+ * The folder circom runs in, every path given relative to it: the package root (the repository), or the
+ * folder holding both the installed package and circomlib (node_modules): circom2 (WebAssembly, WASI)
+ * does not find includes under an `-l` path that climbs out of its working folder with "..".
+ */
+export function compileRoot(): string {
+  const a = PROJECT_ROOT.split(sep);
+  const b = circomlibIncludePath().split(sep);
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  return a.slice(0, common).join(sep) || sep;
 }
 
 /** All .circom sources under circuits/ plus circomlib's version: what a compiled circuit depends on. */
@@ -92,8 +124,8 @@ export async function compileCircuit(spec: CircuitSpec, options: { force?: boole
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   writeFileAtomic(join(staging, "main.circom"), main);
-  const rel = (path: string) => relative(PROJECT_ROOT, path) || ".";
-  const args = [...compiler.args, rel(join(staging, "main.circom")), "--r1cs", "--wasm", "--sym", "--O2", "--inspect", "-l", rel(projectPath("circuits")), "-l", rel(projectPath("node_modules")), "-o", rel(staging)];
+  const rel = (path: string) => relative(compileRoot(), path) || ".";
+  const args = [...compiler.args, rel(join(staging, "main.circom")), "--r1cs", "--wasm", "--sym", "--O2", "--inspect", "-l", rel(projectPath("circuits")), "-l", rel(circomlibIncludePath()), "-o", rel(staging)];
   const output = await run(compiler.command, args);
   if (output.code !== 0 || !existsSync(join(staging, "main.r1cs"))) {
     rmSync(staging, { recursive: true, force: true });
@@ -139,8 +171,8 @@ export async function inspectCircuit(spec: CircuitSpec): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   try {
     writeFileAtomic(join(dir, "main.circom"), mainSource(spec));
-    const rel = (path: string) => relative(PROJECT_ROOT, path) || ".";
-    const output = await run(compiler.command, [...compiler.args, rel(join(dir, "main.circom")), "--inspect", "-l", rel(projectPath("circuits")), "-l", rel(projectPath("node_modules")), "-o", rel(dir)]);
+    const rel = (path: string) => relative(compileRoot(), path) || ".";
+    const output = await run(compiler.command, [...compiler.args, rel(join(dir, "main.circom")), "--inspect", "-l", rel(projectPath("circuits")), "-l", rel(circomlibIncludePath()), "-o", rel(dir)]);
     if (output.code !== 0) throw new ZkMarginError(`circuit ${spec.id}`, `circom failed:\n${output.text.trim()}`);
     return inspectionWarnings(output.text);
   } finally {
@@ -150,7 +182,7 @@ export async function inspectCircuit(spec: CircuitSpec): Promise<string[]> {
 
 function run(command: string, args: readonly string[]): Promise<{ code: number; text: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: compileRoot(), stdio: ["ignore", "pipe", "pipe"] });
     let text = "";
     child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));

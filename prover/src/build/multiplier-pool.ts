@@ -1,6 +1,6 @@
 import { FixedBaseMultiplier } from "../prover/fixed-base.ts";
 import type { FixedBaseRequest } from "../prover/fixed-base-worker.ts";
-import { TsWorker } from "../prover/ts-worker.ts";
+import { TsWorker, workerEntry } from "../prover/ts-worker.ts";
 
 /** Scalars per request: small enough that progress moves every fraction of a second, large enough to amortise the message. */
 const CHUNK_SCALARS = 4096;
@@ -53,7 +53,7 @@ export function startMultiplierPool(module: WebAssembly.Module, threads: number)
     };
   }
   const workers = Array.from({ length: threads }, () => ({
-    worker: new TsWorker<FixedBaseRequest, Uint8Array>(new URL("../prover/fixed-base-worker.ts", import.meta.url), module, [], true),
+    worker: new TsWorker<FixedBaseRequest, Uint8Array>(workerEntry("../prover/fixed-base-worker", import.meta.url), module, [], true),
     queued: 0,
   }));
   return {

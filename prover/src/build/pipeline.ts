@@ -5,7 +5,7 @@ import { hasBatchVerifier, publishBatchVerifier } from "./batch-verifier.ts";
 import { compileCircuit, detectCompiler, type CompileResult } from "./compile.ts";
 import { startProgress } from "./progress.ts";
 import type { PtauOptions } from "./ptau.ts";
-import { readManifest, reuseKeys, setupForBuild, setupIsCurrent, type CircuitManifest } from "./setup.ts";
+import { readManifest, recordVerifierHash, reuseKeys, setupForBuild, setupIsCurrent, type CircuitManifest } from "./setup.ts";
 
 /** Options of {@link buildCircuits}. */
 export interface BuildOptions extends PtauOptions {
@@ -53,7 +53,7 @@ export async function buildCircuits(options: BuildOptions = {}): Promise<BuildSt
       continue;
     }
     if (!options.force && !compiled.compiled && (await setupIsCurrent(spec, compiled.sourceHash))) {
-      const manifest = readManifest(spec.id)!;
+      const manifest = (await recordVerifierHash(spec.id)) ?? readManifest(spec.id)!;
       steps.push({ circuit: spec.id, compiled: false, setUp: false, constraints: manifest.constraints, manifest });
       continue;
     }

@@ -8,60 +8,35 @@ import type { CircuitSpec } from "../circuit/registry.ts";
 import { hashFile, produceAtomic, writeFileAtomic } from "./files.ts";
 import { hasBatchVerifier, publishBatchVerifier } from "./batch-verifier.ts";
 import { writeKnownTauZkey } from "./known-tau-zkey.ts";
-import { artifactPaths, projectPath } from "./paths.ts";
+import { INSTALLED, artifactPaths, projectPath } from "./paths.ts";
 import { silentProgress, snarkjsLogger, type Progress } from "./progress.ts";
 import { resolvePtau, type PtauChoice, type PtauOptions } from "./ptau.ts";
+import type { CeremonyRecord, CircuitManifest, ManifestPtau } from "../artifacts/manifest.ts";
 
 const require = createRequire(import.meta.url);
 
-/** What build/<id>/manifest.json records about a circuit's artifacts; the prover checks it before proving. */
-export interface CircuitManifest {
-  readonly circuit: string;
-  readonly template: string;
-  readonly params: readonly number[];
-  readonly publicInputs: readonly string[];
-  readonly constraints: number;
-  readonly wires: number;
-  readonly compiler: string;
-  readonly sourceHash: string;
-  /** The Powers of Tau the key was made from; a known-tau key has none (blake2b null, source saying so). */
-  readonly ptau: ManifestPtau;
-  readonly ceremony: CeremonyRecord;
-  /** sha256 of each artifact. */
-  readonly artifacts: { readonly r1cs: string; readonly wasm: string; readonly zkey: string; readonly verificationKey: string };
-  readonly verifierContract: string;
-  readonly builtAt: string;
+export type { CeremonyRecord, CircuitManifest, ManifestPtau } from "../artifacts/manifest.ts";
+
+/**
+ * Whether a setup copies the circuit's verifier to contracts/generated/: for proving circuits, in the
+ * repository only (an installed package's contracts are never rewritten; `zkmargin export-verifier` copies
+ * a build's verifiers where a project wants them).
+ */
+export function publishesContracts(spec: CircuitSpec): boolean {
+  return spec.setup && !INSTALLED;
 }
 
-/** What a manifest records about the Powers of Tau of a key. */
-export interface ManifestPtau {
-  readonly power: number;
-  /** blake2b-512 of the file; null when no file was used (known-tau keys). */
-  readonly blake2b: string | null;
-  readonly trust: string;
-  readonly source: string;
-}
-
-/** How a circuit's proving key was made: its phase-2 contributions and final beacon. */
-export interface CeremonyRecord {
-  /** "development": made by `zkmargin build` alone; "multi-party": `zkmargin ceremony finalize`. */
-  readonly kind?: "development" | "multi-party";
-  /**
-   * How a development key was made: "known-tau", computed from secrets tau, alpha, beta, delta that the
-   * build drew and discarded (no Powers of Tau, no contribution, no beacon); "single-contribution",
-   * snarkjs' phase 2 on a Powers of Tau with one contribution and a beacon. Absent in older manifests
-   * (which were "single-contribution") and in multi-party ones.
-   */
-  readonly method?: "known-tau" | "single-contribution";
-  /** The phase-2 contributions in the key, in order (none for a known-tau key). */
-  readonly contributions: readonly { readonly name: string; readonly hash: string }[];
-  /** The final beacon (absent for a known-tau key, which has none). */
-  readonly beacon?: { readonly hash: string; readonly iterationsExp: number };
-  /** True when the key must not secure real funds (single-party development setup or Powers of Tau). */
-  readonly insecure: boolean;
-  readonly note: string;
-  /** The ceremony transcript the key comes from (multi-party) and its sha256. */
-  readonly transcript?: { readonly path: string; readonly sha256: string };
+/**
+ * Records the verifier's sha256 in a manifest written before the manifest held it (the verifier was
+ * generated from the same key at the same time). Returns the manifest, updated or not.
+ */
+export async function recordVerifierHash(circuitId: string): Promise<CircuitManifest | undefined> {
+  const manifest = readManifest(circuitId);
+  const paths = artifactPaths(circuitId);
+  if (!manifest || manifest.artifacts.verifier !== undefined || !existsSync(paths.verifier)) return manifest;
+  const updated: CircuitManifest = { ...manifest, artifacts: { ...manifest.artifacts, verifier: await hashFile(paths.verifier) } };
+  writeFileAtomic(paths.manifest, `${JSON.stringify(updated, null, 2)}\n`);
+  return updated;
 }
 
 /** The Solidity contract name of a circuit's verifier: margin_n4_m16 -> MarginN4M16Verifier. */
@@ -117,7 +92,7 @@ export async function setupCircuit(spec: CircuitSpec, sourceHash: string, compil
   }
   progress.stage("exporting the verification key and verifier");
   return exportKeyArtifacts(spec, {
-    publishContract: options.publishContract ?? spec.setup,
+    publishContract: options.publishContract ?? publishesContracts(spec),
     sourceHash,
     compiler,
     ptau,
@@ -156,7 +131,7 @@ export async function setupCircuitKnownTau(spec: CircuitSpec, sourceHash: string
   const key = await produceAtomic(paths.zkey, (temporary) => writeKnownTauZkey(paths.r1cs, temporary, { progress }));
   progress.stage("exporting the verification key and verifier");
   return exportKeyArtifacts(spec, {
-    publishContract: options.publishContract ?? spec.setup,
+    publishContract: options.publishContract ?? publishesContracts(spec),
     sourceHash,
     compiler,
     ptau: { power: key.power, blake2b: null, trust: "development", source: "none: known-tau setup (phase 1 and phase 2 computed together from secrets drawn by zkmargin build and discarded; INSECURE)" },
@@ -230,7 +205,7 @@ export async function exportKeyArtifacts(spec: CircuitSpec, origin: KeyOrigin): 
   const solidity = (await snarkjs.zKey.exportSolidityVerifier(paths.zkey, { groth16: template }))
     .replace(/contract Groth16Verifier\b/, `/// @notice Groth16 verifier of zkmargin circuit ${spec.id} (${spec.template}(${spec.params.join(", ")})); generated by zkmargin build.\n/// @dev ${keyNote}\ncontract ${contractName}`);
   writeFileAtomic(paths.verifier, solidity);
-  if (origin.publishContract ?? spec.setup) {
+  if (origin.publishContract ?? publishesContracts(spec)) {
     writeFileAtomic(projectPath("contracts", "generated", `${contractName}.sol`), solidity);
     // The batch verifier of a bulk statement, from the same verification key.
     if (hasBatchVerifier(spec)) publishBatchVerifier(spec, origin.ceremony.insecure);
@@ -252,6 +227,7 @@ export async function exportKeyArtifacts(spec: CircuitSpec, origin: KeyOrigin): 
       wasm: await hashFile(paths.wasm),
       zkey: await hashFile(paths.zkey),
       verificationKey: await hashFile(paths.vkey),
+      verifier: await hashFile(paths.verifier),
     },
     verifierContract: contractName,
     builtAt: new Date().toISOString(),
@@ -271,7 +247,7 @@ export async function reuseKeys(spec: CircuitSpec, sourceHash: string, compiler:
   const paths = artifactPaths(spec.id);
   if (!manifest || ![paths.r1cs, paths.wasm, paths.zkey, paths.vkey, paths.verifier].every((path) => existsSync(path))) return undefined;
   if ((await hashFile(paths.r1cs)) !== manifest.artifacts.r1cs || (await hashFile(paths.zkey)) !== manifest.artifacts.zkey || (await hashFile(paths.vkey)) !== manifest.artifacts.verificationKey) return undefined;
-  const kept: CircuitManifest = { ...manifest, sourceHash, compiler, artifacts: { ...manifest.artifacts, wasm: await hashFile(paths.wasm) } };
+  const kept: CircuitManifest = { ...manifest, sourceHash, compiler, artifacts: { ...manifest.artifacts, wasm: await hashFile(paths.wasm), verifier: manifest.artifacts.verifier ?? (await hashFile(paths.verifier)) } };
   writeFileAtomic(paths.manifest, `${JSON.stringify(kept, null, 2)}\n`);
   return kept;
 }

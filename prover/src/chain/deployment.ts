@@ -1,5 +1,6 @@
 import type { Contract, ContractTransactionResponse, Signer } from "ethers";
 import poseidonSolidity from "poseidon-solidity";
+import { Artifacts, type ArtifactsLocation } from "../artifacts/store.ts";
 import { batchVerifierContractName } from "../build/batch-verifier.ts";
 import { readManifest } from "../build/setup.ts";
 import { riskTable, riskTag } from "../commitment/round.ts";
@@ -12,6 +13,7 @@ export type NamedSigner = Signer & { address: string };
 /** The ethers object Hardhat's ethers plugin puts on a network connection (only what zkmargin uses). */
 export interface HardhatEthers {
   deployContract(name: string, args?: unknown[], options?: Signer | { signer?: Signer; libraries?: Record<string, string> }): Promise<Contract>;
+  getContractAt(name: string, address: string): Promise<Contract>;
   getSigners(): Promise<NamedSigner[]>;
   readonly provider: {
     getCode(address: string): Promise<string>;
@@ -53,7 +55,18 @@ export function verifierCircuitIds(profile: Profile): Record<Statement, string> 
   return { deposit: "deposit_m16", applyFills: "fills_m16_k8", withdraw: `${profile}_withdraw_m16`, margin: `${profile}_margin_m16`, takeover: `${profile}_takeover_m16` };
 }
 
-/** The generated verifier contract of each statement, from the build manifests (`zkmargin build`). */
+/**
+ * The generated verifier contract of each statement, from the manifests at an artifacts location (default:
+ * $ZKMARGIN_ARTIFACTS, else the build folder).
+ */
+export async function verifierContractsAt(artifacts: ArtifactsLocation | Artifacts | undefined, profile: Profile, ids: Record<Statement, string> = verifierCircuitIds(profile)): Promise<Record<Statement, string>> {
+  const store = Artifacts.at(artifacts);
+  const out = {} as Record<Statement, string>;
+  for (const statement of STATEMENTS) out[statement] = (await store.manifest(ids[statement])).verifierContract;
+  return out;
+}
+
+/** The generated verifier contract of each statement, from the local build's manifests (`zkmargin build`). */
 export function verifierContracts(profile: Profile, ids: Record<Statement, string> = verifierCircuitIds(profile)): Record<Statement, string> {
   const out = {} as Record<Statement, string>;
   for (const statement of STATEMENTS) {
@@ -64,9 +77,11 @@ export function verifierContracts(profile: Profile, ids: Record<Statement, strin
   return out;
 }
 
-/** The generated batch verifier contract of a profile's margin circuit (attestBatch), checked to be built. */
+/**
+ * The generated batch verifier contract of a profile's margin circuit (attestBatch): `zkmargin build` writes it
+ * beside the circuit's snarkjs verifier, from the same verification key.
+ */
 export function batchVerifierContract(profile: Profile, ids: Record<Statement, string> = verifierCircuitIds(profile)): string {
-  if (!readManifest(ids.margin)) throw new ZkMarginError(`circuit ${ids.margin}`, "is not built: run `npx zkmargin build`");
   return batchVerifierContractName(ids.margin);
 }
 
@@ -119,14 +134,15 @@ export interface ClearingParameters {
   readonly venue: NamedSigner;
   /** The listed markets' risk table; its market count is the registry's L. */
   readonly markets: MarketSet;
-  /** Rounds older than this many seconds are stale. */
+  /** Rounds older than this many seconds are stale (5 min to 1 day). */
   readonly maxAgeSeconds: bigint;
-  /** Challenge bond, token base units (6 decimals). */
+  /** Challenge bond, token base units (6 decimals): 1 to 10,000 tokens. */
   readonly bond: bigint;
-  /** Seconds to answer a challenge. */
+  /** Seconds to answer a challenge (1 h to 7 days). */
   readonly answerWindowSeconds: bigint;
-  /** Takeover penalty cap, bps of the victim's notional. */
+  /** Takeover penalty cap, bps of the victim's notional (<= 1,000). */
   readonly penaltyBps: bigint;
+  /** Shares of a penalty, bps: each <= 5,000, together <= 8,000. */
   readonly insuranceBps: bigint;
   readonly challengerBps: bigint;
   /** "generated" (default): the build's Groth16 verifiers; "mock": MockGroth16Verifier{3,4,5} (tests only). */
@@ -135,11 +151,20 @@ export interface ClearingParameters {
   readonly circuitIds?: Record<Statement, string>;
   /** Deploy poseidon-solidity at its deterministic addresses (see deployPoseidon). */
   readonly deterministicPoseidon?: boolean;
+  /**
+   * Where the verifiers' circuits are (their manifests name the contracts; default: $ZKMARGIN_ARTIFACTS,
+   * else the build folder). The contracts Hardhat compiles must be the ones generated from these keys: the
+   * package's contracts/generated/ holds those of the artifacts it was packed with (verifiers.json says
+   * which); for other keys, `zkmargin export-verifier --artifacts LOCATION --out DIR` writes theirs.
+   */
+  readonly artifacts?: ArtifactsLocation | Artifacts;
+  /** The collateral token (an ERC-20 with 6 decimals); default: a fresh MockERC20 (contracts/test/MockERC20.sol). */
+  readonly token?: string;
 }
 
 /** The deployed contracts. */
 export interface ClearingDeployment {
-  /** A mock 6-decimal collateral token. */
+  /** The collateral token: the one given, or a fresh 6-decimal MockERC20. */
   readonly token: Contract;
   readonly poseidon: PoseidonAddresses;
   readonly registry: Contract;
@@ -152,7 +177,7 @@ export interface ClearingDeployment {
 }
 
 /**
- * Deploys the v2 system on a Hardhat chain: a mock 6-decimal token, the Poseidon libraries, the oracle registry
+ * Deploys the v2 system on a Hardhat chain: the token (or a mock 6-decimal one), the Poseidon libraries, the oracle registry
  * (profile tag, L = the market set's size, its risk table set and the poster authorised), the five verifiers,
  * the margin batch verifier and their adapter, and the clearing vault (which opens the venue's fee account).
  */
@@ -161,14 +186,16 @@ export async function deployClearing(ethers: HardhatEthers, parameters: Clearing
   if (profile !== parameters.markets.profile) throw new ZkMarginError("markets.profile", `is ${parameters.markets.profile}, the deployment's profile is ${profile}`);
   const governance = parameters.governance;
   const poseidon = await deployPoseidon(ethers, { deterministic: parameters.deterministicPoseidon, deployer: governance });
-  const token = await ethers.deployContract("MockERC20", ["USD Coin (mock)", "USDC", 6]);
-  const registry = await ethers.deployContract("OracleRegistry", [governance.address, Number(riskTag(profile)), parameters.markets.markets.length, parameters.maxAgeSeconds], { signer: governance, libraries: librariesFor("OracleRegistry", poseidon) });
-  await send(registry, governance, "setRiskTable", parameters.markets.confidenceMultiplier, registryRiskRows(parameters.markets));
-  await send(registry, governance, "addPoster", parameters.poster.address);
+  const token = parameters.token ? await ethers.getContractAt("IERC20Minimal", parameters.token) : await ethers.deployContract("MockERC20", ["USD Coin (mock)", "USDC", 6]);
+  // The first risk table and poster are constructor arguments: every later registry change waits the governance delay.
+  const registry = await ethers.deployContract("OracleRegistry", [
+    governance.address, Number(riskTag(profile)), parameters.markets.markets.length, parameters.maxAgeSeconds,
+    parameters.markets.confidenceMultiplier, registryRiskRows(parameters.markets), [parameters.poster.address],
+  ], { signer: governance, libraries: librariesFor("OracleRegistry", poseidon) });
 
   const names: Record<Statement, string> = parameters.verifiers === "mock"
     ? (Object.fromEntries(STATEMENTS.map((statement) => [statement, `MockGroth16Verifier${STATEMENT_ARITY[statement]}`])) as Record<Statement, string>)
-    : verifierContracts(profile, parameters.circuitIds);
+    : await verifierContractsAt(parameters.artifacts, profile, parameters.circuitIds);
   const verifiers = {} as Record<Statement, Contract>;
   for (const statement of STATEMENTS) verifiers[statement] = await ethers.deployContract(names[statement]);
   const batchVerifier = await ethers.deployContract(parameters.verifiers === "mock" ? "MockGroth16BatchVerifier" : batchVerifierContract(profile, parameters.circuitIds));

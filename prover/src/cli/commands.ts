@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { setupSummary, exportArtifacts } from "../artifacts/export.ts";
 import { buildCircuits } from "../build/pipeline.ts";
-import { writeFileAtomic } from "../build/files.ts";
-import { artifactPaths } from "../build/paths.ts";
-import { readManifest } from "../build/setup.ts";
+import { sha256, writeFileAtomic } from "../build/files.ts";
 import { accountCommitment, genesisState } from "../commitment/account.ts";
 import { fillCommitment } from "../commitment/fill.ts";
 import { roundCommitments } from "../commitment/round.ts";
@@ -12,18 +11,19 @@ import { CASH_DECIMALS, FEE_BITS, FILL_SIZE_BITS, FUNDING_BITS, ID_BITS, PRICE_B
 import { parseInteger, parseScaled } from "../core/decimal.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { parseAddress, toHex32 } from "../core/field.ts";
-import { marginReport } from "../engine/report.ts";
+import { checkReport } from "../engine/check-report.ts";
 import { randomSalt } from "../engine/transitions.ts";
 import { readJsonFile } from "../model/json.ts";
 import { accountToJson, fillsToJson, parseFills } from "../model/parse.ts";
 import type { Fill } from "../model/types.ts";
 import { loadAccount, loadMarkets, loadRound } from "../statements/load.ts";
 import { verifyProofFile } from "../statements/proof-file.ts";
-import { BENCH_OPTIONS, BENCH_USAGE, runBenchCommand } from "../bench/command.ts";
+import { BENCH_OPTIONS, BENCH_USAGE } from "../bench/usage.ts";
 import { CEREMONY_OPTIONS, CEREMONY_USAGE } from "../ceremony/usage.ts";
+import { HARDHAT_NODE, requireNode, requirePackages } from "../core/runtime.ts";
 import { formatReport } from "./format.ts";
 import { keeperCommand } from "./keeper-command.ts";
-import { optional, required, type Command } from "./options.ts";
+import { ARTIFACTS_OPTIONS, ARTIFACTS_USAGE, artifactsFrom, optional, required, type Command } from "./options.ts";
 import { proveCommand } from "./prove-command.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -37,7 +37,7 @@ const signedOption = (value: string | undefined, name: string, decimals: number,
 export const commands: Record<string, Command> = {
   build: {
     summary: "compile the circuits and run their Groth16 setup (cached)",
-    usage: "Usage: zkmargin build [--circuit ID ...] [--force] [--ptau FILE [--allow-unverified-ptau]] [--quiet]",
+    usage: "Usage: zkmargin build [--circuit ID ...] [--force] [--ptau FILE [--allow-unverified-ptau]] [--quiet]\n(into $ZKMARGIN_BUILD_DIR, else build/ in the repository, ./zkmargin-build where zkmargin is installed; needs a native circom or the npm package circom2)",
     options: { circuit: { type: "string", multiple: true }, force: { type: "boolean" }, ptau: { type: "string" }, "allow-unverified-ptau": { type: "boolean" }, quiet: { type: "boolean" } },
     async run(values) {
       const only = values.circuit as string[] | undefined;
@@ -68,13 +68,13 @@ export const commands: Record<string, Command> = {
 
   check: {
     summary: "print the margin report of an account state at a round",
-    usage: "Usage: zkmargin check --account A.json --round R.json --markets M.json [--json]",
+    usage: "Usage: zkmargin check --account A.json --round R.json --markets M.json [--json]\n(--json: one object, the SDK's CheckReport: amounts as exact decimal strings, ids and nonces as decimal strings, small integers as numbers; fields are only ever added)",
     options: { account: { type: "string" }, round: { type: "string" }, markets: { type: "string" }, json: { type: "boolean" } },
     async run(values) {
       const markets = loadMarkets(required(values, "markets"));
       const round = loadRound(required(values, "round"), markets);
       const account = loadAccount(required(values, "account"), markets);
-      const report = { accountCommitment: toHex32(accountCommitment(account)), roundCommitment: toHex32(roundCommitments(round, markets).roundCommitment), ...marginReport(account, round, markets) };
+      const report = checkReport(account, round, markets);
       out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
       return 0;
     },
@@ -155,13 +155,13 @@ export const commands: Record<string, Command> = {
 
   verify: {
     summary: "verify a proof file, every field (exit 0 valid, 1 invalid)",
-    usage: "Usage: zkmargin verify proof.json [--vkey VERIFICATION_KEY.json] [--json]\n(without --vkey: the key of the local build, hash-checked against its manifest)",
-    options: { json: { type: "boolean" }, vkey: { type: "string" } },
+    usage: `Usage: zkmargin verify proof.json [--vkey VERIFICATION_KEY.json | --artifacts DIR|URL] [--json]\n(without --vkey: the circuit's key at the artifacts location, hash-checked, whose manifest also gives the setup label)\n${ARTIFACTS_USAGE}`,
+    options: { json: { type: "boolean" }, vkey: { type: "string" }, ...ARTIFACTS_OPTIONS },
     async run(values, positionals) {
       const path = positionals[0];
       if (!path) throw new UsageError("give the proof file to verify");
       const vkey = optional(values, "vkey");
-      const outcome = await verifyProofFile(readJsonFile(path, "proof"), vkey ? { verificationKeyPath: resolve(vkey) } : {});
+      const outcome = await verifyProofFile(readJsonFile(path, "proof"), vkey ? { verificationKeyPath: resolve(vkey) } : { artifacts: artifactsFrom(values) });
       const { releaseCurve } = await import("../prover/warm-prover.ts");
       await releaseCurve();
       if (values.json) out(JSON.stringify(outcome));
@@ -176,17 +176,25 @@ export const commands: Record<string, Command> = {
     usage: BENCH_USAGE,
     options: BENCH_OPTIONS,
     async run(values) {
-      return runBenchCommand(values, err, out);
+      // The benchmark is a tool of the repository (it builds circuits and writes bench/): the package ships
+      // its usage only. A computed URL keeps the compiler from following it into the package.
+      const entry = new URL(["..", "bench", "command.ts"].join("/"), import.meta.url);
+      if (!existsSync(entry)) throw new ZkMarginError(undefined, "the benchmark runs from a clone of the repository (git clone, npm ci, npm run bench): it builds circuits and writes bench/");
+      const bench = (await import(entry.href)) as { runBenchCommand: (values: Record<string, unknown>, log: (message: string) => void, print: (text: string) => void) => Promise<number> };
+      return bench.runBenchCommand(values, err, out);
     },
   },
 
   demo: {
     summary: "run the private-clearing story on an in-process Hardhat chain (npm start)",
-    usage: "Usage: zkmargin demo [--json]",
-    options: { json: { type: "boolean" } },
+    usage: `Usage: zkmargin demo [--json] [--artifacts DIR|URL]\n(needs Node >= ${HARDHAT_NODE} and hardhat, @nomicfoundation/hardhat-ethers, ethers, solc; without --artifacts it builds the cross circuits first, which needs circom2)\n${ARTIFACTS_USAGE}`,
+    options: { json: { type: "boolean" }, ...ARTIFACTS_OPTIONS },
     async run(values) {
+      // Checked before anything is built: Hardhat 3 fails late (after the circuits) on an older Node.
+      requireNode(HARDHAT_NODE, "the demo (Hardhat 3)");
+      requirePackages(["hardhat", "@nomicfoundation/hardhat-ethers", "ethers", "solc"], "the demo");
       const { formatStory, runStory } = await import("../demo/story.ts");
-      const result = await runStory({ log: values.json ? () => undefined : (message) => err(`  ${message}`) });
+      const result = await runStory({ log: values.json ? () => undefined : (message) => err(`  ${message}`), ...(optional(values, "artifacts") ? { artifacts: artifactsFrom(values) } : {}) });
       out(values.json ? JSON.stringify(result, null, 2) : formatStory(result));
       return result.balanced ? 0 : 1;
     },
@@ -205,26 +213,56 @@ export const commands: Record<string, Command> = {
   },
 
   "export-verifier": {
-    summary: "copy the generated Solidity verifiers and verification keys to a folder",
-    usage: "Usage: zkmargin export-verifier --out DIR [--circuit ID ...]",
-    options: { out: { type: "string" }, circuit: { type: "string", multiple: true } },
+    summary: "write the Solidity verifiers (and verification keys) of built circuits to a folder",
+    usage: `Usage: zkmargin export-verifier --out DIR [--circuit ID ...] [--contracts-only] [--artifacts DIR|URL]
+(per circuit <Contract>.sol and, unless --contracts-only, <id>.vkey.json; and verifiers.json: the sha256 of
+each verifier and of the verification key and manifest it was generated from. The verifiers are generated from
+snarkjs' template and keep its licence, GPL-3.0.)
+${ARTIFACTS_USAGE}`,
+    options: { out: { type: "string" }, circuit: { type: "string", multiple: true }, "contracts-only": { type: "boolean" }, ...ARTIFACTS_OPTIONS },
     async run(values) {
       const dir = resolve(required(values, "out"));
+      const artifacts = artifactsFrom(values);
       const specs = loadCircuitSpecs().filter((spec) => spec.setup);
       const wanted = (values.circuit as string[] | undefined) ?? specs.map((spec) => spec.id);
-      // Check every circuit first: nothing is written unless all of them are built.
-      const manifests = wanted.map((id) => {
-        if (!specs.some((spec) => spec.id === id)) throw new ZkMarginError("--circuit", `unknown proving circuit ${id} (known: ${specs.map((spec) => spec.id).join(", ")})`);
-        const manifest = readManifest(id);
-        if (!manifest) throw new ZkMarginError(`circuit ${id}`, "is not built: run `npx zkmargin build` (nothing was exported)");
-        return manifest;
-      });
-      for (const manifest of manifests) {
-        const paths = artifactPaths(manifest.circuit);
-        writeFileAtomic(resolve(dir, `${manifest.verifierContract}.sol`), readFileSync(paths.verifier));
-        writeFileAtomic(resolve(dir, `${manifest.circuit}.vkey.json`), readFileSync(paths.vkey));
-        out(`${manifest.circuit}: ${manifest.verifierContract}.sol, ${manifest.circuit}.vkey.json${manifest.ceremony.insecure ? " (development keys: INSECURE)" : ""}`);
+      // Read and check every circuit first: nothing is written unless all of them are there.
+      const exports = [];
+      for (const id of wanted) {
+        if (!specs.some((spec) => spec.id === id)) throw new ZkMarginError("--circuit", `unknown proving circuit ${id} (known: ${specs.map((spec) => spec.id).join(", ")}); nothing was exported`);
+        const manifest = await artifacts.manifest(id);
+        exports.push({ manifest, manifestBytes: await artifacts.file(id, "manifest"), verifier: await artifacts.file(id, "verifier"), vkey: await artifacts.file(id, "verificationKey") });
       }
+      const record: Record<string, unknown> = {};
+      for (const { manifest, manifestBytes, verifier, vkey } of exports) {
+        writeFileAtomic(resolve(dir, `${manifest.verifierContract}.sol`), verifier);
+        if (values["contracts-only"] !== true) writeFileAtomic(resolve(dir, `${manifest.circuit}.vkey.json`), vkey);
+        record[manifest.circuit] = { contract: manifest.verifierContract, file: `${manifest.verifierContract}.sol`, sha256: sha256(verifier), verificationKey: sha256(vkey), manifest: sha256(manifestBytes), insecure: manifest.ceremony.insecure, setup: setupSummary(manifest), license: "GPL-3.0 (snarkjs' verifier template)" };
+        out(`${manifest.circuit}: ${manifest.verifierContract}.sol${values["contracts-only"] === true ? "" : `, ${manifest.circuit}.vkey.json`}${manifest.ceremony.insecure ? " (development keys: INSECURE)" : ""}`);
+      }
+      writeFileAtomic(resolve(dir, "verifiers.json"), `${JSON.stringify({ zkmargin: "zkmargin verifiers v1", circuits: record }, null, 2)}\n`);
+      return 0;
+    },
+  },
+
+  "export-artifacts": {
+    summary: "write a self-contained artifact bundle (wasm, zkey, keys, verifier, manifest; index.json with sha256)",
+    usage: `Usage: zkmargin export-artifacts --out DIR [--circuit ID ...] [--artifacts DIR|URL]
+(default: every proving circuit of circuits.json, from the build folder. Serve DIR over HTTP or ship it, and
+prove with --artifacts DIR|URL; every file is checked against index.json and its manifest before use. Prints
+the index's sha256, which --artifacts-sha256 pins.)
+${ARTIFACTS_USAGE}`,
+    options: { out: { type: "string" }, circuit: { type: "string", multiple: true }, ...ARTIFACTS_OPTIONS },
+    async run(values) {
+      const dir = resolve(required(values, "out"));
+      const artifacts = artifactsFrom(values);
+      if (!artifacts.remote && artifacts.location === dir) throw new ZkMarginError("--out", "is the artifacts location itself");
+      const specs = loadCircuitSpecs().filter((spec) => spec.setup);
+      const wanted = (values.circuit as string[] | undefined) ?? specs.map((spec) => spec.id);
+      for (const id of wanted) if (!specs.some((spec) => spec.id === id)) throw new ZkMarginError("--circuit", `unknown proving circuit ${id} (known: ${specs.map((spec) => spec.id).join(", ")}); nothing was exported`);
+      const index = await exportArtifacts(artifacts, dir, wanted);
+      const bytes = Object.values(index.circuits).reduce((sum, circuit) => sum + Object.values(circuit.files).reduce((total, file) => total + (file?.bytes ?? 0), 0), 0);
+      for (const [id, circuit] of Object.entries(index.circuits)) out(`${id}: ${Object.keys(circuit.files).join(", ")}${circuit.insecure ? " (development keys: INSECURE)" : ""}`);
+      out(`bundle ${dir}: ${Object.keys(index.circuits).length} circuits, ${(bytes / 2 ** 20).toFixed(1)} MB; index.json sha256 ${sha256(readFileSync(resolve(dir, "index.json")))}`);
       return 0;
     },
   },

@@ -1,7 +1,7 @@
-import type { MarginReport } from "../engine/report.ts";
+import type { CheckReport } from "../engine/check-report.ts";
 
 /** A margin report with the commitments `check` prints above it. */
-export type CheckResult = MarginReport & { readonly accountCommitment: string; readonly roundCommitment: string };
+export type CheckResult = CheckReport;
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   // Columns: the first left-aligned, the others right-aligned.

@@ -1,5 +1,6 @@
 import { parseInteger } from "../core/decimal.ts";
 import { ZkMarginError } from "../core/errors.ts";
+import { HARDHAT_NODE, requireNode, requirePackages } from "../core/runtime.ts";
 import { optional, type Command, type Values } from "./options.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -43,6 +44,11 @@ export const keeperCommand: Command = {
       accounts: count(values, "accounts"), workers: count(values, "workers"), batchSize: count(values, "batch"),
     };
     if (sub === "worker" || sub === "run") {
+      requirePackages(["bullmq", "ioredis"], "zkmargin keeper");
+      if (sub === "run") {
+        requireNode(HARDHAT_NODE, "zkmargin keeper run (Hardhat 3)");
+        requirePackages(["hardhat", "@nomicfoundation/hardhat-ethers", "ethers", "solc"], "zkmargin keeper run");
+      }
       const { DEFAULT_REDIS_URL, redisReachable } = await import("../keeper/queue.ts");
       const url = redisUrl ?? DEFAULT_REDIS_URL;
       if (!(await redisReachable(url))) throw new ZkMarginError("--redis", `no Redis answers at ${url} (start one: redis-server --daemonize yes)`);

@@ -1,3 +1,4 @@
+import { Artifacts } from "../artifacts/store.ts";
 import { ZkMarginRefusal } from "../core/errors.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -56,4 +57,19 @@ export function refuse(error: unknown): number {
     return 1;
   }
   throw error;
+}
+
+/** The options that name an artifacts location (prove, verify, export-verifier, export-artifacts, demo). */
+export const ARTIFACTS_OPTIONS: OptionSpec = { artifacts: { type: "string" }, "artifacts-sha256": { type: "string" } };
+
+/** Usage lines of {@link ARTIFACTS_OPTIONS}. */
+export const ARTIFACTS_USAGE = `  --artifacts DIR|URL      where the circuits' artifacts are: a build folder, a bundle folder, or a bundle's
+                           http(s):// URL (default: $ZKMARGIN_ARTIFACTS, else the build folder); every file is
+                           checked against its sha256 (bundle index and manifest) before use
+  --artifacts-sha256 HEX   refuse a bundle whose index.json has another sha256 (pin a release)`;
+
+/** The artifacts location the options name (or the default one). */
+export function artifactsFrom(values: Values): Artifacts {
+  const pin = optional(values, "artifacts-sha256");
+  return Artifacts.at(optional(values, "artifacts"), pin === undefined ? {} : { indexSha256: pin.toLowerCase().replace(/^0x/, "") });
 }

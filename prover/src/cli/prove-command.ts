@@ -10,9 +10,8 @@ import { accountToJson, parseBufferBps } from "../model/parse.ts";
 import type { MarketSet } from "../model/types.ts";
 import { loadAccount, loadFills, loadMarkets, loadRound } from "../statements/load.ts";
 import { prepareApplyFills, prepareDeposit, prepareMargin, prepareTakeover, prepareWithdraw, type PreparedProof } from "../statements/prepare.ts";
-import { toProofFile } from "../statements/proof-file.ts";
 import { ProverSet } from "../statements/prover-set.ts";
-import { optional, refuse, required, type Command, type Values } from "./options.ts";
+import { ARTIFACTS_OPTIONS, ARTIFACTS_USAGE, artifactsFrom, optional, refuse, required, type Command, type Values } from "./options.ts";
 import { UsageError } from "./usage-error.ts";
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
@@ -33,7 +32,9 @@ const USAGE = `Usage: zkmargin prove <statement> [options] --out proof.json
 Transitions (deposit, fills, withdraw, takeover) also write the account's next state to --next (the
 liquidator's for a takeover): keep it once the vault has accepted the proof. Amounts are in tokens (6
 decimals). --bind is the address that will send the transaction (the vault binds margin proofs to it).
-An account that does not meet what it is asked to prove is refused (exit 1) and nothing is written.`;
+An account that does not meet what it is asked to prove is refused (exit 1) and nothing is written.
+
+${ARTIFACTS_USAGE}`;
 
 const amountOf = (values: Values) => parseScaled(required(values, "amount"), "--amount", TOKEN_DECIMALS, { min: 1n, maxExclusive: bound(64), limitText: "2^64 / 10^6" });
 
@@ -74,7 +75,7 @@ export const proveCommand: Command = {
     account: { type: "string" }, victim: { type: "string" }, liquidator: { type: "string" }, round: { type: "string" }, markets: { type: "string" },
     fills: { type: "string" }, listed: { type: "string" }, count: { type: "string" }, amount: { type: "string" }, bind: { type: "string" },
     "buffer-bps": { type: "string" }, requirement: { type: "string" }, "penalty-bps": { type: "string" }, defaulted: { type: "boolean" },
-    out: { type: "string" }, next: { type: "string" },
+    out: { type: "string" }, next: { type: "string" }, ...ARTIFACTS_OPTIONS,
   },
   async run(values, positionals) {
     const statement = positionals[0] as Statement | undefined;
@@ -89,12 +90,11 @@ export const proveCommand: Command = {
     } catch (error) {
       return refuse(error);
     }
-    const provers = new ProverSet();
+    const provers = new ProverSet({ artifacts: artifactsFrom(values) });
     try {
       err(`proving ${statement} with ${prepared.circuit.id}...`);
       const started = performance.now();
-      const bundle = await provers.prove(prepared);
-      const file = toProofFile(prepared, bundle);
+      const file = await provers.proveFile(prepared);
       // The next state first: a proof file never exists without the state it leads to.
       if (nextPath && prepared.next) writeFileAtomic(nextPath, `${JSON.stringify(accountToJson(prepared.next, markets), null, 2)}\n`);
       writeFileAtomic(outPath, `${JSON.stringify(file, null, 2)}\n`);

@@ -1,11 +1,15 @@
+import { existsSync, readFileSync } from "node:fs";
+import { Artifacts } from "../artifacts/store.ts";
+import { sha256, writeFileAtomic } from "../build/files.ts";
 import { buildCircuits } from "../build/pipeline.ts";
-import { projectPath } from "../build/paths.ts";
+import { INSTALLED, projectPath } from "../build/paths.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import { accountCommitment, genesisState } from "../commitment/account.ts";
 import { fillCommitment } from "../commitment/fill.ts";
 import { CASH_PER_TOKEN, FEE_ACCOUNT_ID } from "../core/constants.ts";
 import { formatScaled } from "../core/decimal.ts";
 import { ZkMarginError, ZkMarginRefusal } from "../core/errors.ts";
+import { hardhatConfig } from "../chain/hardhat-config.ts";
 import { deployClearing, read, send, verifierCircuitIds, type HardhatEthers, type NamedSigner } from "../chain/deployment.ts";
 import { marginReport } from "../engine/report.ts";
 import { equityAtMark } from "../engine/valuation.ts";
@@ -52,23 +56,30 @@ const quote = (cash: bigint) => formatScaled(cash, 16, 2);
  * last step the vault's token balance equals the sum of every account's equity plus the insurance fund.
  *
  * @param options.log one line per step as it happens (and build progress)
+ * @param options.artifacts where the cross circuits' artifacts are (default: build them, in the build folder)
  */
-export async function runStory(options: { log?: (message: string) => void } = {}): Promise<StoryResult> {
+export async function runStory(options: { log?: (message: string) => void; artifacts?: Artifacts } = {}): Promise<StoryResult> {
   const log = options.log ?? (() => undefined);
   const ids = verifierCircuitIds("cross");
-  await buildCircuits({ only: Object.values(ids), log });
+  if (!options.artifacts) await buildCircuits({ only: Object.values(ids), log });
+  const artifacts = Artifacts.at(options.artifacts);
+  await useVerifiersOf(artifacts, Object.values(ids));
   process.chdir(projectPath());
-  const hre = (await import("hardhat")).default;
+  // The repository's hardhat.config.ts, or (installed: Node loads no .ts from node_modules) the same
+  // configuration passed to Hardhat directly, the package's folder as the project.
+  const hre = INSTALLED
+    ? await (await import("hardhat/hre")).createHardhatRuntimeEnvironment(await hardhatConfig(), {}, projectPath())
+    : (await import("hardhat")).default;
   log("compiling contracts (cached)...");
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   const connection = await hre.network.create();
-  const ethers = connection.ethers as unknown as HardhatEthers & { provider: { send(method: string, params: unknown[]): Promise<unknown>; getBlock(tag: string): Promise<{ timestamp: number } | null>; getNetwork(): Promise<{ chainId: bigint }> } };
+  const ethers = (connection as unknown as { ethers: unknown }).ethers as HardhatEthers & { provider: { send(method: string, params: unknown[]): Promise<unknown>; getBlock(tag: string): Promise<{ timestamp: number } | null>; getNetwork(): Promise<{ chainId: bigint }> } };
   const [governance, poster, venue, alice, bob, carol, dave, challenger] = (await ethers.getSigners()) as NamedSigner[];
   const markets = parseMarkets(readJsonFile(projectPath("examples", "markets.json"), "markets"));
   const penaltyBps = 150n;
   const { token, registry, vault } = await deployClearing(ethers, {
     governance: governance!, poster: poster!, venue: venue!, markets, maxAgeSeconds: 3_600n,
-    bond: 50n * USDC, answerWindowSeconds: 3_600n, penaltyBps, insuranceBps: 5_000n, challengerBps: 2_000n,
+    bond: 50n * USDC, answerWindowSeconds: 3_600n, penaltyBps, insuranceBps: 5_000n, challengerBps: 2_000n, artifacts,
   });
   const steps: StoryStep[] = [];
   const gas: Record<string, number> = {};
@@ -85,7 +96,7 @@ export async function runStory(options: { log?: (message: string) => void } = {}
   }
 
   const specs = loadCircuitSpecs();
-  const provers = new ProverSet();
+  const provers = new ProverSet({ artifacts });
   try {
     const domain = { chainId: (await ethers.provider.getNetwork()).chainId, vault: BigInt(vaultAddress) };
     const states = new Map<bigint, AccountState>([[FEE_ACCOUNT_ID, genesisState(domain, FEE_ACCOUNT_ID, BigInt(venue!.address))]]);
@@ -239,4 +250,22 @@ export function formatStory(result: StoryResult): string {
     "",
     `balance invariant: ${result.balanced ? "holds (sum of equities + insurance = the vault's balance, exactly)" : "BROKEN"}`,
   ].join("\n");
+}
+
+/**
+ * Makes the verifier contracts Hardhat compiles (contracts/generated/) those of the artifacts the demo proves
+ * with: in the repository it writes the artifacts' verifiers there (build outputs, git-ignored); an
+ * installed package's are never rewritten, so a mismatch is refused.
+ */
+async function useVerifiersOf(artifacts: Artifacts, circuitIds: readonly string[]): Promise<void> {
+  for (const id of circuitIds) {
+    const manifest = await artifacts.manifest(id);
+    const verifier = await artifacts.file(id, "verifier");
+    const path = projectPath("contracts", "generated", `${manifest.verifierContract}.sol`);
+    if (existsSync(path) && sha256(readFileSync(path)) === sha256(verifier)) continue;
+    if (INSTALLED) {
+      throw new ZkMarginError(`circuit ${id}`, `the package's ${manifest.verifierContract}.sol was generated from another key than the artifacts at ${artifacts.location}: run the demo with the artifacts the package was packed with (contracts/generated/verifiers.json names them), or from a clone of the repository`);
+    }
+    writeFileAtomic(path, verifier);
+  }
 }

@@ -1,4 +1,4 @@
-import type { Groth16Proof } from "snarkjs";
+import type { Groth16Proof } from "./proof-types.ts";
 
 /** A proof as Solidity takes it: the 8-element point array (a, b with swapped coordinates, c) and the signals. */
 export interface SolidityCalldata {

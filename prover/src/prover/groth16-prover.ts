@@ -6,7 +6,7 @@ import { Bn128Arena } from "./bn128-wasm.ts";
 import { bn128Module } from "./bn128-module.ts";
 import { MSM_GROUP, MsmShard, PROJECTIVE_SIZE, zeroProjective, type MsmName, type MsmPart } from "./msm-shard.ts";
 import type { MsmRequest, MsmWorkerData } from "./msm-worker.ts";
-import { TsWorker } from "./ts-worker.ts";
+import { TsWorker, workerEntry } from "./ts-worker.ts";
 import { BN254_Q, BN254_R, G1_AFFINE, G2_AFFINE, N8, bigIntToLittleEndian, littleEndianToBigInt, parseGroth16Zkey, type Groth16Zkey } from "./zkey.ts";
 
 /** Options of {@link Groth16Prover.create}. */
@@ -97,7 +97,7 @@ export class Groth16Prover {
       const shard = new MsmShard(module, parts);
       shards = [{ multiexp: async (names, scalars) => shard.multiexp(names, scalars), close: async () => undefined }];
     } else {
-      const entry = new URL("./msm-worker.ts", import.meta.url);
+      const entry = workerEntry("./msm-worker", import.meta.url);
       shards = Array.from({ length: threads }, (_, index) => {
         // Every worker holds all the points (its own copy) and computes its share of the windows.
         const copy = parts.map((part) => ({ ...part, bases: part.bases.slice() }));

@@ -10,8 +10,9 @@ import type { ProofBundle, ProofTimings } from "./warm-prover.ts";
 export interface PoolWorkerData {
   readonly circuitId: string;
   readonly threads: number;
-  /** The pool's ZKMARGIN_BUILD_DIR (the environment of worker threads is a copy taken at start). */
-  readonly buildDir: string | undefined;
+  /** The pool's artifacts location (a folder or bundle URL) and its pinned index sha256. */
+  readonly artifacts: string;
+  readonly indexSha256: string | undefined;
 }
 
 /** One proof to make. */
@@ -27,9 +28,10 @@ export interface PoolReply {
 
 if (parentPort) {
   const data = workerPayload(workerData) as PoolWorkerData;
-  if (data.buildDir !== undefined) process.env.ZKMARGIN_BUILD_DIR = data.buildDir;
   const { WarmProver } = await import("./warm-prover.ts");
-  const prover = await WarmProver.load(data.circuitId, { threads: data.threads });
+  const { Artifacts } = await import("../artifacts/store.ts");
+  const artifacts = Artifacts.at(data.artifacts, data.indexSha256 === undefined ? {} : { indexSha256: data.indexSha256 });
+  const prover = await WarmProver.load(data.circuitId, { threads: data.threads, artifacts });
   await serveRequests<PoolRequest, PoolReply>(parentPort, async (request) => {
     const bundle = await prover.prove(request.input);
     return { value: { bundle, timings: prover.lastTimings } };

@@ -2,7 +2,8 @@ import { availableParallelism } from "node:os";
 import type { CircuitInput } from "../circuit/inputs.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import type { PoolRequest, PoolReply, PoolWorkerData } from "./pool-worker.ts";
-import { TsWorker } from "./ts-worker.ts";
+import { TsWorker, workerEntry } from "./ts-worker.ts";
+import { Artifacts, type ArtifactsLocation } from "../artifacts/store.ts";
 import type { ProofBundle, ProofTimings } from "./warm-prover.ts";
 
 /** Options of {@link ProverPool.load}. */
@@ -11,6 +12,8 @@ export interface ProverPoolOptions {
   readonly workers?: number;
   /** Threads of each worker's prover (default 1: each proof runs in its worker's thread). */
   readonly threadsPerWorker?: number;
+  /** Where the circuit's artifacts are (default: $ZKMARGIN_ARTIFACTS, else the build folder). */
+  readonly artifacts?: ArtifactsLocation | Artifacts;
 }
 
 interface Slot {
@@ -50,8 +53,11 @@ export class ProverPool {
    */
   static async load(circuitId: string, options: ProverPoolOptions = {}): Promise<ProverPool> {
     const count = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
-    const data: PoolWorkerData = { circuitId, threads: Math.max(1, Math.floor(options.threadsPerWorker ?? 1)), buildDir: process.env.ZKMARGIN_BUILD_DIR };
-    const entry = new URL("./pool-worker.ts", import.meta.url);
+    const artifacts = Artifacts.at(options.artifacts);
+    // Checked here once, so that a missing or tampered artifact is reported as such rather than as a worker failure.
+    await artifacts.manifest(circuitId);
+    const data: PoolWorkerData = { circuitId, threads: Math.max(1, Math.floor(options.threadsPerWorker ?? 1)), artifacts: artifacts.location, indexSha256: artifacts.indexSha256 };
+    const entry = workerEntry("./pool-worker", import.meta.url);
     const slots = Array.from({ length: count }, () => ({ worker: new TsWorker<PoolRequest, PoolReply>(entry, data), busy: 0 }));
     try {
       await Promise.all(slots.map((slot) => slot.worker.started()));

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { Worker, type Transferable } from "node:worker_threads";
 import { ZkMarginError } from "../core/errors.ts";
 
@@ -7,12 +8,23 @@ const require = createRequire(import.meta.url);
 /** What a worker answers to one request. */
 export type WorkerReply<T> = { readonly id: number; readonly ok: true; readonly value: T } | { readonly id: number; readonly ok: false; readonly message: string };
 
-function tsxRegisterPath(): string | undefined {
+/** tsx's ESM loader API (a development dependency: only TypeScript worker entries need it). */
+function tsxLoaderUrl(): string | undefined {
   try {
-    return require.resolve("tsx/esm/api");
+    return typeof import.meta.resolve === "function" ? import.meta.resolve("tsx/esm/api") : pathToFileURL(require.resolve("tsx/esm/api")).href;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The entry module of a worker that lives next to `base` (an `import.meta.url`): `name`.ts when running from
+ * the TypeScript sources (repository, tests), `name`.js in the compiled package (dist/).
+ *
+ * @param name the module's path relative to `base`, without extension, e.g. "./msm-worker"
+ */
+export function workerEntry(name: string, base: string): URL {
+  return new URL(`${name}${base.endsWith(".ts") ? ".ts" : ".js"}`, base);
 }
 
 interface WorkerEnvelope {
@@ -26,10 +38,11 @@ export function workerPayload(data: unknown): unknown {
 }
 
 /**
- * A worker thread running a TypeScript module of this package, with request/reply messaging. The module is
- * loaded through tsx's loader (a dependency) so that it works the same under tsx, vitest and plain Node,
- * or by Node's own type stripping for modules that allow it. The worker must post `{ ready: true }` once set up, then answer each
- * `{ id, ...request }` with a {@link WorkerReply}.
+ * A worker thread running a module of this package, with request/reply messaging. A compiled entry (.js, the
+ * installed package) is imported as it is; a TypeScript entry (the repository's sources, under tsx or vitest)
+ * is loaded by Node's own type stripping for modules that allow it, else through tsx's loader (a development
+ * dependency). The worker must post `{ ready: true }` once set up, then answer each `{ id, ...request }` with
+ * a {@link WorkerReply}.
  */
 export class TsWorker<Request extends object, Reply> {
   private readonly worker: Worker;
@@ -46,11 +59,13 @@ export class TsWorker<Request extends object, Reply> {
    *   it starts without tsx (faster)
    */
   constructor(entry: URL, workerData: unknown, transferList: readonly Transferable[] = [], erasable = false) {
-    const native = erasable && Boolean((process.features as { typescript?: unknown }).typescript);
-    const tsx = native ? undefined : tsxRegisterPath();
+    const typescript = entry.pathname.endsWith(".ts");
+    const native = !typescript || (erasable && Boolean((process.features as { typescript?: unknown }).typescript));
+    const tsx = native ? undefined : tsxLoaderUrl();
+    if (!native && !tsx) throw new ZkMarginError("prover worker", `${entry.pathname} is TypeScript and tsx is not installed: use the compiled package (dist/) or npm install tsx`);
     const bootstrap = [
       "(async () => {",
-      tsx ? `  require(${JSON.stringify(tsx)}).register();` : "",
+      tsx ? `  (await import(${JSON.stringify(tsx)})).register();` : "",
       `  await import(${JSON.stringify(entry.href)});`,
       "})();",
     ].join("\n");

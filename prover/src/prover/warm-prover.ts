@@ -1,12 +1,16 @@
 import { readFileSync } from "node:fs";
 import { WitnessCalculatorBuilder, type WitnessCalculator } from "circom_runtime";
+import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
+import type { CircuitManifest } from "../artifacts/manifest.ts";
+import { Artifacts, type ArtifactsLocation } from "../artifacts/store.ts";
 import type { CircuitInput } from "../circuit/inputs.ts";
-import { ZkMarginError } from "../core/errors.ts";
 import { sha256 } from "../build/files.ts";
 import { artifactPaths } from "../build/paths.ts";
-import { readManifest, type CircuitManifest } from "../build/setup.ts";
+import { readManifest } from "../build/setup.ts";
+import { ZkMarginError } from "../core/errors.ts";
 import { toSolidityCalldata, type SolidityCalldata } from "./calldata.ts";
+import type { Groth16Proof } from "./proof-types.ts";
 import { captureConsole } from "./capture-console.ts";
 import { Groth16Prover } from "./groth16-prover.ts";
 import { wtnsWitness } from "./zkey.ts";
@@ -14,7 +18,7 @@ import { wtnsWitness } from "./zkey.ts";
 /** A Groth16 proof with its public signals (decimal strings) and the calldata a verifier contract takes. */
 export interface ProofBundle {
   readonly circuit: string;
-  readonly proof: snarkjs.Groth16Proof;
+  readonly proof: Groth16Proof;
   readonly publicSignals: readonly string[];
   readonly calldata: SolidityCalldata;
 }
@@ -35,6 +39,11 @@ export interface WarmProverOptions {
   readonly engine?: "fast" | "snarkjs";
   /** Threads of the fast engine (default: all cores; 1 proves in the calling thread). */
   readonly threads?: number;
+  /**
+   * Where the circuit's artifacts are: a folder (a build folder or a bundle), a bundle URL, or an
+   * {@link Artifacts} (default: $ZKMARGIN_ARTIFACTS, else the build folder).
+   */
+  readonly artifacts?: ArtifactsLocation | Artifacts;
 }
 
 // snarkjs keeps one bn128 curve (with its worker threads) per process in globalThis.curve_bn128; it is
@@ -81,19 +90,19 @@ export class WarmProver {
   }
 
   /**
-   * Loads a built circuit. Refuses artifacts whose sha256 differs from the manifest (a tampered or stale zkey,
-   * a wasm from another circuit) and circuits that were never set up.
+   * Loads a built circuit from its artifacts. Refuses artifacts whose sha256 differs from the manifest (and,
+   * in a bundle, from its index): a tampered or stale zkey, a wasm from another circuit; and circuits that
+   * were never set up.
    *
-   * @param circuitId id from circuits/circuits.json, e.g. "margin_n4_m16"
-   * @param options the proving engine and its threads
+   * @param circuitId id from circuits/circuits.json, e.g. "cross_margin_m16"
+   * @param options the artifacts location, the proving engine and its threads
    */
   static async load(circuitId: string, options: WarmProverOptions = {}): Promise<WarmProver> {
-    const manifest = readManifest(circuitId);
-    if (!manifest) throw new ZkMarginError(`circuit ${circuitId}`, "is not built: run `npx zkmargin build`");
-    const paths = artifactPaths(circuitId);
-    const wasm = readArtifact(paths.wasm, manifest.artifacts.wasm, circuitId, "witness generator");
-    const zkey = readArtifact(paths.zkey, manifest.artifacts.zkey, circuitId, "proving key");
-    const verificationKey = JSON.parse(readArtifact(paths.vkey, manifest.artifacts.verificationKey, circuitId, "verification key").toString()) as object;
+    const artifacts = Artifacts.at(options.artifacts);
+    const manifest = await artifacts.manifest(circuitId);
+    const wasm = await artifacts.file(circuitId, "wasm");
+    const zkey = await artifacts.file(circuitId, "zkey");
+    const verificationKey = await artifacts.verificationKey(circuitId);
     const witnessCalculator = await WitnessCalculatorBuilder(wasm);
     const engine = options.engine === "snarkjs" ? undefined : await Groth16Prover.create(zkey, options.threads === undefined ? {} : { threads: options.threads });
     openProvers++;
@@ -124,7 +133,7 @@ export class WarmProver {
   }
 
   /** Verifies a proof against this circuit's verification key. */
-  async verify(proof: snarkjs.Groth16Proof, publicSignals: readonly string[]): Promise<boolean> {
+  async verify(proof: Groth16Proof, publicSignals: readonly string[]): Promise<boolean> {
     this.assertOpen();
     return verifyWithKey(this.verificationKey, proof, publicSignals);
   }
@@ -143,36 +152,53 @@ export class WarmProver {
   }
 }
 
+// Verification needs no worker threads: unless snarkjs' shared curve already exists (a prover or a build in
+// this process made it), verifyWithKey lends snarkjs a single-threaded curve of its own for the call, so a
+// process that only verifies exits by itself (snarkjs' own curve keeps worker threads alive).
+let verifyCurve: Promise<unknown> | undefined;
+let lentCurves = 0;
+
 /** Verifies a Groth16 proof with snarkjs, treating malformed proofs as invalid rather than crashing. */
-export async function verifyWithKey(verificationKey: object, proof: snarkjs.Groth16Proof, publicSignals: readonly string[]): Promise<boolean> {
+export async function verifyWithKey(verificationKey: object, proof: Groth16Proof, publicSignals: readonly string[]): Promise<boolean> {
+  const holder = globalThis as { curve_bn128?: unknown };
+  let lent = false;
+  if (!holder.curve_bn128 || lentCurves > 0) {
+    verifyCurve ??= buildBn128(true);
+    const curve = await verifyCurve;
+    if (!holder.curve_bn128 || lentCurves > 0) {
+      holder.curve_bn128 = curve;
+      lentCurves++;
+      lent = true;
+    }
+  }
   try {
     return await snarkjs.groth16.verify(verificationKey, [...publicSignals], proof, silentLogger);
   } catch {
     return false;
+  } finally {
+    if (lent && --lentCurves === 0 && holder.curve_bn128 === (await verifyCurve)) holder.curve_bn128 = null;
   }
 }
 
-/** Loads a circuit's verification key, checked against the manifest. */
+/**
+ * Loads a circuit's verification key from the local build folder, checked against the manifest
+ * (synchronous; for any artifacts location, `Artifacts.at(location).verificationKey(id)`).
+ */
 export function loadVerificationKey(circuitId: string): object {
   const manifest = readManifest(circuitId);
   if (!manifest) throw new ZkMarginError(`circuit ${circuitId}`, "is not built: run `npx zkmargin build`");
-  return JSON.parse(readArtifact(artifactPaths(circuitId).vkey, manifest.artifacts.verificationKey, circuitId, "verification key").toString()) as object;
-}
-
-const silentLogger: snarkjs.Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-function readArtifact(path: string, expected: string, circuitId: string, what: string): Buffer {
+  const path = artifactPaths(circuitId).vkey;
   let data: Buffer;
   try {
     data = readFileSync(path);
   } catch {
-    throw new ZkMarginError(`circuit ${circuitId}`, `${what} ${path} is missing: run \`npx zkmargin build\``);
+    throw new ZkMarginError(`circuit ${circuitId}`, `verification key ${path} is missing: run \`npx zkmargin build\``);
   }
-  if (sha256(data) !== expected) {
-    throw new ZkMarginError(`circuit ${circuitId}`, `${what} ${path} does not match the hash recorded at build time: rebuild with \`npx zkmargin build --force\``);
-  }
-  return data;
+  if (sha256(data) !== manifest.artifacts.verificationKey) throw new ZkMarginError(`circuit ${circuitId}`, `verification key ${path} does not match the hash recorded at build time: rebuild with \`npx zkmargin build --force\``);
+  return JSON.parse(data.toString()) as object;
 }
+
+const silentLogger: snarkjs.Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0]!.trim();

@@ -1,4 +1,4 @@
-import type { Groth16Proof } from "snarkjs";
+import type { Groth16Proof } from "../prover/proof-types.ts";
 import { toAddress, toHex32 } from "../core/field.ts";
 import { formatScaled } from "../core/decimal.ts";
 import { unpackMarginStatement, unpackTakeoverStatement } from "../commitment/statement.ts";

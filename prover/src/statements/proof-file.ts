@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
-import type { Groth16Proof } from "snarkjs";
+import type { CircuitManifest } from "../artifacts/manifest.ts";
+import { Artifacts, type ArtifactsLocation } from "../artifacts/store.ts";
+import type { Groth16Proof } from "../prover/proof-types.ts";
 import { sha256 } from "../build/files.ts";
 import { readManifest } from "../build/setup.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
@@ -9,15 +11,19 @@ import { FIELD_MODULUS } from "../core/constants.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { toHex32 } from "../core/field.ts";
 import { toSolidityCalldata } from "../prover/calldata.ts";
-import { loadVerificationKey, verifyWithKey, type ProofBundle } from "../prover/warm-prover.ts";
+import { verifyWithKey, type ProofBundle } from "../prover/warm-prover.ts";
 import type { PreparedProof } from "./prepare.ts";
 import { PROOF_FILE_TAG, assembleProofFile, decodeStatement, type ProofFile } from "./proof-file-shape.ts";
 
 export type { ProofFile };
 
-/** Assembles the proof file of a prepared proof and its bundle, with the setup's label and key hash from the manifest. */
-export function toProofFile(prepared: PreparedProof, bundle: ProofBundle): ProofFile {
-  const manifest = readManifest(bundle.circuit);
+/**
+ * Assembles the proof file of a prepared proof and its bundle, with the setup's label and key hash from the
+ * circuit's manifest: the one given (a WarmProver's `manifest`), else the local build's. (ProverSet's
+ * `proveFile` does both steps with the manifest of the artifacts it proved with.)
+ */
+export function toProofFile(prepared: PreparedProof, bundle: ProofBundle, manifest: CircuitManifest | undefined = readManifest(bundle.circuit)): ProofFile {
+  if (manifest && manifest.circuit !== bundle.circuit) throw new ZkMarginError("manifest", `is for circuit ${manifest.circuit}, the proof for ${bundle.circuit}`);
   return assembleProofFile(prepared, bundle, manifest?.artifacts.verificationKey ?? "", manifest?.ceremony.insecure ?? true);
 }
 
@@ -28,10 +34,15 @@ export interface VerifyOutcome {
   readonly message: string;
 }
 
-/** Where `verifyProofFile` takes the verification key from (default: the local build's manifest). */
+/**
+ * Where `verifyProofFile` takes the verification key from: a key file, or an artifacts location (default:
+ * $ZKMARGIN_ARTIFACTS, else the build folder), whose manifest also gives the setup's label.
+ */
 export interface VerifyOptions {
-  /** A verification key file (snarkjs JSON). */
+  /** A verification key file (snarkjs JSON); the setup label is then not checked. */
   readonly verificationKeyPath?: string;
+  /** A folder (build folder or bundle), a bundle URL or an Artifacts. */
+  readonly artifacts?: ArtifactsLocation | Artifacts;
   /** Circuit specs (default circuits/circuits.json). */
   readonly specs?: readonly CircuitSpec[];
 }
@@ -60,9 +71,17 @@ export async function verifyProofFile(json: unknown, options: VerifyOptions = {}
     keyHash = sha256(bytes);
     key = JSON.parse(bytes.toString()) as object;
   } else {
-    const manifest = readManifest(spec.id);
-    if (!manifest) throw new ZkMarginError("proof file.circuit", `${spec.id} is not built here: pass its verification key (--vkey) or build it`);
-    key = loadVerificationKey(spec.id);
+    const artifacts = Artifacts.at(options.artifacts);
+    let manifest: CircuitManifest;
+    try {
+      manifest = await artifacts.manifest(spec.id);
+    } catch (error) {
+      if (error instanceof ZkMarginError && /is not (built|in the bundle)/.test(error.message)) {
+        throw new ZkMarginError("proof file.circuit", `${spec.id} has no artifacts at ${artifacts.location}: pass its verification key (--vkey FILE) or an artifacts location (--artifacts DIR|URL), or build it`);
+      }
+      throw error;
+    }
+    key = await artifacts.verificationKey(spec.id);
     keyHash = manifest.artifacts.verificationKey;
     insecure = manifest.ceremony.insecure;
   }
