@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { setupSummary, exportArtifacts } from "../artifacts/export.ts";
+import { batchVerifierContractName, batchVerifierSource, DEVELOPMENT_NOTE, hasBatchVerifier, type VerificationKey } from "../build/batch-verifier.ts";
 import { buildCircuits } from "../build/pipeline.ts";
 import { sha256, writeFileAtomic } from "../build/files.ts";
 import { accountCommitment, genesisState } from "../commitment/account.ts";
@@ -237,7 +238,17 @@ ${ARTIFACTS_USAGE}`,
         writeFileAtomic(resolve(dir, `${manifest.verifierContract}.sol`), verifier);
         if (values["contracts-only"] !== true) writeFileAtomic(resolve(dir, `${manifest.circuit}.vkey.json`), vkey);
         record[manifest.circuit] = { contract: manifest.verifierContract, file: `${manifest.verifierContract}.sol`, sha256: sha256(verifier), verificationKey: sha256(vkey), manifest: sha256(manifestBytes), insecure: manifest.ceremony.insecure, setup: setupSummary(manifest), license: "GPL-3.0 (snarkjs' verifier template)" };
-        out(`${manifest.circuit}: ${manifest.verifierContract}.sol${values["contracts-only"] === true ? "" : `, ${manifest.circuit}.vkey.json`}${manifest.ceremony.insecure ? " (development keys: INSECURE)" : ""}`);
+        // A bulk statement's batch verifier (attestBatch), generated from the same verification key.
+        const spec = specs.find((candidate) => candidate.id === manifest.circuit)!;
+        let batch = "";
+        if (hasBatchVerifier(spec)) {
+          const contract = batchVerifierContractName(spec.id);
+          const source = batchVerifierSource(spec, JSON.parse(Buffer.from(vkey).toString("utf8")) as VerificationKey, manifest.ceremony.insecure ? DEVELOPMENT_NOTE : "");
+          writeFileAtomic(resolve(dir, `${contract}.sol`), source);
+          (record[manifest.circuit] as Record<string, unknown>).batchVerifier = { contract, file: `${contract}.sol`, sha256: sha256(source), license: "MIT" };
+          batch = `, ${contract}.sol`;
+        }
+        out(`${manifest.circuit}: ${manifest.verifierContract}.sol${batch}${values["contracts-only"] === true ? "" : `, ${manifest.circuit}.vkey.json`}${manifest.ceremony.insecure ? " (development keys: INSECURE)" : ""}`);
       }
       writeFileAtomic(resolve(dir, "verifiers.json"), `${JSON.stringify({ zkmargin: "zkmargin verifiers v1", circuits: record }, null, 2)}\n`);
       return 0;
