@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDir, projectPath } from "../../prover/src/build/paths.ts";
 import { loadCircuitSpecs } from "../../prover/src/circuit/load-specs.ts";
+import { batchVerifierContractName, hasBatchVerifier } from "../../prover/src/build/batch-verifier.ts";
 
 // The package as a new user gets it: `npm pack`, installed into a fresh "type": "module" project, then used
 // from plain Node (no tsx, no vitest transform): import the SDK, check, prove and verify with the
@@ -159,7 +160,9 @@ describe("# the npm package, installed into a fresh project", () => {
       expect(files, wanted).toContain(wanted);
     }
     const verifiers = loadCircuitSpecs().filter((spec) => spec.setup).length;
-    expect(files.filter((file) => /^contracts\/generated\/\w+Verifier\.sol$/.test(file))).toHaveLength(verifiers);
+    expect(files.filter((file) => /^contracts\/generated\/\w+(?<!Batch)Verifier\.sol$/.test(file))).toHaveLength(verifiers);
+    // The batch verifiers of the bulk statements (attestBatch), generated from the same keys.
+    expect(files.filter((file) => /^contracts\/generated\/\w+BatchVerifier\.sol$/.test(file)).sort()).toEqual(loadCircuitSpecs().filter(hasBatchVerifier).map((spec) => `contracts/generated/${batchVerifierContractName(spec.id)}.sol`).sort());
     expect(files.filter((file) => /^(test|web|scripts|build|bench|prover|\.ci)\/|\.test\.|\.tgz$|^dist\/bench\/(run|accounts)/.test(file))).toEqual([]);
     expect(files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))).toEqual([]);
   });
