@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { benchRequest } from "../prover/src/bench/command.ts";
 import { runBench } from "../prover/src/bench/run.ts";
-import { maxMarkets } from "../prover/src/bench/specs.ts";
+import { benchInput, benchProof } from "../prover/src/bench/accounts.ts";
+import { STATEMENTS, benchCircuit, circuitIdOf, maxMarkets, provingShape, specOf } from "../prover/src/bench/specs.ts";
+import { loadCircuitSpecs } from "../prover/src/circuit/load-specs.ts";
 import { logLogSlope, mad, median, slope } from "../prover/src/bench/stats.ts";
 import { readManifest } from "../prover/src/build/setup.ts";
 
@@ -46,23 +48,48 @@ describe("benchmark statistics", () => {
   });
 
   it("the largest M that fits is the last whose linear model stays in the budget", () => {
-    // 6,744 constraints at M = 16 and 17,051 at M = 64 (cross margin, N = 16): 214.7 per market.
-    const markets = maxMarkets({ markets: 16, constraints: 6_744 }, { markets: 64, constraints: 17_051 });
-    const perMarket = (17_051 - 6_744) / 48;
-    expect(17_051 + (markets - 64) * perMarket).toBeLessThanOrEqual(2 ** 16 - 4);
-    expect(17_051 + (markets + 1 - 64) * perMarket).toBeGreaterThan(2 ** 16 - 4);
+    // 2,637 constraints at M = 4 and 9,271 at M = 16 (cross margin): 552.8 per market.
+    const markets = maxMarkets({ markets: 4, constraints: 2_637 }, { markets: 16, constraints: 9_271 });
+    const perMarket = (9_271 - 2_637) / 12;
+    expect(9_271 + (markets - 16) * perMarket).toBeLessThanOrEqual(2 ** 16 - 6);
+    expect(9_271 + (markets + 1 - 16) * perMarket).toBeGreaterThan(2 ** 16 - 6);
+  });
+
+  it("names every statement's circuit as circuits.json does, and generates the same spec for it", () => {
+    const listed = loadCircuitSpecs().filter((spec) => spec.setup);
+    expect(STATEMENTS.map((statement) => circuitIdOf(provingShape(statement))).sort()).toEqual(listed.map((spec) => spec.id).sort());
+    for (const spec of listed) {
+      const statement = STATEMENTS.find((each) => circuitIdOf(provingShape(each)) === spec.id)!;
+      expect(specOf(provingShape(statement))).toEqual(spec);
+      expect(benchCircuit(provingShape(statement), listed).origin).toBe("build");
+    }
+    expect(benchCircuit({ kind: "fills", markets: 16, fills: 2 }, listed).spec).toMatchObject({ id: "bench_fills_m16_k2", params: [16, 2], fills: 2 });
+    expect(benchCircuit({ kind: "takeover", profile: "tiered", markets: 4 }, listed).spec).toMatchObject({ id: "bench_tiered_takeover_m4", params: [4, 4, 2], profile: "tiered" });
+  });
+
+  it("proves a true statement of every kind at every size of the sweep (the engine accepts each bench input)", () => {
+    for (const statement of STATEMENTS) {
+      for (const markets of [4, 64]) {
+        const proof = benchProof({ ...statement, markets });
+        expect(proof.kind).toBe(statement.kind);
+        expect(proof.input[proof.circuit.pubs[0]!]).toBe(proof.publicInputs[0]!.toString());
+      }
+    }
+    const takeover = benchProof({ kind: "takeover", profile: "cross", markets: 16 }).takeover!;
+    expect(takeover.badDebt).toBeGreaterThan(0n);
+    expect(benchInput({ kind: "deposit", markets: 16 }, 1).oldCommitment).not.toBe(benchInput({ kind: "deposit", markets: 16 }, 2).oldCommitment);
   });
 });
 
 describe("zkmargin bench flags", () => {
   it("turns flags into options and resolves the output folder", () => {
-    const request = benchRequest({ quick: true, runs: "2", circuit: ["margin_n1_m16"], "pool-proofs": "0", out: "tmp/x", "no-gas": true });
+    const request = benchRequest({ quick: true, runs: "2", circuit: ["deposit_m16"], "pool-proofs": "0", out: "tmp/x", "no-gas": true });
     expect(request.mode).toBe("measure");
     if (request.mode !== "measure") return;
-    expect(request.options).toMatchObject({ quick: true, grid: false, runs: 2, circuits: ["margin_n1_m16"], poolProofs: 0, noGas: true });
+    expect(request.options).toMatchObject({ quick: true, grid: false, runs: 2, circuits: ["deposit_m16"], poolProofs: 0, noGas: true });
     expect(request.options.outDir).toMatch(/tmp\/x$/);
     expect(benchRequest({ "dev-ptau": "16" })).toEqual({ mode: "dev-ptau", power: 16 });
-    expect(benchRequest({ "dev-setup": "tiered_margin_n4_m16" })).toEqual({ mode: "dev-setup", circuit: "tiered_margin_n4_m16" });
+    expect(benchRequest({ "dev-setup": "tiered_margin_m16" })).toEqual({ mode: "dev-setup", circuit: "tiered_margin_m16" });
     expect(benchRequest({ render: true })).toMatchObject({ mode: "render" });
   });
 
@@ -73,7 +100,7 @@ describe("zkmargin bench flags", () => {
     [{ "dev-ptau": "40" }, /--dev-ptau: must be a whole number from 1 to 28/],
     [{ quick: true, grid: true }, /--grid: cannot be combined with --quick/],
     [{ render: true, "dev-ptau": "12" }, /--render: cannot be combined with --dev-ptau/],
-    [{ "dev-setup": "margin_n1_m16", "dev-ptau": "12" }, /--dev-setup: cannot be combined with --render or --dev-ptau/],
+    [{ "dev-setup": "deposit_m16", "dev-ptau": "12" }, /--dev-setup: cannot be combined with --render or --dev-ptau/],
     [{ rapidsnark: "/nonexistent/rapidsnark" }, /--rapidsnark: no such file/],
   ])("refuses %j, naming the flag", (values, message) => {
     expect(() => benchRequest(values)).toThrow(message);
@@ -81,7 +108,7 @@ describe("zkmargin bench flags", () => {
 });
 
 describe("one benchmark point end to end", () => {
-  const circuit = "margin_n1_m16";
+  const circuit = "deposit_m16";
 
   it("times every contender on the same files, checks every proof, and writes the report", async () => {
     const outDir = join(work, "out");
@@ -89,19 +116,19 @@ describe("one benchmark point end to end", () => {
     expect(results.partial).toBe(false);
     expect(results.points).toHaveLength(1);
     const [point] = results.points;
-    expect(point).toMatchObject({ circuit, profile: "cross", kind: "margin", slots: 1, markets: 16, constraints: readManifest(circuit)!.constraints });
+    expect(point).toMatchObject({ circuit, statement: "deposit", profile: null, kind: "deposit", markets: 16, fills: 0, publicInputs: 3, constraints: readManifest(circuit)!.constraints });
     for (const timing of [point!.warmTotalMs, point!.snarkjsWarmMs, point!.freshFullproveMs, point!.rapidsnarkMs!, point!.verifyMs]) {
       expect(timing.samples).toHaveLength(1);
       expect(timing.median).toBeGreaterThan(0);
     }
     expect(point!.warmOverFresh).toBeCloseTo(point!.warmTotalMs.median / point!.freshFullproveMs.median, 2);
-    expect(point!.rapidsnarkOverWarm).toBeGreaterThan(0);
-    // The generated verifier accepted the warm proof on the in-process chain: about 232k gas with 3 public inputs.
+    expect(point!.warmOverRapidsnark).toBeCloseTo(point!.warmTotalMs.median / point!.rapidsnarkMs!.median, 2);
+    // The generated verifier accepted the warm proof on the in-process chain: about 230k gas with 3 public inputs.
     expect(point!.verifyGas).toBeGreaterThan(200_000);
     expect(point!.verifyGas).toBeLessThan(260_000);
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(results.tools.rapidsnark).toBeTruthy();
-    expect(markdown).toContain("| cross margin | 1 | 16 |");
+    expect(markdown).toContain("| deposit | 16 |");
     for (const file of ["results.json", "results.md", "proving-time.svg", "constraints.svg"]) expect(existsSync(join(outDir, file))).toBe(true);
     expect(JSON.parse(readFileSync(join(outDir, "results.json"), "utf8")).points).toHaveLength(1);
     expect(readFileSync(join(outDir, "proving-time.svg"), "utf8")).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);

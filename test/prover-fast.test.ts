@@ -9,8 +9,8 @@ import { ProverPool } from "../prover/src/prover/prover-pool.ts";
 import { WarmProver, loadVerificationKey, releaseCurve } from "../prover/src/prover/warm-prover.ts";
 import { BN254_R, wtnsWitness } from "../prover/src/prover/zkey.ts";
 
-const CIRCUIT = "margin_n1_m16";
-const input = benchInput({ profile: "cross", kind: "margin", slots: 1, markets: 16 });
+const CIRCUIT = "deposit_m16";
+const input = benchInput({ kind: "deposit", markets: 16 });
 
 async function witnessOf(circuit: string, circuitInput: Record<string, unknown>): Promise<Uint8Array> {
   const calculator = await WitnessCalculatorBuilder(readFileSync(artifactPaths(circuit).wasm));
@@ -36,7 +36,7 @@ describe("Groth16Prover (the fast engine)", () => {
         for (let i = 0; i < 4; i++) {
           const { proof, publicSignals } = await prover.prove(witness);
           expect(proof.protocol).toBe("groth16");
-          expect(publicSignals).toEqual([input.accountCommitment, input.roundCommitment, input.statement].map(String));
+          expect(publicSignals).toEqual([input.oldCommitment, input.newCommitment, input.amount].map(String));
           await expect(snarkjs.groth16.verify(verificationKey, publicSignals, proof)).resolves.toBe(true);
           proofs.push(proof);
         }
@@ -123,11 +123,11 @@ describe("WarmProver engines and ProverPool", () => {
     const verifier = await WarmProver.load(CIRCUIT, { threads: 1 });
     try {
       expect(pool.size).toBe(2);
-      const inputs = [1, 2, 3, 4, 5].map((variant) => benchInput({ profile: "cross", kind: "margin", slots: 1, markets: 16 }, variant));
+      const inputs = [1, 2, 3, 4, 5].map((variant) => benchInput({ kind: "deposit", markets: 16 }, variant));
       const bundles = await pool.proveAll(inputs);
       expect(bundles).toHaveLength(inputs.length);
       for (const [k, bundle] of bundles.entries()) {
-        expect(bundle.publicSignals[0]).toBe(String(inputs[k]!.accountCommitment));
+        expect(bundle.publicSignals[0]).toBe(String(inputs[k]!.oldCommitment));
         await expect(verifier.verify(bundle.proof, bundle.publicSignals)).resolves.toBe(true);
       }
       await expect(pool.prove({ ...input, nonce: "99" })).rejects.toThrow(/does not satisfy the circuit/);
@@ -142,6 +142,6 @@ describe("WarmProver engines and ProverPool", () => {
   });
 
   it("Should refuse to start a pool for a circuit that is not built", async () => {
-    await expect(ProverPool.load("margin_n99_m16", { workers: 1 })).rejects.toThrow(/margin_n99_m16/);
+    await expect(ProverPool.load("deposit_m99", { workers: 1 })).rejects.toThrow(/deposit_m99/);
   });
 });

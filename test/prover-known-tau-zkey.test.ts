@@ -142,7 +142,7 @@ describe("Known-tau Groth16 proving key", NO_TIMEOUT, () => {
 });
 
 describe("Known-tau development setup of a proving circuit (what zkmargin build does by default)", NO_TIMEOUT, () => {
-  const CIRCUIT = "margin_n1_m16";
+  const CIRCUIT = "deposit_m16";
   let build: string;
   const original = process.env.ZKMARGIN_BUILD_DIR;
   beforeAll(() => {
@@ -167,12 +167,12 @@ describe("Known-tau development setup of a proving circuit (what zkmargin build 
     expect(readManifest(CIRCUIT)).toEqual(manifest);
     expect(manifest.ceremony).toEqual({ kind: "development", method: "known-tau", contributions: [], insecure: true, note: expect.stringMatching(/drew tau, alpha, beta and delta at random.*discarded.*INSECURE/) });
     expect(manifest.ptau).toMatchObject({ blake2b: null, trust: "development", source: expect.stringMatching(/^none: known-tau/) });
-    expect(readFileSync(artifactPaths(CIRCUIT).verifier, "utf8")).toMatch(/DEVELOPMENT KEY \(known-tau setup.*INSECURE[\s\S]*contract MarginN1M16Verifier/);
+    expect(readFileSync(artifactPaths(CIRCUIT).verifier, "utf8")).toMatch(/DEVELOPMENT KEY \(known-tau setup.*INSECURE[\s\S]*contract DepositM16Verifier/);
 
     const prover = await WarmProver.load(CIRCUIT, { threads: 2 });
     const bundle = await (async () => {
       try {
-        const proved = await prover.prove(benchInput({ profile: "cross", kind: "margin", slots: 1, markets: 16 }));
+        const proved = await prover.prove(benchInput({ kind: "deposit", markets: 16 }));
         await expect(prover.verify(proved.proof, proved.publicSignals)).resolves.toBe(true);
         return proved;
       } finally {

@@ -1,66 +1,101 @@
-import { accountCommitment, roundCommitments } from "../commitment/commitments.ts";
-import { packLiquidationStatement, packMarginStatement } from "../commitment/statement.ts";
-import { circuitInput, type CircuitInput } from "../circuit/inputs.ts";
-import type { StatementKind } from "../circuit/registry.ts";
-import type { Account, Market, MarketRisk, MarketSet, OracleRound, Profile } from "../model/types.ts";
+import type { CircuitInput } from "../circuit/inputs.ts";
+import { CASH_PER_TOKEN, TIER_COUNT } from "../core/constants.ts";
+import { MIN_SALT } from "../engine/transitions.ts";
+import type { AccountState, Fill, Market, MarketSet, OracleRound, Profile, Slot, Tier } from "../model/types.ts";
+import { prepareApplyFills, prepareDeposit, prepareMargin, prepareTakeover, prepareWithdraw, type PreparedProof } from "../statements/prepare.ts";
+import { fillsOf, specOf, type BenchShape } from "./specs.ts";
 
-/** What a benchmark account is made for: a circuit's profile, statement and capacity. */
-export interface BenchShape {
-  readonly profile: Profile;
-  readonly kind: StatementKind;
-  /** Position slots (N). */
-  readonly slots: number;
-  /** Markets (M). */
-  readonly markets: number;
+const E8 = 10n ** 8n;
+const DOMAIN = { chainId: 31_337n, vault: 0x5fbdb2315678afecb367f032d93f642f64180aa3n };
+const TRADER = 7n;
+const COUNTERPARTY = 8n;
+const LIQUIDATOR = 9n;
+
+/** The risk table of market `index` in a profile: one tier (cross, lending) or TIER_COUNT (tiered). */
+function tiersOf(profile: Profile, index: number): Tier[] {
+  const bump = BigInt(index) * 1_000n;
+  if (profile === "lending") return [{ floor: 0n, first: 800_000n, second: 750_000n }];
+  if (profile === "cross") return [{ floor: 0n, first: 30_000n + bump, second: 50_000n + 2n * bump }];
+  return Array.from({ length: TIER_COUNT }, (_, t) => ({ floor: t === 0 ? 0n : 10n ** BigInt(3 + t), first: 10_000n * BigInt(t + 1) + bump, second: 20_000n * BigInt(t + 1) + bump }));
 }
 
-/**
- * A full account for a circuit shape: every slot used (markets reused round-robin when N > M, which the
- * circuits accept), half of the positions short, every market priced with a confidence interval; healthy for
- * a margin circuit, deep underwater for a liquidation circuit. Deterministic, so every run proves the same
- * statement; `variant` changes the account's salt (another account, another commitment).
- */
-export function benchScenario(shape: BenchShape, variant = 0): { account: Account; round: OracleRound; markets: MarketSet } {
-  const { profile } = shape;
-  const risk = (index: number): MarketRisk =>
-    profile === "lending" ? { profile, liquidationThreshold: 800_000n, loanToValue: 750_000n }
-    : profile === "tiered" ? { profile, tiers: [
-      { floor: 0n, maintenanceRate: 10_000n + BigInt(index), initialRate: 20_000n },
-      { floor: 1_000n, maintenanceRate: 20_000n, initialRate: 40_000n },
-      { floor: 100_000n, maintenanceRate: 50_000n, initialRate: 100_000n },
-    ] }
-    : { profile, maintenanceRate: 30_000n + BigInt(index) * 1_000n, initialRate: 50_000n + BigInt(index) * 2_000n };
-  const list: Market[] = Array.from({ length: shape.markets }, (_, index) => ({ id: `M${index}`, index, risk: risk(index) }));
-  const markets: MarketSet = { profile, confidenceMultiplier: 200n, markets: list, byId: new Map(list.map((market) => [market.id, market])) };
+/** A bench market set and round over `markets` markets: every market priced, with a confidence interval and a funding index. */
+export function benchMarkets(profile: Profile, markets: number): { markets: MarketSet; round: OracleRound } {
+  const list: Market[] = Array.from({ length: markets }, (_, index) => ({ id: `M${index}`, index, tiers: tiersOf(profile, index) }));
+  const set: MarketSet = { profile, confidenceMultiplier: 200n, markets: list, byId: new Map(list.map((market) => [market.id, market])) };
   const prices = list.map((_, index) => BigInt(index + 1) * 1_234_567_890n);
-  const round: OracleRound = { round: 1n, timestamp: 1_763_700_000n, prices, confidences: prices.map((price) => price / 1_000n) };
-  const positions = Array.from({ length: shape.slots }, (_, i) => ({
-    market: list[i % shape.markets]!,
-    size: (i % 2 === 0 ? 1n : -1n) * BigInt(i + 1) * 10n ** 8n,
-    entryPrice: 0n,
-  }));
-  const liquidatable = shape.kind === "liquidation";
-  const account: Account = {
-    owner: 0xabcn, salt: 987654321n + BigInt(variant), nonce: 0n,
-    collateral: liquidatable ? 0n : 10n ** 12n,
-    positions,
-    adjustment: liquidatable ? -(10n ** 30n) : 0n,
+  const round: OracleRound = {
+    round: 42n,
+    timestamp: 1_763_700_000n,
+    prices,
+    confidences: prices.map((price) => price / 1_000n),
+    fundingIndexes: prices.map((_, index) => BigInt(index % 3) * 1_000_000n),
   };
-  return { account, round, markets };
+  return { markets: set, round };
 }
 
 /**
- * The circuit input of {@link benchScenario}: a maintenance margin proof bound to 0xbeef, or a liquidation
- * proof by liquidator 0xbeef.
+ * An account with every slot held (half of them short, each last settled at an older funding index, so that
+ * every slot carries unsettled funding) and `cash` of 16-decimal cash. Deterministic: `variant` changes the
+ * salt (another account, another commitment).
  */
-export function benchInput(shape: BenchShape, variant = 0): CircuitInput {
-  const { account, round, markets } = benchScenario(shape, variant);
-  const statement = shape.kind === "liquidation"
-    ? packLiquidationStatement({ liquidator: 0xbeefn, collateral: account.collateral })
-    : packMarginStatement({ binder: 0xbeefn, bufferBps: 0n, requirement: "maintenance", collateral: account.collateral });
-  return circuitInput(account, round, markets, shape.slots, shape.markets, {
-    accountCommitment: accountCommitment(account),
-    roundCommitment: roundCommitments(round, markets).roundCommitment,
-    statement,
+function benchState(accountId: bigint, markets: number, cash: bigint, variant: number, sizeScale = 1n): AccountState {
+  const slots: Slot[] = Array.from({ length: markets }, (_, i) => ({ size: (i % 2 === 0 ? 1n : -1n) * BigInt(i + 1) * sizeScale * E8, fundingIndex: -BigInt(i) * 10_000n }));
+  return { domain: DOMAIN, accountId, owner: 0xabcn + accountId, salt: MIN_SALT + 987_654_321n + BigInt(variant), nonce: 5n, cash, head: 0x1234n, fillsApplied: 12n, slots };
+}
+
+/** K fills of the bench account against its counterparty, one per market round-robin, alternating sides, fees paid. */
+function benchFills(round: OracleRound, markets: number, count: number): Fill[] {
+  return Array.from({ length: count }, (_, k) => {
+    const market = k % markets;
+    const buy = k % 2 === 0;
+    return {
+      fillId: 100n + BigInt(k),
+      market,
+      size: BigInt(k + 1) * E8 / 2n,
+      price: round.prices[market]! + BigInt(k) * 1_000n,
+      fundingIndex: round.fundingIndexes[market]!,
+      buyerId: buy ? TRADER : COUNTERPARTY,
+      sellerId: buy ? COUNTERPARTY : TRADER,
+      buyerFee: 5n * 10n ** 13n,
+      sellerFee: -(10n ** 13n),
+      blinding: MIN_SALT + 55n + BigInt(k),
+    };
   });
+}
+
+/**
+ * The prepared statement of a bench shape at its circuit: a deposit; K fills applied; a healthy account's
+ * maintenance attest bound to 0xbeef; a withdrawal that keeps the initial requirement; a takeover of an
+ * account far below maintenance by a well-funded liquidator (bad debt paid by insurance). Every one is checked
+ * by the TypeScript engine first, as the SDK does, so the circuit proves a true statement.
+ */
+export function benchProof(shape: BenchShape, variant = 0): PreparedProof {
+  const specs = [specOf(shape)];
+  const profile = shape.profile ?? "cross";
+  const { markets, round } = benchMarkets(profile, shape.markets);
+  const rich = 10n ** 9n * CASH_PER_TOKEN * 10n ** 6n;
+  const salt = { salt: MIN_SALT + 1_000n + BigInt(variant) };
+  switch (shape.kind) {
+    case "deposit":
+      return prepareDeposit(benchState(TRADER, shape.markets, rich, variant), 1_000n * 10n ** 6n, specs, salt);
+    case "fills":
+      return prepareApplyFills(benchState(TRADER, shape.markets, rich, variant), benchFills(round, shape.markets, fillsOf(shape)), shape.markets, specs, salt);
+    case "margin":
+      return prepareMargin(benchState(TRADER, shape.markets, rich, variant), round, markets, { binder: 0xbeefn, requirement: "maintenance", side: "conservative", bufferBps: 0n }, specs);
+    case "withdraw":
+      return prepareWithdraw(benchState(TRADER, shape.markets, rich, variant), 1_000n * 10n ** 6n, round, markets, specs, salt);
+    case "takeover": {
+      // Long everywhere at ten times the size with no cash: the victim owes what it holds and more.
+      const victim = { ...benchState(TRADER, shape.markets, 0n, variant, 10n), slots: benchState(TRADER, shape.markets, 0n, variant, 10n).slots.map((slot) => ({ ...slot, size: slot.size < 0n ? -slot.size : slot.size })) };
+      const underwater = { ...victim, cash: -victim.slots.reduce((sum, slot, j) => sum + slot.size * round.prices[j]!, 0n) * 11n / 10n };
+      const liquidator = { ...benchState(LIQUIDATOR, shape.markets, rich * 10n, variant), slots: benchState(LIQUIDATOR, shape.markets, 0n, variant).slots.map((slot) => ({ ...slot, size: 0n })) };
+      return prepareTakeover(underwater, liquidator, round, markets, { penaltyBps: 500n, ...salt }, specs);
+    }
+  }
+}
+
+/** The circuit input of {@link benchProof} (public inputs included). */
+export function benchInput(shape: BenchShape, variant = 0): CircuitInput {
+  return benchProof(shape, variant).input;
 }

@@ -3,8 +3,7 @@ import { lineChartSvg, type ChartSeries } from "./svg.ts";
 
 const int = (value: number) => Math.round(value).toLocaleString("en-US");
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
-/** "cross margin", "lending health", "tiered liquidation", ...: the names the README uses. */
-const statement = (point: Pick<BenchPoint, "profile" | "kind">) => `${point.profile} ${point.profile === "lending" && point.kind === "margin" ? "health" : point.kind}`;
+const sized = (point: BenchPoint) => (point.kind === "fills" ? `${point.statement} (K = ${point.fills})` : point.statement);
 
 /** The Markdown report of a run: the machine, one row per point, the growth per series, the pool. */
 export function renderMarkdown(results: BenchResults): string {
@@ -14,17 +13,16 @@ export function renderMarkdown(results: BenchResults): string {
     `Run: ${results.date}, ${results.mode}, ${results.runs} runs per point; snarkjs ${results.tools.snarkjs}, ${results.tools.compiler}${results.tools.rapidsnark ? `, rapidsnark ${results.tools.rapidsnark}` : ", no rapidsnark binary given"}.`,
     "Times: median ms (min-max). warm = WarmProver, witness + proof; snarkjs warm = snarkjs groth16.prove in a warm process; fresh = a new `snarkjs groth16 fullprove` process.",
     "",
-    `| statement | N | M | constraints | per slot | wires | witness | warm prove | snarkjs warm | fresh process | warm / fresh | warm / snarkjs warm |${results.tools.rapidsnark ? " rapidsnark |" : ""} verify | peak MB warm / fresh | zkey MB | setup s | verify gas |`,
-    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${results.tools.rapidsnark ? "---:|" : ""}---:|---:|---:|---:|---:|`,
+    `| statement | M | constraints | per market | wires | witness | warm prove | snarkjs warm | fresh process | warm / fresh | warm / snarkjs warm |${results.tools.rapidsnark ? " rapidsnark | warm / rapidsnark |" : ""} verify | peak MB warm / fresh | zkey MB | setup s | verify gas |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${results.tools.rapidsnark ? "---:|---:|" : ""}---:|---:|---:|---:|---:|`,
   ];
   for (const point of results.points) {
     lines.push([
       "",
-      statement(point),
-      point.slots,
+      sized(point),
       point.markets,
       int(point.constraints),
-      point.constraintsPerSlot.toFixed(0),
+      point.constraintsPerMarket.toFixed(0),
       int(point.wires),
       ms(point.witnessMs.median),
       `${ms(point.warmTotalMs.median)} (${ms(point.warmTotalMs.min)}-${ms(point.warmTotalMs.max)})`,
@@ -32,7 +30,7 @@ export function renderMarkdown(results: BenchResults): string {
       `${ms(point.freshFullproveMs.median)} (${ms(point.freshFullproveMs.min)}-${ms(point.freshFullproveMs.max)})`,
       point.warmOverFresh.toFixed(2),
       point.warmOverSnarkjsWarm.toFixed(2),
-      ...(results.tools.rapidsnark ? [point.rapidsnarkMs ? ms(point.rapidsnarkMs.median) : "-"] : []),
+      ...(results.tools.rapidsnark ? [point.rapidsnarkMs ? ms(point.rapidsnarkMs.median) : "-", point.warmOverRapidsnark === null ? "-" : point.warmOverRapidsnark.toFixed(2)] : []),
       ms(point.verifyMs.median),
       `${point.peakRssMb.warm} / ${point.peakRssMb.fresh ?? "-"}`,
       (point.zkeyBytes / 2 ** 20).toFixed(1),
@@ -44,11 +42,11 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.series.length > 0) {
     lines.push(
       "",
-      "Growth with N (per statement and M): least-squares constraints per added slot, constraints per slot at N = 16, and the log-log slope k of proving time ~ N^k.",
+      "Growth with the capacity M (apply-fills at K = 8) and with the fills per proof K (at M = 16): least-squares constraints per added market or fill, constraints at the vault's capacity (M = 16, K = 8), the largest M a 2^16 Powers of Tau holds by that fit, and the log-log slope k of proving time ~ M^k (or K^k).",
       "",
-      "| statement | M | N | marginal constraints / slot | per slot at N = 16 | k warm (all N) | k warm (N >= 8) | k fresh (all N) |",
-      "|---|---:|---|---:|---:|---:|---:|---:|",
-      ...results.series.map((series) => `| ${statement(series)} | ${series.markets} | ${series.slots.join(", ")} | ${series.marginalConstraintsPerSlot.toFixed(1)} | ${series.constraintsPerSlotAt16 === null ? "-" : series.constraintsPerSlotAt16.toFixed(0)} | ${series.warmTimeLogLogSlope.toFixed(2)} | ${series.warmTimeLogLogSlopeLargeN === null ? "-" : series.warmTimeLogLogSlopeLargeN.toFixed(2)} | ${series.freshTimeLogLogSlope.toFixed(2)} |`),
+      "| statement | over | sizes | marginal constraints | at capacity | largest M in 2^16 | k warm | k fresh |",
+      "|---|---|---|---:|---:|---:|---:|---:|",
+      ...results.series.map((each) => `| ${each.statement} | ${each.variable}${each.variable === "K" ? ` (M = ${each.fixed})` : ""} | ${each.values.join(", ")} | ${each.marginalConstraints.toFixed(1)} | ${each.constraintsAtCapacity === null ? "-" : int(each.constraintsAtCapacity)} | ${each.largestMarketsIn2to16 === null ? "-" : each.largestMarketsIn2to16} | ${each.warmTimeLogLogSlope.toFixed(2)} | ${each.freshTimeLogLogSlope.toFixed(2)} |`),
     );
   }
   if (results.skipped.length > 0) lines.push("", `Not measured: ${results.skipped.join("; ")}.`);
@@ -59,35 +57,53 @@ export function renderMarkdown(results: BenchResults): string {
   return lines.join("\n");
 }
 
-const COLORS: Readonly<Record<string, string>> = { cross: "#1f77b4", lending: "#2ca02c", tiered: "#d62728" };
+const COLORS: Readonly<Record<string, string>> = { deposit: "#8c564b", fills: "#e377c2", cross: "#1f77b4", lending: "#2ca02c", tiered: "#d62728" };
+const DASHES: Readonly<Record<string, boolean>> = { withdraw: true, takeover: true };
 
-/** bench/proving-time.svg and bench/constraints.svg: log-log, against N, at M = 16. */
+/** bench/proving-time.svg and bench/constraints.svg (log-log, against M; apply-fills at K = 8) and bench/fills-time.svg (against K at M = 16). */
 export function renderPlots(results: BenchResults): Record<string, string> {
-  const atM16 = results.points.filter((point) => point.markets === 16);
-  const groups = [...new Set(atM16.map(statement))];
-  const lineOf = (name: string, pick: (point: BenchPoint) => number, extra: Partial<ChartSeries> = {}): ChartSeries => {
-    const rows = atM16.filter((point) => statement(point) === name);
-    return { name, color: COLORS[rows[0]?.profile ?? "cross"] ?? "#333", dashed: rows[0]?.kind === "liquidation", points: rows.map((point) => [point.slots, pick(point)] as const), ...extra };
+  const overMarkets = results.points.filter((point) => point.kind !== "fills" || point.fills === 8);
+  const groups = [...new Set(overMarkets.map((point) => point.statement))];
+  const lineOf = (rows: readonly BenchPoint[], name: string, x: (point: BenchPoint) => number, pick: (point: BenchPoint) => number, extra: Partial<ChartSeries> = {}): ChartSeries => {
+    const row = rows.filter((point) => point.statement === name).sort((a, b) => x(a) - x(b));
+    return { name, color: COLORS[row[0]?.profile ?? row[0]?.kind ?? "cross"] ?? "#333", dashed: DASHES[row[0]?.kind ?? ""] ?? false, points: row.map((point) => [x(point), pick(point)] as const), ...extra };
   };
+  const atMarkets = (point: BenchPoint) => point.markets;
   const machine = `${results.machine.cores} cores, Node ${results.machine.node}`;
   const timeSeries: ChartSeries[] = [
-    ...groups.map((name) => lineOf(name, (point) => point.warmTotalMs.median, { name: `${name}, warm` })),
-    lineOf("cross margin", (point) => point.snarkjsWarmMs.median, { name: "snarkjs warm (cross margin)", color: "#ff7f0e", dashed: false }),
-    lineOf("cross margin", (point) => point.freshFullproveMs.median, { name: "fresh snarkjs (cross margin)", color: "#7f7f7f", dashed: true }),
+    ...groups.map((name) => lineOf(overMarkets, name, atMarkets, (point) => point.warmTotalMs.median, { name: `${name}, warm` })),
+    lineOf(overMarkets, "cross margin", atMarkets, (point) => point.snarkjsWarmMs.median, { name: "snarkjs warm (cross margin)", color: "#ff7f0e", dashed: false }),
+    lineOf(overMarkets, "cross margin", atMarkets, (point) => point.freshFullproveMs.median, { name: "fresh snarkjs (cross margin)", color: "#7f7f7f", dashed: true }),
   ];
-  if (results.tools.rapidsnark) timeSeries.push(lineOf("cross margin", (point) => point.rapidsnarkMs?.median ?? 0, { name: "rapidsnark (cross margin)", color: "#9467bd", dashed: false }));
-  return {
+  if (results.tools.rapidsnark) timeSeries.push(lineOf(overMarkets, "cross margin", atMarkets, (point) => point.rapidsnarkMs?.median ?? 0, { name: "rapidsnark (cross margin)", color: "#9467bd", dashed: false }));
+  const fills = results.points.filter((point) => point.kind === "fills" && point.markets === 16);
+  const atFills = (point: BenchPoint) => point.fills;
+  const positive = (series: readonly ChartSeries[]) => series.map((each) => ({ ...each, points: each.points.filter(([, y]) => y > 0) })).filter((each) => each.points.length > 0);
+  const charts: Record<string, string> = {
     "proving-time.svg": lineChartSvg({
-      title: `Proving time vs position slots N (M = 16; ${machine})`,
-      xLabel: "position slots N",
+      title: `Proving time vs vault capacity M (apply-fills at K = 8; ${machine})`,
+      xLabel: "markets M (account slots)",
       yLabel: "witness + proof, ms (median)",
-      series: timeSeries.map((series) => ({ ...series, points: series.points.filter(([, y]) => y > 0) })),
+      series: positive(timeSeries),
     }),
     "constraints.svg": lineChartSvg({
-      title: "Constraints vs position slots N (M = 16, circom --O2)",
-      xLabel: "position slots N",
+      title: "Constraints vs vault capacity M (circom --O2)",
+      xLabel: "markets M (account slots)",
       yLabel: "R1CS constraints",
-      series: groups.map((name) => lineOf(name, (point) => point.constraints)),
+      series: positive(groups.map((name) => lineOf(overMarkets, name, atMarkets, (point) => point.constraints))),
     }),
   };
+  if (fills.length > 0) {
+    charts["fills-time.svg"] = lineChartSvg({
+      title: `Apply-fills vs fills per proof K (M = 16; ${machine})`,
+      xLabel: "fills per proof K",
+      yLabel: "witness + proof, ms (median)",
+      series: positive([
+        lineOf(fills, "fills", atFills, (point) => point.warmTotalMs.median, { name: "fills, warm" }),
+        lineOf(fills, "fills", atFills, (point) => point.snarkjsWarmMs.median, { name: "snarkjs warm", color: "#ff7f0e" }),
+        lineOf(fills, "fills", atFills, (point) => point.freshFullproveMs.median, { name: "fresh snarkjs", color: "#7f7f7f", dashed: true }),
+      ]),
+    });
+  }
+  return charts;
 }

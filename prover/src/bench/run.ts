@@ -1,12 +1,14 @@
 /**
  * The reference benchmark of zkmargin's proofs (npm run bench, zkmargin bench).
  *
- * Sweeps the position slots N (1 ... 64) and the markets M (16, 64, and the largest M that fits in 2^16
- * constraints) for the margin and liquidation statements of each margin profile (cross, lending, tiered).
- * Circuits that circuits/circuits.json lists are taken from build/ (zkmargin build); the others are generated
- * as bench_<id> specs and built under build/bench/<id>/ with the project's compile and setup functions.
+ * Measures every statement the vault uses (deposit, apply-fills, and margin, withdraw and takeover of each
+ * margin profile) at the vault's capacity (M = 16 markets, K = 8 fills), then sweeps the capacity M (4 ... 64)
+ * for the transitions and the cross statements (every statement with --grid) and the fills per proof K
+ * (1 ... 16) at M = 16. Circuits that circuits/circuits.json lists are taken from build/ (zkmargin build); the
+ * others are generated as bench_<id> specs and built under build/bench/<id>/ with the project's compile and
+ * setup functions.
  *
- * Per point it reports constraints (total, per slot), wires, witness time, proving time (median and spread of
+ * Per point it reports constraints (total, per market), wires, witness time, proving time (median and spread of
  * repeated runs), verification time, peak memory, zkey size, setup time and the gas of `verifyProof` on the
  * generated Solidity verifier (deployed on Hardhat's in-process chain). Proving is measured side by side in
  * one run, interleaved so that machine noise hits every contender alike:
@@ -15,8 +17,8 @@
  *   - a fresh `snarkjs groth16 fullprove` process on the same wasm, zkey and input;
  *   - a rapidsnark binary on the same zkey and witness, when one is given (--rapidsnark / ZKMARGIN_RAPIDSNARK).
  * It also measures the throughput of a ProverPool against one warm prover.
- * Writes bench/results.json, bench/results.md and SVG plots (proving time and constraints vs N); the quick
- * run writes the same under bench/quick/.
+ * Writes bench/results.json, bench/results.md and SVG plots (proving time and constraints vs M, apply-fills
+ * time vs K); the quick run writes the same under bench/quick/.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -28,8 +30,8 @@ import * as snarkjs from "snarkjs";
 import { writeFileAtomic } from "../build/files.ts";
 import { artifactPaths, projectPath } from "../build/paths.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
-import type { CircuitSpec, StatementKind } from "../circuit/registry.ts";
-import { MAX_MARKETS } from "../core/constants.ts";
+import type { StatementKind } from "../circuit/registry.ts";
+import { FILLS_PER_PROOF, MARKETS } from "../core/constants.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import type { Profile } from "../model/types.ts";
 import { ProverPool } from "../prover/prover-pool.ts";
@@ -39,7 +41,7 @@ import { buildBenchCircuits, compileBenchCircuit, isBuilt, withBuildDir, type Bu
 import { GasMeter } from "./gas.ts";
 import { BenchHost } from "./host-client.ts";
 import { renderMarkdown, renderPlots } from "./report.ts";
-import { KINDS, MARKET_SWEEP, MAX_CONSTRAINTS, PROFILES, SLOT_SWEEP, benchCircuit, defaultBenchDir, maxMarkets, type BenchCircuit } from "./specs.ts";
+import { FILL_SWEEP, MARKET_SWEEP, MAX_CONSTRAINTS, STATEMENTS, benchCircuit, defaultBenchDir, maxMarkets, provingShape, statementName, type BenchCircuit, type BenchStatement } from "./specs.ts";
 import { logLogSlope, median, slope, timing, type Timing } from "./stats.ts";
 
 const require = createRequire(import.meta.url);
@@ -47,11 +49,11 @@ const require = createRequire(import.meta.url);
 /** Options of {@link runBench}. */
 export interface BenchOptions {
   /**
-   * The quick run (under 5 minutes on 2 cores, fresh clone included): cross margin at N = 1, 4, 16 and M = 16
-   * (built if missing), plus what is already built of the other statements at N = 16 and of N = 2 and 8; 3 runs.
+   * The quick run (minutes on 2 cores, fresh clone included): cross margin at M = 4 and 16 (built if missing)
+   * plus every other statement at M = 16 that is already built (`zkmargin build`, `npm test`); 3 runs.
    */
   readonly quick?: boolean;
-  /** The full N x M grid (126 points) instead of the N sweep at M = 16 plus the M sweep at N = 16 (54 points). */
+  /** Every statement at every M of the sweep (55 points) instead of only the transitions and the cross statements. */
   readonly grid?: boolean;
   /** Repetitions per point (default 3 quick, 7 otherwise). */
   readonly runs?: number;
@@ -74,14 +76,19 @@ export interface BenchOptions {
 /** One measured point. */
 export interface BenchPoint {
   readonly circuit: string;
-  readonly profile: Profile;
+  /** "deposit", "fills", "cross margin", ... */
+  readonly statement: string;
   readonly kind: StatementKind;
-  readonly slots: number;
+  readonly profile: Profile | null;
+  /** Vault capacity M (markets = account slots). */
   readonly markets: number;
+  /** Fills per proof K (apply-fills), else 0. */
+  readonly fills: number;
   readonly template: string;
   readonly constraints: number;
-  readonly constraintsPerSlot: number;
+  readonly constraintsPerMarket: number;
   readonly wires: number;
+  readonly publicInputs: number;
   readonly zkeyBytes: number;
   readonly setupMs: number | null;
   readonly witnessMs: Timing;
@@ -98,7 +105,8 @@ export interface BenchPoint {
   readonly verifyMs: Timing;
   readonly warmOverFresh: number;
   readonly warmOverSnarkjsWarm: number;
-  readonly rapidsnarkOverWarm: number | null;
+  /** Warm SDK proof over rapidsnark's process (the issue's target: <= 2). */
+  readonly warmOverRapidsnark: number | null;
   readonly peakRssMb: { readonly warm: number; readonly snarkjsWarm: number; readonly fresh: number | null };
   readonly warmLoadMs: number;
   readonly verifyGas: number | null;
@@ -106,19 +114,24 @@ export interface BenchPoint {
   readonly sourceHash: string;
 }
 
-/** Per statement and M: how the cost grows with N. */
+/** Per statement: how the cost grows with the capacity M (or, for apply-fills at M = 16, with K). */
 export interface BenchSeries {
-  readonly profile: Profile;
+  readonly statement: string;
   readonly kind: StatementKind;
-  readonly markets: number;
-  readonly slots: readonly number[];
-  /** Least-squares constraints per added slot. */
-  readonly marginalConstraintsPerSlot: number;
-  /** Constraints per slot at N = 16 (total / 16), when measured. */
-  readonly constraintsPerSlotAt16: number | null;
-  /** Exponent k of warm proving time ~ N^k, over all N and over N >= 8. */
+  readonly profile: Profile | null;
+  /** What varies: the capacity M, or the fills per proof K. */
+  readonly variable: "M" | "K";
+  /** The value of the other size (K for apply-fills over M; M for the K series; 0 otherwise). */
+  readonly fixed: number;
+  readonly values: readonly number[];
+  /** Least-squares constraints per added market (or fill). */
+  readonly marginalConstraints: number;
+  /** Constraints at the vault's capacity (M = 16, K = 8), when measured. */
+  readonly constraintsAtCapacity: number | null;
+  /** The largest M whose circuit fits in 2^16 constraints by the linear fit (M series only). */
+  readonly largestMarketsIn2to16: number | null;
+  /** Exponent k of warm proving time ~ M^k (or K^k), and of a fresh snarkjs process. */
   readonly warmTimeLogLogSlope: number;
-  readonly warmTimeLogLogSlopeLargeN: number | null;
   readonly freshTimeLogLogSlope: number;
 }
 
@@ -149,67 +162,36 @@ export interface BenchResults {
   readonly pool: PoolResult | null;
 }
 
+const statementOrder = (point: Pick<BenchPoint, "kind" | "profile">) => STATEMENTS.findIndex((each) => each.kind === point.kind && (each.profile ?? null) === point.profile);
+const sameStatement = (point: Pick<BenchPoint, "kind" | "profile">, statement: BenchStatement) => point.kind === statement.kind && point.profile === (statement.profile ?? null);
+
 /**
- * The points to measure, in stages (measured in this order, so that a long run that is stopped still has the
- * N sweep): quick; or the N sweep at M = 16, then M = 64 and the largest M at N = 16 (all N with --grid).
+ * The points to measure, in stages (measured in this order, so that a long run that is stopped still has every
+ * statement at the vault's capacity): quick; or every statement at M = 16, then the M sweep, then the K sweep.
  */
-function planStages(options: BenchOptions, log: (message: string) => void, notBuilt: (id: string) => void): (() => Promise<BenchCircuit[]>)[] {
+function planStages(options: BenchOptions, notBuilt: (id: string) => void): (() => BenchCircuit[])[] {
+  const proving = loadCircuitSpecs().filter((spec) => spec.setup);
   if (options.quick) {
-    // The quick run must finish in minutes on a fresh clone, where each Groth16 setup costs 25-50 s: it always
-    // measures cross margin at N = 1, 4, 16 (the proving circuits of `zkmargin build`, built if missing) and adds
-    // the points that are already built (the other statements at N = 16 after `zkmargin build` or `npm test`,
-    // N = 2 and 8 after a sweep), naming the others in the report.
-    const proving = loadCircuitSpecs().filter((spec) => spec.setup);
-    return [async () => {
-      const core = [1, 4, 16].map((slots) => benchCircuit("cross", "margin", slots, 16, proving));
-      const extras = [
-        ...[2, 8].map((slots) => benchCircuit("cross", "margin", slots, 16, proving)),
-        ...PROFILES.flatMap((profile) => KINDS.map((kind) => benchCircuit(profile, kind, 16, 16, proving))).filter((circuit) => !(circuit.profile === "cross" && circuit.kind === "margin")),
-      ];
+    // The quick run must finish in minutes on a fresh clone, where each compile costs 10-30 s: it always measures
+    // cross margin at M = 4 and 16 (built if missing) and adds the other statements at M = 16 that are already
+    // built (after `zkmargin build` or `npm test`), naming the others in the report.
+    return [() => {
+      const core = [4, MARKETS].map((markets) => benchCircuit({ kind: "margin", profile: "cross", markets }, proving));
+      const extras = STATEMENTS.filter((each) => !(each.kind === "margin" && each.profile === "cross")).map((each) => benchCircuit(provingShape(each), proving));
       const built = extras.filter((circuit) => isBuilt(circuit));
       for (const circuit of extras.filter((each) => !built.includes(each))) {
         if (options.circuits && !options.circuits.includes(circuit.spec.id)) continue;
         notBuilt(circuit.spec.id);
       }
-      return [...core, ...built].sort((a, b) => PROFILES.indexOf(a.profile) - PROFILES.indexOf(b.profile) || KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || a.slots - b.slots);
+      return [...core, ...built];
     }];
   }
-  // A long run builds every point under build/bench/ (bench_<id>), apart from the project's build/.
-  const proving: CircuitSpec[] = [];
-  const slotsFor = (markets: number) => (options.grid || markets === MARKET_SWEEP[0] ? SLOT_SWEEP : [16]);
-  const statements = PROFILES.flatMap((profile) => KINDS.map((kind) => ({ profile, kind })));
+  const swept = options.grid ? STATEMENTS : STATEMENTS.filter((each) => each.profile === undefined || each.profile === "cross");
   return [
-    ...MARKET_SWEEP.map((markets) => async () => statements.flatMap(({ profile, kind }) => slotsFor(markets).map((slots) => benchCircuit(profile, kind, slots, markets, proving)))),
-    async () => {
-      const circuits: BenchCircuit[] = [];
-      for (const { profile, kind } of statements) {
-        const markets = await largestMarkets(profile, kind, options.grid ? Math.max(...SLOT_SWEEP) : 16, proving, log);
-        for (const slots of options.grid ? SLOT_SWEEP : [16]) circuits.push(benchCircuit(profile, kind, slots, markets, proving));
-      }
-      return circuits;
-    },
+    () => STATEMENTS.map((each) => benchCircuit(provingShape(each), proving)),
+    () => MARKET_SWEEP.filter((markets) => markets !== MARKETS).flatMap((markets) => swept.map((each) => benchCircuit({ ...provingShape(each), markets }, proving))),
+    () => FILL_SWEEP.filter((fills) => fills !== FILLS_PER_PROOF).map((fills) => benchCircuit({ kind: "fills", markets: MARKETS, fills }, proving)),
   ];
-}
-
-/** The largest M whose circuit at N = `slots` fits in 2^16 constraints (compiling to check). */
-async function largestMarkets(profile: Profile, kind: StatementKind, slots: number, proving: Parameters<typeof benchCircuit>[4], log: (message: string) => void): Promise<number> {
-  const constraintsAt = async (markets: number) => {
-    const circuit = benchCircuit(profile, kind, slots, markets, proving);
-    if (circuit.origin === "build") {
-      const [built] = await buildBenchCircuits([circuit], log);
-      return built!.manifest.constraints;
-    }
-    return (await compileBenchCircuit(circuit.spec, log)).constraints;
-  };
-  const low = { markets: MARKET_SWEEP[0]!, constraints: await constraintsAt(MARKET_SWEEP[0]!) };
-  const high = { markets: MARKET_SWEEP[1]!, constraints: await constraintsAt(MARKET_SWEEP[1]!) };
-  // The templates take at most MAX_MARKETS markets.
-  let markets = Math.min(maxMarkets(low, high), MAX_MARKETS);
-  if (markets <= high.markets) return high.markets;
-  // The Poseidon chain adds a link every few markets, so the linear model can be off by a link: check.
-  while (markets > high.markets && (await constraintsAt(markets)) > MAX_CONSTRAINTS - 4) markets -= Math.max(1, Math.ceil(markets * 0.01));
-  log(`${profile} ${kind}: the largest M at N = ${slots} within 2^16 constraints (and the templates' ${MAX_MARKETS}) is ${markets}`);
-  return markets;
 }
 
 function machineInfo(): BenchResults["machine"] {
@@ -333,14 +315,16 @@ async function measurePoint(built: BuiltCircuit, runs: number, work: string, pro
     const rapid = rapidsnark ? timing(samples.rapidsnark) : null;
     const point: BenchPoint = {
       circuit: id,
-      profile: circuit.profile,
+      statement: statementName(circuit),
       kind: circuit.kind,
-      slots: circuit.slots,
+      profile: circuit.profile ?? null,
       markets: circuit.markets,
+      fills: circuit.fills ?? 0,
       template: `${circuit.spec.template}(${circuit.spec.params.join(", ")})`,
       constraints: manifest.constraints,
-      constraintsPerSlot: Math.round((manifest.constraints / circuit.slots) * 10) / 10,
+      constraintsPerMarket: Math.round((manifest.constraints / circuit.markets) * 10) / 10,
       wires: manifest.wires,
+      publicInputs: circuit.spec.pubs.length,
       zkeyBytes: statSync(paths.zkey).size,
       setupMs: built.setupMs === null ? null : Math.round(built.setupMs),
       witnessMs: timing(samples.witness),
@@ -352,7 +336,7 @@ async function measurePoint(built: BuiltCircuit, runs: number, work: string, pro
       verifyMs: timing(samples.verify),
       warmOverFresh: Math.round((median(samples.total) / median(samples.fresh)) * 1000) / 1000,
       warmOverSnarkjsWarm: Math.round((median(samples.total) / median(samples.snarkjs)) * 1000) / 1000,
-      rapidsnarkOverWarm: rapid ? Math.round((rapid.median / total.median) * 1000) / 1000 : null,
+      warmOverRapidsnark: rapid ? Math.round((total.median / rapid.median) * 1000) / 1000 : null,
       peakRssMb: { warm: mb(warmPeak), snarkjsWarm: mb(referencePeak), fresh: freshPeak ? mb(freshPeak) : null },
       warmLoadMs: Math.round(loaded.loadMs),
       verifyGas,
@@ -405,29 +389,40 @@ async function measurePool(built: BuiltCircuit, proofs: number, log: (message: s
   });
 }
 
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** One growth series: constraints and time against the varying size. */
+function series(statement: BenchStatement, variable: "M" | "K", fixed: number, row: readonly BenchPoint[], size: (point: BenchPoint) => number): BenchSeries {
+  const sorted = [...row].sort((a, b) => size(a) - size(b));
+  const atCapacity = sorted.find((point) => point.markets === MARKETS && (point.kind !== "fills" || point.fills === FILLS_PER_PROOF));
+  const first = sorted[0]!;
+  const last = sorted.at(-1)!;
+  return {
+    statement: statementName(statement),
+    kind: statement.kind,
+    profile: statement.profile ?? null,
+    variable,
+    fixed,
+    values: sorted.map(size),
+    marginalConstraints: round(slope(sorted.map((point) => [size(point), point.constraints])), 1),
+    constraintsAtCapacity: atCapacity ? atCapacity.constraints : null,
+    largestMarketsIn2to16: variable === "M" ? maxMarkets({ markets: first.markets, constraints: first.constraints }, { markets: last.markets, constraints: last.constraints }, MAX_CONSTRAINTS - first.publicInputs - 1) : null,
+    warmTimeLogLogSlope: round(logLogSlope(sorted.map((point) => [size(point), point.warmTotalMs.median])), 3),
+    freshTimeLogLogSlope: round(logLogSlope(sorted.map((point) => [size(point), point.freshFullproveMs.median])), 3),
+  };
+}
+
+/** The growth series of the points: per statement against M (apply-fills at K = 8), and apply-fills against K at M = 16. */
 function seriesOf(points: readonly BenchPoint[]): BenchSeries[] {
-  const series: BenchSeries[] = [];
-  for (const profile of PROFILES) {
-    for (const kind of KINDS) {
-      const marketsSeen = [...new Set(points.filter((point) => point.profile === profile && point.kind === kind).map((point) => point.markets))].sort((a, b) => a - b);
-      for (const markets of marketsSeen) {
-        const row = points.filter((point) => point.profile === profile && point.kind === kind && point.markets === markets).sort((a, b) => a.slots - b.slots);
-        if (row.length < 2) continue;
-        const at16 = row.find((point) => point.slots === 16);
-        const large = row.filter((point) => point.slots >= 8);
-        series.push({
-          profile, kind, markets,
-          slots: row.map((point) => point.slots),
-          marginalConstraintsPerSlot: Math.round(slope(row.map((point) => [point.slots, point.constraints])) * 10) / 10,
-          constraintsPerSlotAt16: at16 ? at16.constraintsPerSlot : null,
-          warmTimeLogLogSlope: Math.round(logLogSlope(row.map((point) => [point.slots, point.warmTotalMs.median])) * 1000) / 1000,
-          warmTimeLogLogSlopeLargeN: large.length >= 2 ? Math.round(logLogSlope(large.map((point) => [point.slots, point.warmTotalMs.median])) * 1000) / 1000 : null,
-          freshTimeLogLogSlope: Math.round(logLogSlope(row.map((point) => [point.slots, point.freshFullproveMs.median])) * 1000) / 1000,
-        });
-      }
-    }
+  const all: BenchSeries[] = [];
+  for (const statement of STATEMENTS) {
+    const byMarkets = points.filter((point) => sameStatement(point, statement) && (point.kind !== "fills" || point.fills === FILLS_PER_PROOF));
+    if (byMarkets.length >= 2) all.push(series(statement, "M", statement.kind === "fills" ? FILLS_PER_PROOF : 0, byMarkets, (point) => point.markets));
+    if (statement.kind !== "fills") continue;
+    const byFills = points.filter((point) => point.kind === "fills" && point.markets === MARKETS);
+    if (byFills.length >= 2) all.push(series(statement, "K", MARKETS, byFills, (point) => point.fills));
   }
-  return series;
+  return all;
 }
 
 /** The kind of run the options ask for. */
@@ -448,9 +443,9 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
   const mode = benchMode(options);
   const outDir = options.outDir ?? defaultBenchDir(options);
   const skipped: string[] = [];
-  const stages = planStages(options, log, (id) => {
+  const stages = planStages(options, (id) => {
     log(`${id}: not built; --quick leaves it out (\`npx zkmargin build\` or a full run builds it)`);
-    skipped.push(`${id} (not built; --quick builds only cross margin N = 1, 4, 16)`);
+    skipped.push(`${id} (not built; --quick builds only cross margin M = 4 and 16)`);
   });
   log(`benchmark (${mode}): ${runs} runs per point${rapidsnark ? ", with rapidsnark" : ""}; builds what is missing as it goes`);
   const gas = options.noGas ? null : await GasMeter.start();
@@ -481,7 +476,7 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
   };
   try {
     for (const stage of stages) {
-      for (const circuit of await stage()) {
+      for (const circuit of stage()) {
         if (options.circuits && !options.circuits.includes(circuit.spec.id)) continue;
         if (points.some((point) => point.circuit === circuit.spec.id) || skipped.some((entry) => entry.startsWith(`${circuit.spec.id} `))) continue;
         if (circuit.origin === "bench") {
@@ -501,7 +496,7 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
     }
     if (points.length === 0) throw new ZkMarginError("--circuit", "selects no benchmark point");
     const poolProofs = options.poolProofs ?? (options.quick ? 8 : 24);
-    const poolPoint = measured.find((circuit) => circuit.circuit.profile === "cross" && circuit.circuit.kind === "margin" && circuit.circuit.slots === 16 && circuit.circuit.markets === 16);
+    const poolPoint = measured.find((circuit) => circuit.circuit.profile === "cross" && circuit.circuit.kind === "margin" && circuit.circuit.markets === MARKETS);
     if (poolProofs > 0 && poolPoint) pool = await measurePool(poolPoint, poolProofs, log);
   } finally {
     await gas?.close();
@@ -530,7 +525,7 @@ function assemble(state: { options: BenchOptions; runs: number; machine: BenchRe
       "Keys come from a development (INSECURE) setup; setup time: the build's development setup (the known-tau key, or with ZKMARGIN_DEV_SETUP=snarkjs or a --ptau file snarkjs' phase-2 key + one contribution + beacon) + exports, for circuits the benchmark built.",
     ],
     skipped: state.skipped,
-    points: [...points].sort((a, b) => PROFILES.indexOf(a.profile) - PROFILES.indexOf(b.profile) || KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || a.markets - b.markets || a.slots - b.slots),
+    points: [...points].sort((a, b) => statementOrder(a) - statementOrder(b) || a.markets - b.markets || a.fills - b.fills),
     series: seriesOf(points),
     pool: state.pool,
   };
