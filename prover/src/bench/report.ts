@@ -42,7 +42,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.series.length > 0) {
     lines.push(
       "",
-      "Growth with the capacity M (apply-fills at K = 8) and with the fills per proof K (at M = 16): least-squares constraints per added market or fill, constraints at the vault's capacity (M = 16, K = 8), the largest M a 2^16 Powers of Tau holds by that fit, and the log-log slope k of proving time ~ M^k (or K^k).",
+      "Growth with the capacity M (apply-fills at K = 8) and with the fills per proof K (at M = 16): least-squares constraints per added market or fill, constraints at the vault's capacity (M = 16, K = 8), the largest M a 2^16 Powers of Tau holds by that fit (the templates take at most 64), and the log-log slope k of proving time ~ M^k (or K^k).",
       "",
       "| statement | over | sizes | marginal constraints | at capacity | largest M in 2^16 | k warm | k fresh |",
       "|---|---|---|---:|---:|---:|---:|---:|",

@@ -31,7 +31,7 @@ import { writeFileAtomic } from "../build/files.ts";
 import { artifactPaths, projectPath } from "../build/paths.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import type { StatementKind } from "../circuit/registry.ts";
-import { FILLS_PER_PROOF, MARKETS } from "../core/constants.ts";
+import { FILLS_PER_PROOF, MARKETS, MAX_MARKETS } from "../core/constants.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import type { Profile } from "../model/types.ts";
 import { ProverPool } from "../prover/prover-pool.ts";
@@ -128,7 +128,7 @@ export interface BenchSeries {
   readonly marginalConstraints: number;
   /** Constraints at the vault's capacity (M = 16, K = 8), when measured. */
   readonly constraintsAtCapacity: number | null;
-  /** The largest M whose circuit fits in 2^16 constraints by the linear fit (M series only). */
+  /** The largest M whose circuit fits in 2^16 constraints by the linear fit, at most the templates' MAX_MARKETS (M series only). */
   readonly largestMarketsIn2to16: number | null;
   /** Exponent k of warm proving time ~ M^k (or K^k), and of a fresh snarkjs process. */
   readonly warmTimeLogLogSlope: number;
@@ -406,7 +406,7 @@ function series(statement: BenchStatement, variable: "M" | "K", fixed: number, r
     values: sorted.map(size),
     marginalConstraints: round(slope(sorted.map((point) => [size(point), point.constraints])), 1),
     constraintsAtCapacity: atCapacity ? atCapacity.constraints : null,
-    largestMarketsIn2to16: variable === "M" ? maxMarkets({ markets: first.markets, constraints: first.constraints }, { markets: last.markets, constraints: last.constraints }, MAX_CONSTRAINTS - first.publicInputs - 1) : null,
+    largestMarketsIn2to16: variable === "M" ? Math.min(MAX_MARKETS, maxMarkets({ markets: first.markets, constraints: first.constraints }, { markets: last.markets, constraints: last.constraints }, MAX_CONSTRAINTS - first.publicInputs - 1)) : null,
     warmTimeLogLogSlope: round(logLogSlope(sorted.map((point) => [size(point), point.warmTotalMs.median])), 3),
     freshTimeLogLogSlope: round(logLogSlope(sorted.map((point) => [size(point), point.freshFullproveMs.median])), 3),
   };

@@ -9,8 +9,10 @@ export const BENCH_USAGE = `Usage: zkmargin bench [--quick | --grid] [--runs N] 
        zkmargin bench --dev-setup CIRCUIT      time the known-tau key against snarkjs' zkey new + contribute
                                                + beacon on the same r1cs, into bench/dev-setup.json
   (npm run bench -- <options> runs the same)
-  --quick          cross margin N = 1, 4, 16 (built if missing) and whatever else is built, 3 runs, into bench/quick/
-  --grid           every N x M point (default: the N sweep at M = 16, then M = 64 and the largest M at N = 16)
+  --quick          cross margin at M = 4 and 16 (built if missing) and every other statement at M = 16
+                   that is built, 3 runs, into bench/quick/
+  --grid           every statement at every M (default: every statement at M = 16, the M sweep 4 ... 64 of
+                   deposit, fills and the cross statements, the K sweep 1 ... 16 of fills)
   --runs N         repetitions per point (default 3 quick, 7 otherwise)
   --circuit ID     only these circuit ids (repeatable)
   --rapidsnark P   also time this rapidsnark binary on the same zkey and witness (or $ZKMARGIN_RAPIDSNARK)
