@@ -3,8 +3,7 @@
  * snarkjs kept warm, a fresh snarkjs process, a stand-in rapidsnark binary, Solidity gas), including the
  * refusal of a contender whose proof does not verify.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -15,22 +14,11 @@ import { STATEMENTS, benchCircuit, circuitIdOf, maxMarkets, provingShape, specOf
 import { loadCircuitSpecs } from "../prover/src/circuit/load-specs.ts";
 import { logLogSlope, mad, median, slope } from "../prover/src/bench/stats.ts";
 import { readManifest } from "../prover/src/build/setup.ts";
+import { artifactPaths } from "../prover/src/build/paths.ts";
+import { standInRapidsnark } from "./helpers/stand-in-rapidsnark.ts";
 
-const require = createRequire(import.meta.url);
 const work = mkdtempSync(join(tmpdir(), "zkmargin-bench-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/**
- * A stand-in for a rapidsnark binary (same arguments: zkey, witness, proof, public), proving with snarkjs;
- * `tamper` rewrites the public signals after proving, as a broken prover would.
- */
-function standInRapidsnark(name: string, tamper: boolean): string {
-  const snarkjsCli = join(require.resolve("snarkjs"), "..", "cli.cjs");
-  const path = join(work, name);
-  writeFileSync(path, `#!/bin/sh\n"${process.execPath}" "${snarkjsCli}" groth16 prove "$1" "$2" "$3" "$4" >/dev/null || exit 1\n${tamper ? `printf '["1","2","3"]' > "$4"\n` : ""}`);
-  chmodSync(path, 0o755);
-  return path;
-}
 
 describe("benchmark statistics", () => {
   it("median and median absolute deviation ignore one slow outlier", () => {
@@ -112,17 +100,26 @@ describe("one benchmark point end to end", () => {
 
   it("times every contender on the same files, checks every proof, and writes the report", async () => {
     const outDir = join(work, "out");
-    const { results, markdown } = await runBench({ quick: true, circuits: [circuit], runs: 1, poolProofs: 0, rapidsnark: standInRapidsnark("rapidsnark", false), outDir });
+    const log = join(work, "rapidsnark.log");
+    const { results, markdown } = await runBench({ quick: true, circuits: [circuit], runs: 1, poolProofs: 0, rapidsnark: standInRapidsnark(join(work, "rapidsnark"), "honest", log), outDir });
     expect(results.partial).toBe(false);
     expect(results.points).toHaveLength(1);
     const [point] = results.points;
     expect(point).toMatchObject({ circuit, statement: "deposit", profile: null, kind: "deposit", markets: 16, fills: 0, publicInputs: 3, constraints: readManifest(circuit)!.constraints });
-    for (const timing of [point!.warmTotalMs, point!.snarkjsWarmMs, point!.freshFullproveMs, point!.rapidsnarkMs!, point!.verifyMs]) {
+    for (const timing of [point!.warmTotalMs, point!.snarkjsWarmMs, point!.freshFullproveMs, point!.rapidsnarkMs!, point!.sdkRapidsnarkMs!, point!.verifyMs]) {
       expect(timing.samples).toHaveLength(1);
       expect(timing.median).toBeGreaterThan(0);
     }
     expect(point!.warmOverFresh).toBeCloseTo(point!.warmTotalMs.median / point!.freshFullproveMs.median, 2);
     expect(point!.warmOverRapidsnark).toBeCloseTo(point!.warmTotalMs.median / point!.rapidsnarkMs!.median, 2);
+    // The SDK with --backend rapidsnark ran the same binary end to end (witness + the binary + the check).
+    expect(point!.sdkRapidsnarkOverRapidsnark).toBeCloseTo(point!.sdkRapidsnarkMs!.median / point!.rapidsnarkMs!.median, 2);
+    expect(markdown).toContain("| SDK rapidsnark | SDK rapidsnark / rapidsnark |");
+    expect(markdown).toContain(`| ${point!.sdkRapidsnarkOverRapidsnark!.toFixed(2)} |`);
+    // The binary ran alone on the build's zkey once, and for the SDK (warm-up + the run) on its private copy.
+    const keys = readFileSync(log, "utf8").trim().split("\n").map((line) => line.split(" ")[0]);
+    expect(keys.filter((key) => key === artifactPaths(circuit).zkey)).toHaveLength(1);
+    expect(keys.filter((key) => key !== artifactPaths(circuit).zkey)).toHaveLength(2);
     // The generated verifier accepted the warm proof on the in-process chain: about 230k gas with 3 public inputs.
     expect(point!.verifyGas).toBeGreaterThan(200_000);
     expect(point!.verifyGas).toBeLessThan(260_000);
@@ -135,7 +132,7 @@ describe("one benchmark point end to end", () => {
   });
 
   it("refuses a contender whose proof does not verify", async () => {
-    await expect(runBench({ quick: true, circuits: [circuit], runs: 1, poolProofs: 0, noGas: true, rapidsnark: standInRapidsnark("broken-rapidsnark", true), outDir: join(work, "broken") }))
-      .rejects.toThrow(/rapidsnark proof does not verify/);
+    await expect(runBench({ quick: true, circuits: [circuit], runs: 1, poolProofs: 0, noGas: true, rapidsnark: standInRapidsnark(join(work, "broken-rapidsnark"), "tamper-public"), outDir: join(work, "broken") }))
+      .rejects.toThrow(/benchmark host: rapidsnark: the proof .* returned for circuit deposit_m16 does not verify with its verification key: refused/);
   });
 });

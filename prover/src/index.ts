@@ -35,6 +35,7 @@ export { ARTIFACTS_INDEX_TAG, ARTIFACT_KINDS, artifactFile, checkArtifactIndex, 
 export { Artifacts, defaultArtifactsLocation, type ArtifactsLocation, type ArtifactsOptions } from "./artifacts/store.ts";
 export { exportArtifacts } from "./artifacts/export.ts";
 export { WarmProver, releaseCurve, loadVerificationKey, verifyWithKey, type ProofBundle, type ProofTimings, type WarmProverOptions } from "./prover/warm-prover.ts";
+export { findRapidsnark, type ProvingBackend } from "./prover/rapidsnark.ts";
 export { ProverPool, type ProverPoolOptions } from "./prover/prover-pool.ts";
 export type { Groth16Proof } from "./prover/proof-types.ts";
 export { toSolidityCalldata, type SolidityCalldata } from "./prover/calldata.ts";

@@ -9,7 +9,7 @@ import { WarmProver } from "../prover/warm-prover.ts";
 
 /** Requests a host answers, one at a time. */
 export type HostRequest =
-  | { readonly type: "load"; readonly circuitId: string; readonly buildDir: string; readonly engine: "fast" | "snarkjs"; readonly threads?: number }
+  | { readonly type: "load"; readonly circuitId: string; readonly buildDir: string; readonly engine: "fast" | "snarkjs"; readonly threads?: number; readonly rapidsnark?: string }
   | { readonly type: "prove"; readonly input: CircuitInput }
   | { readonly type: "verify"; readonly proof: snarkjs.Groth16Proof; readonly publicSignals: readonly string[] }
   | { readonly type: "stats" };
@@ -29,7 +29,10 @@ async function handle(request: HostRequest): Promise<HostReplies[keyof HostRepli
     case "load": {
       process.env.ZKMARGIN_BUILD_DIR = request.buildDir;
       const started = performance.now();
-      prover = await WarmProver.load(request.circuitId, { engine: request.engine, ...(request.threads ? { threads: request.threads } : {}) });
+      // With a rapidsnark binary: the SDK's rapidsnark backend (witness here, proof by the binary, checked here).
+      prover = await WarmProver.load(request.circuitId, request.rapidsnark
+        ? { backend: "rapidsnark", rapidsnark: request.rapidsnark }
+        : { engine: request.engine, ...(request.threads ? { threads: request.threads } : {}) });
       return { loadMs: performance.now() - started };
     }
     case "prove": {

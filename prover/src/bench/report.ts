@@ -11,10 +11,10 @@ export function renderMarkdown(results: BenchResults): string {
   const lines: string[] = [
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node} (${machine.platform}); load average at start ${machine.loadAverageAtStart.join(" / ")}.`,
     `Run: ${results.date}, ${results.mode}, ${results.runs} runs per point; snarkjs ${results.tools.snarkjs}, ${results.tools.compiler}${results.tools.rapidsnark ? `, rapidsnark ${results.tools.rapidsnark}` : ", no rapidsnark binary given"}.`,
-    "Times: median ms (min-max). warm = WarmProver, witness + proof; snarkjs warm = snarkjs groth16.prove in a warm process; fresh = a new `snarkjs groth16 fullprove` process.",
+    `Times: median ms (min-max). warm = WarmProver, witness + proof; snarkjs warm = snarkjs groth16.prove in a warm process; fresh = a new \`snarkjs groth16 fullprove\` process.${results.tools.rapidsnark ? " rapidsnark = the binary alone on a witness file; SDK rapidsnark = WarmProver with --backend rapidsnark, end to end (witness, the binary, the check of its proof)." : ""}`,
     "",
-    `| statement | M | constraints | per market | wires | witness | warm prove | snarkjs warm | fresh process | warm / fresh | warm / snarkjs warm |${results.tools.rapidsnark ? " rapidsnark | warm / rapidsnark |" : ""} verify | peak MB warm / fresh | zkey MB | setup s | verify gas |`,
-    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${results.tools.rapidsnark ? "---:|---:|" : ""}---:|---:|---:|---:|---:|`,
+    `| statement | M | constraints | per market | wires | witness | warm prove | snarkjs warm | fresh process | warm / fresh | warm / snarkjs warm |${results.tools.rapidsnark ? " rapidsnark | warm / rapidsnark | SDK rapidsnark | SDK rapidsnark / rapidsnark |" : ""} verify | peak MB warm / fresh | zkey MB | setup s | verify gas |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${results.tools.rapidsnark ? "---:|---:|---:|---:|" : ""}---:|---:|---:|---:|---:|`,
   ];
   for (const point of results.points) {
     lines.push([
@@ -30,7 +30,13 @@ export function renderMarkdown(results: BenchResults): string {
       `${ms(point.freshFullproveMs.median)} (${ms(point.freshFullproveMs.min)}-${ms(point.freshFullproveMs.max)})`,
       point.warmOverFresh.toFixed(2),
       point.warmOverSnarkjsWarm.toFixed(2),
-      ...(results.tools.rapidsnark ? [point.rapidsnarkMs ? ms(point.rapidsnarkMs.median) : "-", point.warmOverRapidsnark === null ? "-" : point.warmOverRapidsnark.toFixed(2)] : []),
+      ...(results.tools.rapidsnark ? [
+        point.rapidsnarkMs ? ms(point.rapidsnarkMs.median) : "-",
+        point.warmOverRapidsnark === null ? "-" : point.warmOverRapidsnark.toFixed(2),
+        // Points of results.json written before this column have no SDK rapidsnark timing.
+        point.sdkRapidsnarkMs ? `${ms(point.sdkRapidsnarkMs.median)} (${ms(point.sdkRapidsnarkMs.min)}-${ms(point.sdkRapidsnarkMs.max)})` : "-",
+        typeof point.sdkRapidsnarkOverRapidsnark === "number" ? point.sdkRapidsnarkOverRapidsnark.toFixed(2) : "-",
+      ] : []),
       ms(point.verifyMs.median),
       `${point.peakRssMb.warm} / ${point.peakRssMb.fresh ?? "-"}`,
       (point.zkeyBytes / 2 ** 20).toFixed(1),
@@ -75,7 +81,10 @@ export function renderPlots(results: BenchResults): Record<string, string> {
     lineOf(overMarkets, "cross margin", atMarkets, (point) => point.snarkjsWarmMs.median, { name: "snarkjs warm (cross margin)", color: "#ff7f0e", dashed: false }),
     lineOf(overMarkets, "cross margin", atMarkets, (point) => point.freshFullproveMs.median, { name: "fresh snarkjs (cross margin)", color: "#7f7f7f", dashed: true }),
   ];
-  if (results.tools.rapidsnark) timeSeries.push(lineOf(overMarkets, "cross margin", atMarkets, (point) => point.rapidsnarkMs?.median ?? 0, { name: "rapidsnark (cross margin)", color: "#9467bd", dashed: false }));
+  if (results.tools.rapidsnark) {
+    timeSeries.push(lineOf(overMarkets, "cross margin", atMarkets, (point) => point.rapidsnarkMs?.median ?? 0, { name: "rapidsnark (cross margin)", color: "#9467bd", dashed: false }));
+    timeSeries.push(lineOf(overMarkets, "cross margin", atMarkets, (point) => point.sdkRapidsnarkMs?.median ?? 0, { name: "SDK --backend rapidsnark (cross margin)", color: "#9467bd", dashed: true }));
+  }
   const fills = results.points.filter((point) => point.kind === "fills" && point.markets === 16);
   const atFills = (point: BenchPoint) => point.fills;
   const positive = (series: readonly ChartSeries[]) => series.map((each) => ({ ...each, points: each.points.filter(([, y]) => y > 0) })).filter((each) => each.points.length > 0);

@@ -15,7 +15,9 @@
  *   - the warm SDK prover (WarmProver, fast engine), in a child process of its own;
  *   - snarkjs' groth16.prove kept warm in another child process (the engine the SDK used before);
  *   - a fresh `snarkjs groth16 fullprove` process on the same wasm, zkey and input;
- *   - a rapidsnark binary on the same zkey and witness, when one is given (--rapidsnark / ZKMARGIN_RAPIDSNARK).
+ *   - a rapidsnark binary on the same zkey and witness, when one is given (--rapidsnark / ZKMARGIN_RAPIDSNARK);
+ *   - with that binary, the SDK end to end with --backend rapidsnark (a warm prover in a child process of its
+ *     own: witness, the binary's run, the check of its proof), against the binary alone (target: <= 1.2).
  * It also measures the throughput of a ProverPool against one warm prover.
  * Writes bench/results.json, bench/results.md and SVG plots (proving time and constraints vs M, apply-fills
  * time vs K); the quick run writes the same under bench/quick/.
@@ -102,11 +104,15 @@ export interface BenchPoint {
   readonly freshFullproveMs: Timing;
   /** A rapidsnark process (witness file given), wall time. */
   readonly rapidsnarkMs: Timing | null;
+  /** The SDK with the rapidsnark backend, end to end: witness, the binary's run, the check of its proof. */
+  readonly sdkRapidsnarkMs: Timing | null;
   readonly verifyMs: Timing;
   readonly warmOverFresh: number;
   readonly warmOverSnarkjsWarm: number;
   /** Warm SDK proof over rapidsnark's process (the issue's target: <= 2). */
   readonly warmOverRapidsnark: number | null;
+  /** The SDK with the rapidsnark backend over the binary alone (the issue's target: <= 1.2). */
+  readonly sdkRapidsnarkOverRapidsnark: number | null;
   readonly peakRssMb: { readonly warm: number; readonly snarkjsWarm: number; readonly fresh: number | null };
   readonly warmLoadMs: number;
   readonly verifyGas: number | null;
@@ -255,14 +261,17 @@ async function measurePoint(built: BuiltCircuit, runs: number, work: string, pro
   }
   const warm = new BenchHost();
   const reference = new BenchHost();
+  const sdkRapid = rapidsnark ? new BenchHost() : null;
   try {
     const loaded = await warm.request({ type: "load", circuitId: id, buildDir: built.buildDir, engine: "fast" });
     await reference.request({ type: "load", circuitId: id, buildDir: built.buildDir, engine: "snarkjs" });
+    if (sdkRapid && rapidsnark) await sdkRapid.request({ type: "load", circuitId: id, buildDir: built.buildDir, engine: "fast", rapidsnark });
     // Warm-up: the first proof and verification build what is built once per process.
     const first = await warm.request({ type: "prove", input });
     await warm.request({ type: "verify", proof: first.proof, publicSignals: first.publicSignals });
     await reference.request({ type: "prove", input });
-    const samples = { witness: [] as number[], prove: [] as number[], total: [] as number[], snarkjs: [] as number[], fresh: [] as number[], rapidsnark: [] as number[], verify: [] as number[] };
+    await sdkRapid?.request({ type: "prove", input });
+    const samples = { witness: [] as number[], prove: [] as number[], total: [] as number[], snarkjs: [] as number[], fresh: [] as number[], rapidsnark: [] as number[], sdkRapidsnark: [] as number[], verify: [] as number[] };
     let freshPeak = 0;
     const snarkjsCli = join(require.resolve("snarkjs"), "..", "cli.cjs");
     const contenders: (() => Promise<void>)[] = [
@@ -285,6 +294,12 @@ async function measurePoint(built: BuiltCircuit, runs: number, work: string, pro
       },
       ...(rapidsnark ? [async () => {
         samples.rapidsnark.push(timeProcess(rapidsnark, [paths.zkey, wtnsPath, join(work, "rapid-proof.json"), join(work, "rapid-public.json")]));
+      }] : []),
+      ...(sdkRapid ? [async () => {
+        // The host's prover verified the binary's proof before returning it; checked again with the warm prover's key.
+        const proof = await sdkRapid.request({ type: "prove", input });
+        samples.sdkRapidsnark.push(proof.totalMs);
+        if (!(await warm.request({ type: "verify", proof: proof.proof, publicSignals: proof.publicSignals })).valid) throw new ZkMarginError(`circuit ${id}`, "a proof of the SDK's rapidsnark backend does not verify");
       }] : []),
     ];
     for (let run = 0; run < runs; run++) {
@@ -313,6 +328,7 @@ async function measurePoint(built: BuiltCircuit, runs: number, work: string, pro
     const fresh = timing(samples.fresh);
     const snarkjsWarm = timing(samples.snarkjs);
     const rapid = rapidsnark ? timing(samples.rapidsnark) : null;
+    const sdkRapidTiming = sdkRapid ? timing(samples.sdkRapidsnark) : null;
     const point: BenchPoint = {
       circuit: id,
       statement: statementName(circuit),
@@ -333,20 +349,23 @@ async function measurePoint(built: BuiltCircuit, runs: number, work: string, pro
       snarkjsWarmMs: snarkjsWarm,
       freshFullproveMs: fresh,
       rapidsnarkMs: rapid,
+      sdkRapidsnarkMs: sdkRapidTiming,
       verifyMs: timing(samples.verify),
       warmOverFresh: Math.round((median(samples.total) / median(samples.fresh)) * 1000) / 1000,
       warmOverSnarkjsWarm: Math.round((median(samples.total) / median(samples.snarkjs)) * 1000) / 1000,
       warmOverRapidsnark: rapid ? Math.round((total.median / rapid.median) * 1000) / 1000 : null,
+      sdkRapidsnarkOverRapidsnark: rapid && sdkRapidTiming ? Math.round((sdkRapidTiming.median / rapid.median) * 1000) / 1000 : null,
       peakRssMb: { warm: mb(warmPeak), snarkjsWarm: mb(referencePeak), fresh: freshPeak ? mb(freshPeak) : null },
       warmLoadMs: Math.round(loaded.loadMs),
       verifyGas,
       sourceHash: manifest.sourceHash.slice(0, 16),
     };
-    log(`${id}: ${point.constraints} constraints; warm ${total.median.toFixed(0)} ms, snarkjs warm ${snarkjsWarm.median.toFixed(0)} ms, fresh process ${fresh.median.toFixed(0)} ms (warm/fresh ${point.warmOverFresh.toFixed(2)})${rapid ? `, rapidsnark ${rapid.median.toFixed(0)} ms` : ""}${verifyGas ? `; verifyProof ${verifyGas} gas` : ""}`);
+    log(`${id}: ${point.constraints} constraints; warm ${total.median.toFixed(0)} ms, snarkjs warm ${snarkjsWarm.median.toFixed(0)} ms, fresh process ${fresh.median.toFixed(0)} ms (warm/fresh ${point.warmOverFresh.toFixed(2)})${rapid ? `, rapidsnark ${rapid.median.toFixed(0)} ms` : ""}${sdkRapidTiming ? `, SDK with --backend rapidsnark ${sdkRapidTiming.median.toFixed(0)} ms` : ""}${verifyGas ? `; verifyProof ${verifyGas} gas` : ""}`);
     return point;
   } finally {
     await warm.close();
     await reference.close();
+    await sdkRapid?.close();
   }
 }
 
@@ -520,6 +539,7 @@ function assemble(state: { options: BenchOptions; runs: number; machine: BenchRe
     notes: [
       "Times in milliseconds: median of the runs, with min-max and the median absolute deviation; contenders interleaved in one run.",
       "warm = WarmProver (zkmargin's Groth16 engine, key parsed once, points resident in worker threads): witness + proof. snarkjs warm = snarkjs groth16.prove on the in-memory zkey in a warm process: witness + proof. fresh = a new `snarkjs groth16 fullprove` process (Node start, key read, witness, proof).",
+      ...(state.rapidsnark ? ["rapidsnark = the binary alone on a witness file (process wall time). SDK rapidsnark = WarmProver with --backend rapidsnark, end to end: witness in the warm process, the binary's run, the check of its proof with the verification key; SDK rapidsnark / rapidsnark is the overhead of the SDK around the binary (target <= 1.2)."] : []),
       "Peak memory: maxRSS of the process (warm and snarkjs-warm provers each run in a child process of their own).",
       "verifyGas: eth_estimateGas of verifyProof on the generated verifier (solc 0.8 optimizer 200 runs, Cancun), including the 21,000 base cost and calldata.",
       "Keys come from a development (INSECURE) setup; setup time: the build's development setup (the known-tau key, or with ZKMARGIN_DEV_SETUP=snarkjs or a --ptau file snarkjs' phase-2 key + one contribution + beacon) + exports, for circuits the benchmark built.",

@@ -15,7 +15,8 @@ export const BENCH_USAGE = `Usage: zkmargin bench [--quick | --grid] [--runs N] 
                    deposit, fills and the cross statements, the K sweep 1 ... 16 of fills)
   --runs N         repetitions per point (default 3 quick, 7 otherwise)
   --circuit ID     only these circuit ids (repeatable)
-  --rapidsnark P   also time this rapidsnark binary on the same zkey and witness (or $ZKMARGIN_RAPIDSNARK)
+  --rapidsnark P   also time this rapidsnark binary on the same zkey and witness (or $ZKMARGIN_RAPIDSNARK),
+                   and the SDK end to end with --backend rapidsnark on it (SDK rapidsnark / rapidsnark)
   --no-gas         skip the on-chain verification gas (Hardhat in-process chain)
   --pool-proofs N  proofs per side in the ProverPool throughput measurement (0 skips it)
   --out DIR        where results go (default bench/, bench/quick/ for --quick)

@@ -1,5 +1,6 @@
 import { Artifacts } from "../artifacts/store.ts";
-import { ZkMarginRefusal } from "../core/errors.ts";
+import { ZkMarginError, ZkMarginRefusal, shown } from "../core/errors.ts";
+import { findRapidsnark, PROVING_BACKENDS, type ProvingBackend } from "../prover/rapidsnark.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** Parsed option values of a command. */
@@ -72,4 +73,33 @@ export const ARTIFACTS_USAGE = `  --artifacts DIR|URL      where the circuits' a
 export function artifactsFrom(values: Values): Artifacts {
   const pin = optional(values, "artifacts-sha256");
   return Artifacts.at(optional(values, "artifacts"), pin === undefined ? {} : { indexSha256: pin.toLowerCase().replace(/^0x/, "") });
+}
+
+/** The options that choose the proving backend (prove). */
+export const BACKEND_OPTIONS: OptionSpec = { backend: { type: "string" }, rapidsnark: { type: "string" } };
+
+/** Usage lines of {@link BACKEND_OPTIONS}. */
+export const BACKEND_USAGE = `  --backend B              wasm (default: the proof is computed in this process) or rapidsnark (by a native
+                           rapidsnark \`prover\` binary; the witness is still computed here, and the proof is
+                           checked with the verification key and against the witness before it is written)
+  --rapidsnark PATH        the rapidsnark binary (implies --backend rapidsnark; default $ZKMARGIN_RAPIDSNARK,
+                           else a \`rapidsnark\` or \`prover\` executable on PATH)`;
+
+/**
+ * The backend the options ask for, with the rapidsnark binary resolved (so that a missing one is refused
+ * before anything is proven; no fallback to wasm).
+ *
+ * @throws ZkMarginError naming --backend for an unknown backend, --rapidsnark for a binary given with
+ *   --backend wasm, "rapidsnark" when no executable binary is found
+ */
+export function backendFrom(values: Values): { backend: ProvingBackend; rapidsnark?: string } {
+  const asked = optional(values, "backend");
+  const path = optional(values, "rapidsnark");
+  if (asked !== undefined && !(PROVING_BACKENDS as readonly string[]).includes(asked)) throw new ZkMarginError("--backend", `must be ${PROVING_BACKENDS.join(" or ")}, got ${shown(asked)}`);
+  const backend = (asked ?? (path === undefined ? "wasm" : "rapidsnark")) as ProvingBackend;
+  if (backend === "wasm") {
+    if (path !== undefined) throw new ZkMarginError("--rapidsnark", "is a binary of the rapidsnark backend: drop it, or use --backend rapidsnark");
+    return { backend };
+  }
+  return { backend, rapidsnark: findRapidsnark(path) };
 }

@@ -11,7 +11,7 @@ import type { MarketSet } from "../model/types.ts";
 import { loadAccount, loadFills, loadMarkets, loadRound } from "../statements/load.ts";
 import { prepareApplyFills, prepareDeposit, prepareMargin, prepareTakeover, prepareWithdraw, type PreparedProof } from "../statements/prepare.ts";
 import { ProverSet } from "../statements/prover-set.ts";
-import { ARTIFACTS_OPTIONS, ARTIFACTS_USAGE, artifactsFrom, optional, refuse, required, type Command, type Values } from "./options.ts";
+import { ARTIFACTS_OPTIONS, ARTIFACTS_USAGE, BACKEND_OPTIONS, BACKEND_USAGE, artifactsFrom, backendFrom, optional, refuse, required, type Command, type Values } from "./options.ts";
 import { UsageError } from "./usage-error.ts";
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
@@ -34,7 +34,8 @@ liquidator's for a takeover): keep it once the vault has accepted the proof. Amo
 decimals). --bind is the address that will send the transaction (the vault binds margin proofs to it).
 An account that does not meet what it is asked to prove is refused (exit 1) and nothing is written.
 
-${ARTIFACTS_USAGE}`;
+${ARTIFACTS_USAGE}
+${BACKEND_USAGE}`;
 
 const amountOf = (values: Values) => parseScaled(required(values, "amount"), "--amount", TOKEN_DECIMALS, { min: 1n, maxExclusive: bound(64), limitText: "2^64 / 10^6" });
 
@@ -75,7 +76,7 @@ export const proveCommand: Command = {
     account: { type: "string" }, victim: { type: "string" }, liquidator: { type: "string" }, round: { type: "string" }, markets: { type: "string" },
     fills: { type: "string" }, listed: { type: "string" }, count: { type: "string" }, amount: { type: "string" }, bind: { type: "string" },
     "buffer-bps": { type: "string" }, requirement: { type: "string" }, "penalty-bps": { type: "string" }, defaulted: { type: "boolean" },
-    out: { type: "string" }, next: { type: "string" }, ...ARTIFACTS_OPTIONS,
+    out: { type: "string" }, next: { type: "string" }, ...ARTIFACTS_OPTIONS, ...BACKEND_OPTIONS,
   },
   async run(values, positionals) {
     const statement = positionals[0] as Statement | undefined;
@@ -83,6 +84,7 @@ export const proveCommand: Command = {
     const outPath = resolve(required(values, "out"));
     const transition = statement === "deposit" || statement === "fills" || statement === "withdraw" || statement === "takeover";
     const nextPath = transition ? resolve(required(values, "next")) : undefined;
+    const backend = backendFrom(values);
     const markets = loadMarkets(required(values, "markets"));
     let prepared: PreparedProof;
     try {
@@ -90,9 +92,9 @@ export const proveCommand: Command = {
     } catch (error) {
       return refuse(error);
     }
-    const provers = new ProverSet({ artifacts: artifactsFrom(values) });
+    const provers = new ProverSet({ artifacts: artifactsFrom(values), ...backend });
     try {
-      err(`proving ${statement} with ${prepared.circuit.id}...`);
+      err(`proving ${statement} with ${prepared.circuit.id}${backend.rapidsnark ? ` (rapidsnark: ${backend.rapidsnark})` : ""}...`);
       const started = performance.now();
       const file = await provers.proveFile(prepared);
       // The next state first: a proof file never exists without the state it leads to.

@@ -8,12 +8,13 @@ import type { CircuitInput } from "../circuit/inputs.ts";
 import { sha256 } from "../build/files.ts";
 import { artifactPaths } from "../build/paths.ts";
 import { readManifest } from "../build/setup.ts";
-import { ZkMarginError } from "../core/errors.ts";
+import { ZkMarginError, shown } from "../core/errors.ts";
 import { toSolidityCalldata, type SolidityCalldata } from "./calldata.ts";
 import type { Groth16Proof } from "./proof-types.ts";
 import { captureConsole } from "./capture-console.ts";
 import { Groth16Prover } from "./groth16-prover.ts";
-import { wtnsWitness } from "./zkey.ts";
+import { findRapidsnark, PROVING_BACKENDS, RapidsnarkBackend, type ProvingBackend } from "./rapidsnark.ts";
+import { littleEndianToBigInt, N8, wtnsWitness } from "./zkey.ts";
 
 /** A Groth16 proof with its public signals (decimal strings) and the calldata a verifier contract takes. */
 export interface ProofBundle {
@@ -26,6 +27,7 @@ export interface ProofBundle {
 /** Timings of the last proof, in milliseconds. */
 export interface ProofTimings {
   readonly witnessMs: number;
+  /** The proof after the witness (with the rapidsnark backend: the binary's run and the check of its proof). */
   readonly proveMs: number;
 }
 
@@ -34,11 +36,24 @@ export interface WarmProverOptions {
   /**
    * "fast" (default): zkmargin's Groth16 prover, the key parsed once and its points resident in worker
    * threads (see Groth16Prover). "snarkjs": snarkjs' groth16.prove on the in-memory key, per call (the
-   * reference the benchmark compares with).
+   * reference the benchmark compares with). Engines of the "wasm" backend.
    */
   readonly engine?: "fast" | "snarkjs";
   /** Threads of the fast engine (default: all cores; 1 proves in the calling thread). */
   readonly threads?: number;
+  /**
+   * "wasm" (default): the proof is computed in this process by `engine`. "rapidsnark": by a native rapidsnark
+   * `prover` binary (see `rapidsnark`), run per proof on the witness this prover computes; its proof is
+   * verified with the verification key, and its public signals compared with the witness's, before `prove`
+   * returns it. Giving `rapidsnark` alone selects this backend. No fallback: when the binary is missing or
+   * fails, `load` or `prove` throws.
+   */
+  readonly backend?: ProvingBackend;
+  /**
+   * The rapidsnark binary of the "rapidsnark" backend (default: $ZKMARGIN_RAPIDSNARK, else a `rapidsnark` or
+   * `prover` executable on PATH).
+   */
+  readonly rapidsnark?: string;
   /**
    * Where the circuit's artifacts are: a folder (a build folder or a bundle), a bundle URL, or an
    * {@link Artifacts} (default: $ZKMARGIN_ARTIFACTS, else the build folder).
@@ -79,14 +94,26 @@ export class WarmProver {
   private readonly zkey: Uint8Array;
   private readonly verificationKey: object;
   private readonly engine: Groth16Prover | undefined;
+  private readonly native: RapidsnarkBackend | undefined;
 
-  private constructor(circuit: string, manifest: CircuitManifest, witnessCalculator: WitnessCalculator, zkey: Uint8Array, verificationKey: object, engine: Groth16Prover | undefined) {
+  /** The backend that computes the proofs. */
+  get backend(): ProvingBackend {
+    return this.native ? "rapidsnark" : "wasm";
+  }
+
+  /** The rapidsnark binary of the "rapidsnark" backend (undefined with "wasm"). */
+  get rapidsnark(): string | undefined {
+    return this.native?.binary;
+  }
+
+  private constructor(circuit: string, manifest: CircuitManifest, witnessCalculator: WitnessCalculator, zkey: Uint8Array, verificationKey: object, engine: Groth16Prover | undefined, native: RapidsnarkBackend | undefined) {
     this.circuit = circuit;
     this.manifest = manifest;
     this.witnessCalculator = witnessCalculator;
     this.zkey = zkey;
     this.verificationKey = verificationKey;
     this.engine = engine;
+    this.native = native;
   }
 
   /**
@@ -95,18 +122,24 @@ export class WarmProver {
    * were never set up.
    *
    * @param circuitId id from circuits/circuits.json, e.g. "cross_margin_m16"
-   * @param options the artifacts location, the proving engine and its threads
+   * @param options the artifacts location, the backend, the proving engine and its threads
+   * @throws ZkMarginError naming "rapidsnark" when the rapidsnark backend has no executable binary
    */
   static async load(circuitId: string, options: WarmProverOptions = {}): Promise<WarmProver> {
+    const backend = backendOf(options);
+    // The binary is looked up first: a missing one is refused before anything is read.
+    const binary = backend === "rapidsnark" ? findRapidsnark(options.rapidsnark) : undefined;
     const artifacts = Artifacts.at(options.artifacts);
     const manifest = await artifacts.manifest(circuitId);
     const wasm = await artifacts.file(circuitId, "wasm");
     const zkey = await artifacts.file(circuitId, "zkey");
     const verificationKey = await artifacts.verificationKey(circuitId);
     const witnessCalculator = await WitnessCalculatorBuilder(wasm);
-    const engine = options.engine === "snarkjs" ? undefined : await Groth16Prover.create(zkey, options.threads === undefined ? {} : { threads: options.threads });
+    // The binary reads a private copy of the very bytes whose sha256 was just checked, not the artifacts' file.
+    const native = binary === undefined ? undefined : RapidsnarkBackend.create(binary, zkey);
+    const engine = native || options.engine === "snarkjs" ? undefined : await Groth16Prover.create(zkey, options.threads === undefined ? {} : { threads: options.threads });
     openProvers++;
-    return new WarmProver(circuitId, manifest, witnessCalculator, zkey, verificationKey, engine);
+    return new WarmProver(circuitId, manifest, witnessCalculator, zkey, verificationKey, engine, native);
   }
 
   /**
@@ -125,9 +158,11 @@ export class WarmProver {
     }
     const witness = computed.result;
     const witnessDone = performance.now();
-    const { proof, publicSignals } = this.engine
-      ? await this.engine.prove(wtnsWitness(witness))
-      : await snarkjs.groth16.prove({ type: "mem", data: this.zkey }, { type: "mem", data: witness });
+    const { proof, publicSignals } = this.native
+      ? await this.proveNatively(this.native, witness)
+      : this.engine
+        ? await this.engine.prove(wtnsWitness(witness))
+        : await snarkjs.groth16.prove({ type: "mem", data: this.zkey }, { type: "mem", data: witness });
     this.lastTimings = { witnessMs: witnessDone - started, proveMs: performance.now() - witnessDone };
     return { circuit: this.circuit, proof, publicSignals, calldata: toSolidityCalldata(proof, publicSignals) };
   }
@@ -138,10 +173,33 @@ export class WarmProver {
     return verifyWithKey(this.verificationKey, proof, publicSignals);
   }
 
-  /** Releases the prover (its threads end); snarkjs' shared curve is terminated when the last prover closes. */
+  /**
+   * Proves with the rapidsnark binary and accepts its proof only when it verifies with the verification key
+   * and its public signals are the witness's (a valid proof of another statement is refused too).
+   */
+  private async proveNatively(native: RapidsnarkBackend, witness: Uint8Array): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
+    const { proof, publicSignals } = await native.prove(witness);
+    const binary = shown(native.binary);
+    if (!(await verifyWithKey(this.verificationKey, proof, publicSignals))) {
+      throw new ZkMarginError("rapidsnark", `the proof ${binary} returned for circuit ${this.circuit} does not verify with its verification key: refused`);
+    }
+    const key = this.verificationKey as { nPublic?: unknown; IC?: unknown };
+    const count = typeof key.nPublic === "number" ? key.nPublic : Array.isArray(key.IC) ? key.IC.length - 1 : publicSignals.length;
+    const expected = witnessPublicSignals(witness, count);
+    if (publicSignals.length !== expected.length || publicSignals.some((signal, i) => signal !== expected[i])) {
+      throw new ZkMarginError("rapidsnark", `the proof ${binary} returned for circuit ${this.circuit} is for public signals [${publicSignals.join(", ")}], not the witness's [${expected.join(", ")}]: refused`);
+    }
+    return { proof, publicSignals };
+  }
+
+  /**
+   * Releases the prover (its threads end, the rapidsnark backend's temporary files are removed); snarkjs'
+   * shared curve is terminated when the last prover closes.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.native?.close();
     await this.engine?.close();
     openProvers--;
     if (openProvers === 0) await releaseCurve();
@@ -196,6 +254,21 @@ export function loadVerificationKey(circuitId: string): object {
   }
   if (sha256(data) !== manifest.artifacts.verificationKey) throw new ZkMarginError(`circuit ${circuitId}`, `verification key ${path} does not match the hash recorded at build time: rebuild with \`npx zkmargin build --force\``);
   return JSON.parse(data.toString()) as object;
+}
+
+/** The backend the options ask for, checked. */
+function backendOf(options: WarmProverOptions): ProvingBackend {
+  const backend = options.backend ?? (options.rapidsnark === undefined ? "wasm" : "rapidsnark");
+  if (!PROVING_BACKENDS.includes(backend)) throw new ZkMarginError("backend", `must be ${PROVING_BACKENDS.join(" or ")}, got ${shown(String(backend))}`);
+  if (backend === "wasm" && options.rapidsnark !== undefined) throw new ZkMarginError("rapidsnark", "a rapidsnark binary was given with the wasm backend: ask for backend rapidsnark, or give no binary");
+  if (backend === "rapidsnark" && options.engine === "snarkjs") throw new ZkMarginError("engine", "snarkjs is an engine of the wasm backend, not of rapidsnark");
+  return backend;
+}
+
+/** The public signals (outputs, then public inputs) of a .wtns witness: wires 1 ... count, as decimal strings. */
+function witnessPublicSignals(wtns: Uint8Array, count: number): string[] {
+  const wires = wtnsWitness(wtns);
+  return Array.from({ length: count }, (_, i) => littleEndianToBigInt(wires.subarray((i + 1) * N8, (i + 2) * N8)).toString());
 }
 
 const silentLogger: snarkjs.Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -4,7 +4,10 @@ import { WarmProver, type ProofBundle, type WarmProverOptions } from "../prover/
 import type { PreparedProof } from "./prepare.ts";
 import { assembleProofFile, type ProofFile } from "./proof-file-shape.ts";
 
-/** Options of a {@link ProverSet}: where the artifacts are, and the engine of every prover it loads. */
+/**
+ * Options of a {@link ProverSet}: where the artifacts are, and the backend (wasm, or a rapidsnark binary whose
+ * proofs are checked before they are returned) and engine of every prover it loads.
+ */
 export interface ProverSetOptions extends Omit<WarmProverOptions, "artifacts"> {
   /**
    * Where the circuits' artifacts are: a folder (a build folder or a bundle), a bundle URL, or an Artifacts
@@ -21,6 +24,7 @@ export interface ProverSetOptions extends Omit<WarmProverOptions, "artifacts"> {
  * const provers = new ProverSet({ artifacts: "./zkmargin-artifacts" });
  * const file = await provers.proveFile(prepareDeposit(state, 5_000_000_000n, loadCircuitSpecs()));
  * await provers.close();
+ * // With a native prover: new ProverSet({ backend: "rapidsnark", rapidsnark: "/usr/local/bin/prover" })
  */
 export class ProverSet {
   private readonly provers = new Map<string, Promise<WarmProver>>();
