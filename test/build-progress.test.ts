@@ -1,4 +1,6 @@
+import { availableParallelism } from "node:os";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { buildJobs } from "../prover/src/build/pipeline.ts";
 import { snarkjsLogger, startProgress } from "../prover/src/build/progress.ts";
 
 describe("Progress lines of long build steps", () => {
@@ -40,5 +42,25 @@ describe("Progress lines of long build steps", () => {
     logger.debug("Blank Contribution Hash:\n\t\t786a02f7 42015903");
     logger.info("Circuit hash: ...");
     expect(seen).toEqual(["stage snarkjs zkey new: A 13726", "done 0", "done 8192", "done 8192", "stage snarkjs zkey new: Starting section: tauG1 -", "stage snarkjs zkey new: Hashing tauG1 -"]);
+  });
+});
+
+describe("build jobs (compiles at once)", () => {
+  it("Should default to the machine's cores, take ZKMARGIN_BUILD_JOBS, and refuse a bad value naming it", () => {
+    const saved = process.env.ZKMARGIN_BUILD_JOBS;
+    try {
+      delete process.env.ZKMARGIN_BUILD_JOBS;
+      expect(buildJobs()).toBe(availableParallelism());
+      expect(buildJobs(3)).toBe(3);
+      process.env.ZKMARGIN_BUILD_JOBS = "1";
+      expect(buildJobs()).toBe(1);
+      for (const bad of ["0", "-2", "1.5", "two"]) {
+        process.env.ZKMARGIN_BUILD_JOBS = bad;
+        expect(() => buildJobs()).toThrow(/ZKMARGIN_BUILD_JOBS: must be a whole number from 1/);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.ZKMARGIN_BUILD_JOBS;
+      else process.env.ZKMARGIN_BUILD_JOBS = saved;
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import type { CircuitSpec } from "../circuit/registry.ts";
 import { ZkMarginError } from "../core/errors.ts";
@@ -13,6 +14,37 @@ export interface BuildOptions extends PtauOptions {
   readonly only?: readonly string[];
   /** Recompile and redo the setup even when up to date. */
   readonly force?: boolean;
+  /** Compiles run at once (default $ZKMARGIN_BUILD_JOBS, else the machine's cores). */
+  readonly jobs?: number;
+}
+
+/** How many compiles run at once: circom is single-threaded, so one per core (ZKMARGIN_BUILD_JOBS overrides). */
+export function buildJobs(requested?: number): number {
+  const text = process.env.ZKMARGIN_BUILD_JOBS;
+  const fromEnv = text === undefined ? undefined : Number(text);
+  if (fromEnv !== undefined && !(Number.isInteger(fromEnv) && fromEnv >= 1)) throw new ZkMarginError("ZKMARGIN_BUILD_JOBS", `must be a whole number from 1, got ${JSON.stringify(text)}`);
+  return Math.max(1, requested ?? fromEnv ?? availableParallelism());
+}
+
+/**
+ * Runs `task` on every item with at most `limit` at once, in order of the list; after a failure no new
+ * item starts, the running ones finish, and the first error is thrown.
+ */
+async function eachConcurrently<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await task(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw failure.error;
 }
 
 /** What happened to one circuit in a build. */
@@ -36,18 +68,23 @@ export async function buildCircuits(options: BuildOptions = {}): Promise<BuildSt
   const specs = loadCircuitSpecs();
   const wanted: CircuitSpec[] = options.only ? options.only.map((id) => specs.find((spec) => spec.id === id) ?? missing(id, specs)) : specs;
   const steps: BuildStep[] = [];
-  for (const spec of wanted) {
+  // Compiles first, one per core (circom is single-threaded); then the setups in turn (each uses every core).
+  const compiledById = new Map<string, CompileResult>();
+  await eachConcurrently(wanted, buildJobs(options.jobs), async (spec) => {
     const started = Date.now();
     const compiling = startProgress(log, `compile ${spec.id}`);
     // circom says nothing until it is done: the progress line can only give the time so far.
     compiling.stage(`${detectCompiler().version} running`);
-    let compiled: CompileResult;
     try {
-      compiled = await compileCircuit(spec, { force: options.force ?? false });
+      const compiled = await compileCircuit(spec, { force: options.force ?? false });
+      compiledById.set(spec.id, compiled);
+      if (compiled.compiled) log(`compiled ${spec.id} with ${compiled.compiler} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } finally {
       compiling.stop();
     }
-    if (compiled.compiled) log(`compiled ${spec.id} with ${compiled.compiler} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+  for (const spec of wanted) {
+    const compiled = compiledById.get(spec.id)!;
     if (!spec.setup) {
       steps.push({ circuit: spec.id, compiled: compiled.compiled, setUp: false });
       continue;
