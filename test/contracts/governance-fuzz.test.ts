@@ -23,6 +23,7 @@ import { describe, expect, it } from "vitest";
 import { deployPoseidon, librariesFor, registryRiskRows, type HardhatEthers } from "../../prover/src/chain/deployment.ts";
 import { BOND, CHALLENGER_BPS, INSURANCE_BPS, LISTED, MAX_AGE, PENALTY_BPS, WINDOW, type AnyContract, ensureBuilt, marketSet } from "./helpers.ts";
 import { Interface } from "ethers";
+import { prng } from "../helpers/prng.ts";
 
 const CALLS_PER_SEED = Number(process.env.ZKMARGIN_FUZZ_CALLS ?? 3_000);
 const SEEDS = [1, 2, 3, 4];
@@ -32,17 +33,6 @@ const RUN_GAS = 16_000_000n;
 const T0 = 2_000_000_000;
 const ACTIONS = ["open", "deposit", "postFill", "applyFills", "withdraw", "attest", "challenge", "answer", "takeover", "claim", "fundInsurance", "postRound", "tokenMode", "queue", "execute", "cancel"];
 
-/** mulberry32: the clock's moves, reproducible from the seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The clock's next move: mostly seconds to minutes, sometimes an answer window, a governance delay or more. */
 function nextMove(rand: () => number): number {

@@ -9,23 +9,13 @@ import { poseidonHash } from "../../prover/src/commitment/sponge.ts";
 import {
   BOND, CHALLENGER_BPS, INSURANCE_BPS, MAX_AGE, WINDOW, type Fixture, expectInvariant, increaseTime, latestTimestamp, proofWords, roundValues, withFixture,
 } from "./helpers.ts";
+import { prng } from "../helpers/prng.ts";
 
 let f: Fixture;
 withFixture((fixture) => (f = fixture));
 
 const PROOF = proofWords(9n);
 
-/** A small deterministic PRNG (mulberry32), so a failing sequence replays from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Model {
   accountsBalance: bigint;

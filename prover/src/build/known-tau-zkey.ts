@@ -5,7 +5,7 @@ import { ZkMarginError } from "../core/errors.ts";
 import { Bn128Arena } from "../prover/bn128-wasm.ts";
 import { bn128Module } from "../prover/bn128-module.ts";
 import { BN254_Q, BN254_R, G1_AFFINE, G2_AFFINE, N8, bigIntToLittleEndian, littleEndianToBigInt } from "../prover/zkey.ts";
-import { startMultiplierPool, type MultiplierPool } from "./multiplier-pool.ts";
+import { concat, startMultiplierPool, type MultiplierPool } from "./multiplier-pool.ts";
 import { silentProgress, type Progress } from "./progress.ts";
 import { readR1cs, type R1cs } from "./r1cs.ts";
 
@@ -402,14 +402,7 @@ function sectionHead(type: number, size: number): Uint8Array {
 
 /** Section 2: field sizes and primes, counts, then alpha1, beta1, beta2, gamma2, delta1, delta2. */
 function grothHeader(nVars: number, nPublic: number, domainSize: number, points: readonly Uint8Array[]): Uint8Array {
-  const parts = [u32(N8), bigIntToLittleEndian(BN254_Q), u32(N8), bigIntToLittleEndian(BN254_R), u32(nVars), u32(nPublic), u32(domainSize), ...points];
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
+  return concat([u32(N8), bigIntToLittleEndian(BN254_Q), u32(N8), bigIntToLittleEndian(BN254_R), u32(nVars), u32(nPublic), u32(domainSize), ...points]);
 }
 
 /** Affine Montgomery points to snarkjs' hashing form (wasmcurves' LEMtoU: big-endian standard coordinates). */

@@ -85,7 +85,8 @@ export function startMultiplierPool(module: WebAssembly.Module, threads: number)
   };
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
+/** The parts one after the other in one buffer (the part itself when there is one). */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
   let at = 0;
