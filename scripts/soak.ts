@@ -20,6 +20,7 @@ import { surplus } from "../prover/src/engine/valuation.ts";
 import type { AccountState, MarketSet, OracleRound, Slot } from "../prover/src/model/types.ts";
 import { WarmProver } from "../prover/src/prover/warm-prover.ts";
 import { prepareDeposit, prepareMargin, type PreparedProof } from "../prover/src/statements/prepare.ts";
+import { prng } from "../test/helpers/prng.ts";
 
 /** Options of {@link runSoak}. */
 export interface SoakOptions {
@@ -74,18 +75,6 @@ function sample(proofs: number): MemorySample {
   return { proofs, rssMiB: round1(usage.rss / MiB), heapUsedMiB: round1(usage.heapUsed / MiB), externalMiB: round1(usage.external / MiB), arrayBuffersMiB: round1(usage.arrayBuffers / MiB) };
 }
 
-/** A small deterministic generator (mulberry32), so a run can be repeated. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Four listed markets of the circuit's profile (BTC, ETH, SOL, LINK as in examples/), the rest unlisted. */
 function soakMarkets(spec: CircuitSpec): MarketSet {
   const profile = spec.profile ?? "cross";
@@ -115,7 +104,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const spec: CircuitSpec = { ...found, setup: true };
   const markets = soakMarkets(spec);
   const round: OracleRound = { ...SOAK_ROUND, prices: SOAK_ROUND.prices.slice(0, markets.markets.length), confidences: SOAK_ROUND.confidences.slice(0, markets.markets.length), fundingIndexes: SOAK_ROUND.fundingIndexes.slice(0, markets.markets.length) };
-  const random = generator(options.seed ?? 20_251_121);
+  const random = prng(options.seed ?? 20_251_121);
   const bigRandom = (bits: number) => BigInt(Math.floor(random() * 2 ** 30)) ** 4n % (1n << BigInt(bits));
 
   const nextAccount = (): AccountState => {

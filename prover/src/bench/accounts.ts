@@ -34,13 +34,17 @@ export function benchMarkets(profile: Profile, markets: number): { markets: Mark
   return { markets: set, round };
 }
 
+/** How a bench account's slots are filled: half long and half short, all long, or none held. */
+type Book = "mixed" | "long" | "flat";
+
 /**
- * An account with every slot held (half of them short, each last settled at an older funding index, so that
- * every slot carries unsettled funding) and `cash` of 16-decimal cash. Deterministic: `variant` changes the
- * salt (another account, another commitment).
+ * An account with every slot held (by default half of them short; each last settled at an older funding index,
+ * so that every slot carries unsettled funding) and `cash` of 16-decimal cash. Deterministic: `variant` changes
+ * the salt (another account, another commitment).
  */
-function benchState(accountId: bigint, markets: number, cash: bigint, variant: number, sizeScale = 1n): AccountState {
-  const slots: Slot[] = Array.from({ length: markets }, (_, i) => ({ size: (i % 2 === 0 ? 1n : -1n) * BigInt(i + 1) * sizeScale * E8, fundingIndex: -BigInt(i) * 10_000n }));
+function benchState(accountId: bigint, markets: number, cash: bigint, variant: number, book: Book = "mixed", sizeScale = 1n): AccountState {
+  const side = (i: number) => (book === "flat" ? 0n : book === "long" || i % 2 === 0 ? 1n : -1n);
+  const slots: Slot[] = Array.from({ length: markets }, (_, i) => ({ size: side(i) * BigInt(i + 1) * sizeScale * E8, fundingIndex: -BigInt(i) * 10_000n }));
   return { domain: DOMAIN, accountId, owner: 0xabcn + accountId, salt: MIN_SALT + 987_654_321n + BigInt(variant), nonce: 5n, cash, head: 0x1234n, fillsApplied: 12n, slots };
 }
 
@@ -86,10 +90,10 @@ export function benchProof(shape: BenchShape, variant = 0): PreparedProof {
     case "withdraw":
       return prepareWithdraw(benchState(TRADER, shape.markets, rich, variant), 1_000n * 10n ** 6n, round, markets, specs, salt);
     case "takeover": {
-      // Long everywhere at ten times the size with no cash: the victim owes what it holds and more.
-      const victim = { ...benchState(TRADER, shape.markets, 0n, variant, 10n), slots: benchState(TRADER, shape.markets, 0n, variant, 10n).slots.map((slot) => ({ ...slot, size: slot.size < 0n ? -slot.size : slot.size })) };
+      // Long everywhere at ten times the size, cash short of the notional by 10%: the victim owes more than it holds.
+      const victim = benchState(TRADER, shape.markets, 0n, variant, "long", 10n);
       const underwater = { ...victim, cash: -victim.slots.reduce((sum, slot, j) => sum + slot.size * round.prices[j]!, 0n) * 11n / 10n };
-      const liquidator = { ...benchState(LIQUIDATOR, shape.markets, rich * 10n, variant), slots: benchState(LIQUIDATOR, shape.markets, 0n, variant).slots.map((slot) => ({ ...slot, size: 0n })) };
+      const liquidator = benchState(LIQUIDATOR, shape.markets, rich * 10n, variant, "flat");
       return prepareTakeover(underwater, liquidator, round, markets, { penaltyBps: 500n, ...salt }, specs);
     }
   }
