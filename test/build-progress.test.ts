@@ -54,6 +54,8 @@ describe("build jobs (compiles at once)", () => {
       expect(buildJobs(3)).toBe(3);
       process.env.ZKMARGIN_BUILD_JOBS = "1";
       expect(buildJobs()).toBe(1);
+      process.env.ZKMARGIN_BUILD_JOBS = "2";
+      expect(buildJobs()).toBe(2);
       for (const bad of ["0", "-2", "1.5", "two"]) {
         process.env.ZKMARGIN_BUILD_JOBS = bad;
         expect(() => buildJobs()).toThrow(/ZKMARGIN_BUILD_JOBS: must be a whole number from 1/);
