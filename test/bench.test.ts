@@ -126,6 +126,12 @@ describe("one benchmark point end to end", () => {
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(results.tools.rapidsnark).toBeTruthy();
     expect(markdown).toContain("| deposit | 16 |");
+    // The time split of the warm proof: every phase measured, the witness the same samples as the witness column.
+    const split = point!.split!;
+    expect(split.witnessMs).toBeCloseTo(point!.witnessMs.median, 0);
+    for (const value of [split.qapMs, split.fftMs, split.assemblyMs, ...Object.values(split.msmThreadMs)]) expect(value).toBeGreaterThan(0);
+    expect(markdown).toContain("| statement | M | witness | QAP | FFTs | MSM A | MSM B1 | MSM B2 (G2) | MSM C | MSM H | assembly | largest |");
+    expect(markdown).toMatch(/\| deposit \| 16 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| (witness|QAP|FFTs|MSM [A-C]\d?|MSM H|assembly) \|/);
     for (const file of ["results.json", "results.md", "proving-time.svg", "constraints.svg"]) expect(existsSync(join(outDir, file))).toBe(true);
     expect(JSON.parse(readFileSync(join(outDir, "results.json"), "utf8")).points).toHaveLength(1);
     expect(readFileSync(join(outDir, "proving-time.svg"), "utf8")).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);

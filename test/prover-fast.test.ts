@@ -40,6 +40,11 @@ describe("Groth16Prover (the fast engine)", () => {
           await expect(snarkjs.groth16.verify(verificationKey, publicSignals, proof)).resolves.toBe(true);
           proofs.push(proof);
         }
+        // The time split: each phase measured; the polynomial is the QAP plus the FFTs.
+        const timings = prover.lastTimings;
+        for (const value of [timings.qapMs, timings.fftMs, timings.assemblyMs, ...Object.values(timings.msmThreadMs)]) expect(value).toBeGreaterThan(0);
+        expect(timings.qapMs + timings.fftMs).toBeCloseTo(timings.polynomialMs, 6);
+        expect(timings.assemblyMs).toBeLessThanOrEqual(timings.msmMs);
         // r and s are drawn per proof: no two proofs of one witness are equal.
         expect(new Set(proofs.map((proof) => proof.pi_a.join())).size).toBe(proofs.length);
         expect(new Set(proofs.map((proof) => proof.pi_c.join())).size).toBe(proofs.length);
@@ -112,6 +117,8 @@ describe("WarmProver engines and ProverPool", () => {
       try {
         const bundle = await prover.prove(input);
         await expect(prover.verify(bundle.proof, bundle.publicSignals)).resolves.toBe(true);
+        // Only zkmargin's engine reports where its time went.
+        expect(prover.lastTimings.engine === undefined).toBe(engine === "snarkjs");
       } finally {
         await prover.close();
       }

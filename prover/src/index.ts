@@ -38,6 +38,8 @@ export { WarmProver, releaseCurve, loadVerificationKey, verifyWithKey, type Proo
 export { findRapidsnark, type ProvingBackend } from "./prover/rapidsnark.ts";
 export { ProverPool, type ProverPoolOptions } from "./prover/prover-pool.ts";
 export type { Groth16Proof } from "./prover/proof-types.ts";
+export type { Groth16Timings } from "./prover/groth16-prover.ts";
+export type { MsmName } from "./prover/msm-shard.ts";
 export { toSolidityCalldata, type SolidityCalldata } from "./prover/calldata.ts";
 export { prepareDeposit, prepareApplyFills, prepareWithdraw, prepareMargin, prepareTakeover, chainHead, namedPublicInputs, type PreparedProof, type MarginRequest, type TakeoverRequest, type StatementSummary } from "./statements/prepare.ts";
 export type { CircuitInput } from "./circuit/inputs.ts";

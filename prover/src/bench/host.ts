@@ -6,6 +6,7 @@ import type * as snarkjs from "snarkjs";
 import type { CircuitInput } from "../circuit/inputs.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { WarmProver } from "../prover/warm-prover.ts";
+import type { Groth16Timings } from "../prover/groth16-prover.ts";
 
 /** Requests a host answers, one at a time. */
 export type HostRequest =
@@ -17,7 +18,7 @@ export type HostRequest =
 /** Replies, by request type. */
 export interface HostReplies {
   readonly load: { readonly loadMs: number };
-  readonly prove: { readonly witnessMs: number; readonly proveMs: number; readonly totalMs: number; readonly proof: snarkjs.Groth16Proof; readonly publicSignals: string[] };
+  readonly prove: { readonly witnessMs: number; readonly proveMs: number; readonly engine?: Groth16Timings; readonly totalMs: number; readonly proof: snarkjs.Groth16Proof; readonly publicSignals: string[] };
   readonly verify: { readonly verifyMs: number; readonly valid: boolean };
   readonly stats: { readonly maxRssBytes: number };
 }

@@ -45,6 +45,22 @@ export function renderMarkdown(results: BenchResults): string {
       "",
     ].join(" | ").trim());
   }
+  const split = results.points.filter((point) => point.split);
+  if (split.length > 0) {
+    lines.push(
+      "",
+      "Where a warm SDK proof's time goes (medians, ms). Witness, QAP (buildABC), FFTs (with the coset shift and joinABC) and assembly (blinding, the partial sums) run in the calling thread; each multi-exponentiation is given in thread-ms, summed over the threads that share its windows: A, B1, B2 (G2) and C start with the witness and run beside the polynomial, H after it.",
+      "",
+      "| statement | M | witness | QAP | FFTs | MSM A | MSM B1 | MSM B2 (G2) | MSM C | MSM H | assembly | largest |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+      ...split.map((point) => {
+        const parts = point.split!;
+        const named: [string, number][] = [["witness", parts.witnessMs], ["QAP", parts.qapMs], ["FFTs", parts.fftMs], ["MSM A", parts.msmThreadMs.a], ["MSM B1", parts.msmThreadMs.b1], ["MSM B2", parts.msmThreadMs.b2], ["MSM C", parts.msmThreadMs.c], ["MSM H", parts.msmThreadMs.h], ["assembly", parts.assemblyMs]];
+        const largest = named.reduce((best, each) => (each[1] > best[1] ? each : best));
+        return `| ${sized(point)} | ${point.markets} | ${named.map(([, value]) => value.toFixed(1)).join(" | ")} | ${largest[0]} |`;
+      }),
+    );
+  }
   if (results.series.length > 0) {
     lines.push(
       "",

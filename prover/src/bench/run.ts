@@ -38,6 +38,8 @@ import { ZkMarginError } from "../core/errors.ts";
 import type { Profile } from "../model/types.ts";
 import { ProverPool } from "../prover/prover-pool.ts";
 import { WarmProver } from "../prover/warm-prover.ts";
+import type { Groth16Timings } from "../prover/groth16-prover.ts";
+import type { MsmName } from "../prover/msm-shard.ts";
 import { benchInput } from "./accounts.ts";
 import { buildBenchCircuits, compileBenchCircuit, isBuilt, withBuildDir, type BuiltCircuit } from "./build.ts";
 import { GasMeter } from "./gas.ts";
@@ -107,6 +109,12 @@ export interface BenchPoint {
   /** The SDK with the rapidsnark backend, end to end: witness, the binary's run, the check of its proof. */
   readonly sdkRapidsnarkMs: Timing | null;
   readonly verifyMs: Timing;
+  /**
+   * Where a warm SDK proof's time goes (medians, ms): the witness; in the calling thread the QAP evaluation,
+   * the FFTs and the final assembly; each multi-exponentiation in thread-ms (summed over the threads sharing
+   * it; the witness MSMs run beside the polynomial). Absent in results written before the split was recorded.
+   */
+  readonly split?: ProofSplit;
   readonly warmOverFresh: number;
   readonly warmOverSnarkjsWarm: number;
   /** Warm SDK proof over rapidsnark's process (the target: <= 2). */
@@ -118,6 +126,28 @@ export interface BenchPoint {
   readonly verifyGas: number | null;
   /** Fingerprint of the circuit sources the point was compiled from (compile.ts). */
   readonly sourceHash: string;
+}
+
+/** See {@link BenchPoint.split}. */
+export interface ProofSplit {
+  readonly witnessMs: number;
+  readonly qapMs: number;
+  readonly fftMs: number;
+  readonly msmThreadMs: Readonly<Record<MsmName, number>>;
+  readonly assemblyMs: number;
+}
+
+/** The median split of warm proofs (see {@link BenchPoint.split}). */
+export function proofSplit(witnessMs: readonly number[], engines: readonly Groth16Timings[]): ProofSplit | undefined {
+  if (engines.length === 0) return undefined;
+  const of = (pick: (timings: Groth16Timings) => number) => Math.round(median(engines.map(pick)) * 10) / 10;
+  return {
+    witnessMs: Math.round(median(witnessMs) * 10) / 10,
+    qapMs: of((timings) => timings.qapMs),
+    fftMs: of((timings) => timings.fftMs),
+    msmThreadMs: { a: of((t) => t.msmThreadMs.a), b1: of((t) => t.msmThreadMs.b1), b2: of((t) => t.msmThreadMs.b2), c: of((t) => t.msmThreadMs.c), h: of((t) => t.msmThreadMs.h) },
+    assemblyMs: of((timings) => timings.assemblyMs),
+  };
 }
 
 /** Per statement: how the cost grows with the capacity M (or, for apply-fills at M = 16, with K). */
@@ -272,12 +302,14 @@ async function measurePoint(built: BuiltCircuit, runs: number, work: string, pro
     await reference.request({ type: "prove", input });
     await sdkRapid?.request({ type: "prove", input });
     const samples = { witness: [] as number[], prove: [] as number[], total: [] as number[], snarkjs: [] as number[], fresh: [] as number[], rapidsnark: [] as number[], sdkRapidsnark: [] as number[], verify: [] as number[] };
+    const engines: Groth16Timings[] = [];
     let freshPeak = 0;
     const snarkjsCli = join(require.resolve("snarkjs"), "..", "cli.cjs");
     const contenders: (() => Promise<void>)[] = [
       async () => {
         const proof = await warm.request({ type: "prove", input });
         samples.witness.push(proof.witnessMs);
+        if (proof.engine) engines.push(proof.engine);
         samples.prove.push(proof.proveMs);
         samples.total.push(proof.totalMs);
         const verified = await warm.request({ type: "verify", proof: proof.proof, publicSignals: proof.publicSignals });
@@ -351,6 +383,7 @@ async function measurePoint(built: BuiltCircuit, runs: number, work: string, pro
       rapidsnarkMs: rapid,
       sdkRapidsnarkMs: sdkRapidTiming,
       verifyMs: timing(samples.verify),
+      ...(proofSplit(samples.witness, engines) ? { split: proofSplit(samples.witness, engines)! } : {}),
       warmOverFresh: Math.round((median(samples.total) / median(samples.fresh)) * 1000) / 1000,
       warmOverSnarkjsWarm: Math.round((median(samples.total) / median(samples.snarkjs)) * 1000) / 1000,
       warmOverRapidsnark: rapid ? Math.round((total.median / rapid.median) * 1000) / 1000 : null,

@@ -67,57 +67,61 @@ export async function buildCircuits(options: BuildOptions = {}): Promise<BuildSt
   const log = options.log ?? (() => undefined);
   const specs = loadCircuitSpecs();
   const wanted: CircuitSpec[] = options.only ? options.only.map((id) => specs.find((spec) => spec.id === id) ?? missing(id, specs)) : specs;
-  const steps: BuildStep[] = [];
-  // Compiles first, one per core (circom is single-threaded); then the setups in turn (each uses every core).
-  const compiledById = new Map<string, CompileResult>();
+  // One lane per core, each compiling a circuit and then setting it up: circom is single-threaded, and a setup
+  // (a second or two of multi-threaded key writing) overlaps the other lanes' compiles instead of queueing
+  // behind all of them. Steps are reported in the order asked.
+  const stepById = new Map<string, BuildStep>();
   await eachConcurrently(wanted, buildJobs(options.jobs), async (spec) => {
-    const started = Date.now();
-    const compiling = startProgress(log, `compile ${spec.id}`);
-    // circom says nothing until it is done: the progress line can only give the time so far.
-    compiling.stage(`${detectCompiler().version} running`);
-    try {
-      const compiled = await compileCircuit(spec, { force: options.force ?? false });
-      compiledById.set(spec.id, compiled);
-      if (compiled.compiled) log(`compiled ${spec.id} with ${compiled.compiler} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    } finally {
-      compiling.stop();
-    }
+    const compiled = await compileStep(spec, options, log);
+    stepById.set(spec.id, await setupStep(spec, compiled, options, log));
   });
-  for (const spec of wanted) {
-    const compiled = compiledById.get(spec.id)!;
-    if (!spec.setup) {
-      steps.push({ circuit: spec.id, compiled: compiled.compiled, setUp: false });
-      continue;
-    }
-    if (!options.force && !compiled.compiled && (await setupIsCurrent(spec, compiled.sourceHash))) {
-      const manifest = (await recordVerifierHash(spec.id)) ?? readManifest(spec.id)!;
-      steps.push({ circuit: spec.id, compiled: false, setUp: false, constraints: manifest.constraints, manifest });
-      continue;
-    }
-    const kept = options.force ? undefined : await reuseKeys(spec, compiled.sourceHash, compiled.compiler);
-    if (kept) {
-      log(`kept the keys of ${spec.id}: its sources changed, its constraint system did not`);
-      steps.push({ circuit: spec.id, compiled: compiled.compiled, setUp: false, constraints: kept.constraints, manifest: kept });
-      continue;
-    }
-    const setupStarted = Date.now();
-    const progress = startProgress(log, `setup ${spec.id}`);
-    let manifest: CircuitManifest;
-    try {
-      manifest = await setupForBuild(spec, compiled.sourceHash, compiled.compiler, { ...options, log, progress });
-    } finally {
-      progress.stop();
-    }
-    const how = manifest.ceremony.method === "known-tau" ? "known-tau development key, INSECURE" : `on ${manifest.ptau.source}`;
-    log(`set up ${spec.id}: ${manifest.constraints} constraints in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s (${how})`);
-    steps.push({ circuit: spec.id, compiled: compiled.compiled, setUp: true, constraints: manifest.constraints, manifest });
-  }
+  const steps = wanted.map((spec) => stepById.get(spec.id)!);
   // Batch verifiers (bulk statements) from the verification keys, also for circuits that were up to date.
   for (const step of steps) {
     const spec = wanted.find((candidate) => candidate.id === step.circuit)!;
     if (step.manifest && hasBatchVerifier(spec) && publishBatchVerifier(spec, step.manifest.ceremony.insecure)) log(`wrote the batch verifier of ${spec.id}`);
   }
   return steps;
+}
+
+/** Compiles one circuit (unless up to date), with a progress line while circom runs. */
+async function compileStep(spec: CircuitSpec, options: BuildOptions, log: (message: string) => void): Promise<CompileResult> {
+  const started = Date.now();
+  const compiling = startProgress(log, `compile ${spec.id}`);
+  // circom says nothing until it is done: the progress line can only give the time so far.
+  compiling.stage(`${detectCompiler().version} running`);
+  try {
+    const compiled = await compileCircuit(spec, { force: options.force ?? false });
+    if (compiled.compiled) log(`compiled ${spec.id} with ${compiled.compiler} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return compiled;
+  } finally {
+    compiling.stop();
+  }
+}
+
+/** Sets up a compiled proving circuit unless its keys are current (or still fit its constraint system). */
+async function setupStep(spec: CircuitSpec, compiled: CompileResult, options: BuildOptions, log: (message: string) => void): Promise<BuildStep> {
+  if (!spec.setup) return { circuit: spec.id, compiled: compiled.compiled, setUp: false };
+  if (!options.force && !compiled.compiled && (await setupIsCurrent(spec, compiled.sourceHash))) {
+    const manifest = (await recordVerifierHash(spec.id)) ?? readManifest(spec.id)!;
+    return { circuit: spec.id, compiled: false, setUp: false, constraints: manifest.constraints, manifest };
+  }
+  const kept = options.force ? undefined : await reuseKeys(spec, compiled.sourceHash, compiled.compiler);
+  if (kept) {
+    log(`kept the keys of ${spec.id}: its sources changed, its constraint system did not`);
+    return { circuit: spec.id, compiled: compiled.compiled, setUp: false, constraints: kept.constraints, manifest: kept };
+  }
+  const setupStarted = Date.now();
+  const progress = startProgress(log, `setup ${spec.id}`);
+  let manifest: CircuitManifest;
+  try {
+    manifest = await setupForBuild(spec, compiled.sourceHash, compiled.compiler, { ...options, log, progress });
+  } finally {
+    progress.stop();
+  }
+  const how = manifest.ceremony.method === "known-tau" ? "known-tau development key, INSECURE" : `on ${manifest.ptau.source}`;
+  log(`set up ${spec.id}: ${manifest.constraints} constraints in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s (${how})`);
+  return { circuit: spec.id, compiled: compiled.compiled, setUp: true, constraints: manifest.constraints, manifest };
 }
 
 function missing(id: string, specs: readonly CircuitSpec[]): never {

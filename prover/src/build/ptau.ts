@@ -141,7 +141,16 @@ export interface PtauOptions {
  *    alpha, beta) that this machine knows (about 20 s for power 16 on 2 cores), or with ZKMARGIN_DEV_PTAU=ceremony
  *    by snarkjs' single-party ceremony (half an hour at power 16); INSECURE either way.
  */
-export async function resolvePtau(power: number, options: PtauOptions = {}): Promise<PtauChoice> {
+export function resolvePtau(power: number, options: PtauOptions = {}): Promise<PtauChoice> {
+  // One at a time: the build sets circuits up side by side, and a file made for one must be found by the next.
+  const choice = resolving.then(() => resolvePtauNow(power, options));
+  resolving = choice.catch(() => undefined);
+  return choice;
+}
+
+let resolving: Promise<unknown> = Promise.resolve();
+
+async function resolvePtauNow(power: number, options: PtauOptions): Promise<PtauChoice> {
   const log = options.log ?? (() => undefined);
   const userFile = options.userFile ?? process.env.ZKMARGIN_PTAU;
   if (userFile) {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { Artifacts } from "../artifacts/store.ts";
 import { sha256, writeFileAtomic } from "../build/files.ts";
 import { buildCircuits } from "../build/pipeline.ts";
+import { startProgress } from "../build/progress.ts";
 import { INSTALLED, projectPath } from "../build/paths.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import { accountCommitment, genesisState } from "../commitment/account.ts";
@@ -61,16 +62,20 @@ const quote = (cash: bigint) => formatScaled(cash, 16, 2);
 export async function runStory(options: { log?: (message: string) => void; artifacts?: Artifacts } = {}): Promise<StoryResult> {
   const log = options.log ?? (() => undefined);
   const ids = verifierCircuitIds("cross");
-  if (!options.artifacts) await buildCircuits({ only: Object.values(ids), log });
-  const artifacts = Artifacts.at(options.artifacts);
-  await useVerifiersOf(artifacts, Object.values(ids));
   process.chdir(projectPath());
-  // The repository's hardhat.config.ts, or (installed: Node loads no .ts from node_modules) the same
-  // configuration passed to Hardhat directly, the package's folder as the project.
-  const hre = INSTALLED
-    ? await (await import("hardhat/hre")).createHardhatRuntimeEnvironment(await hardhatConfig(), {}, projectPath())
-    : (await import("hardhat")).default;
-  log("compiling contracts (cached)...");
+  // The contracts compile beside the circuits (solc runs in a child process): only the verifiers, written by
+  // the circuits' setups, are left for a second, short compile.
+  const chain = compiledChain(log);
+  let artifacts: Artifacts;
+  try {
+    if (!options.artifacts) await buildCircuits({ only: Object.values(ids), log });
+    artifacts = Artifacts.at(options.artifacts);
+    await useVerifiersOf(artifacts, Object.values(ids));
+  } catch (error) {
+    await chain.catch(() => undefined);
+    throw error;
+  }
+  const hre = await chain;
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   const connection = await hre.network.create();
   const ethers = (connection as unknown as { ethers: unknown }).ethers as HardhatEthers & { provider: { send(method: string, params: unknown[]): Promise<unknown>; getBlock(tag: string): Promise<{ timestamp: number } | null>; getNetwork(): Promise<{ chainId: bigint }> } };
@@ -250,6 +255,27 @@ export function formatStory(result: StoryResult): string {
     "",
     `balance invariant: ${result.balanced ? "holds (sum of equities + insurance = the vault's balance, exactly)" : "BROKEN"}`,
   ].join("\n");
+}
+
+/**
+ * The Hardhat runtime with the contracts compiled: the repository's hardhat.config.ts, or (installed: Node
+ * loads no .ts from node_modules) the same configuration passed to Hardhat directly, the package's folder as
+ * the project.
+ */
+async function compiledChain(log: (message: string) => void) {
+  const hre = INSTALLED
+    ? await (await import("hardhat/hre")).createHardhatRuntimeEnvironment(await hardhatConfig(), {}, projectPath())
+    : (await import("hardhat")).default;
+  const started = Date.now();
+  const progress = startProgress(log, "compile contracts");
+  progress.stage("solc running");
+  try {
+    await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+  } finally {
+    progress.stop();
+  }
+  if (Date.now() - started > 1_000) log(`compiled the contracts in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return hre;
 }
 
 /**

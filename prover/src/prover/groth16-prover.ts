@@ -5,7 +5,7 @@ import { ZkMarginError } from "../core/errors.ts";
 import { Bn128Arena } from "./bn128-wasm.ts";
 import { bn128Module } from "./bn128-module.ts";
 import { MSM_GROUP, MsmShard, PROJECTIVE_SIZE, zeroProjective, type MsmName, type MsmPart } from "./msm-shard.ts";
-import type { MsmRequest, MsmWorkerData } from "./msm-worker.ts";
+import type { MsmReply, MsmRequest, MsmWorkerData } from "./msm-worker.ts";
 import { TsWorker, workerEntry } from "./ts-worker.ts";
 import { BN254_Q, BN254_R, G1_AFFINE, G2_AFFINE, N8, bigIntToLittleEndian, littleEndianToBigInt, parseGroth16Zkey, type Groth16Zkey } from "./zkey.ts";
 
@@ -20,15 +20,28 @@ export interface Groth16ProverOptions {
 
 /** Where a proof's time went, in milliseconds. */
 export interface Groth16Timings {
-  /** QAP evaluation and the six FFTs (H polynomial). */
+  /** QAP evaluation and the six FFTs (H polynomial), in the calling thread, wall time. */
   readonly polynomialMs: number;
-  /** Multi-exponentiations and the final assembly, after the H polynomial. */
+  /** Multi-exponentiations and the final assembly, after the H polynomial, wall time. */
   readonly msmMs: number;
+  /** The polynomial's parts: the QAP evaluation (buildABC), the FFTs with the coset shift, joinABC. */
+  readonly qapMs: number;
+  readonly fftMs: number;
+  /**
+   * Time in each multi-exponentiation, summed over the threads that share its windows (thread
+   * milliseconds: with several threads the witness MSMs run beside the polynomial, so these do not add up
+   * to the wall time).
+   */
+  readonly msmThreadMs: Readonly<Record<MsmName, number>>;
+  /** Blinding and the final point additions in the calling thread. */
+  readonly assemblyMs: number;
 }
+
+const NO_MSM_TIME: Readonly<Record<MsmName, number>> = { a: 0, b1: 0, b2: 0, c: 0, h: 0 };
 
 /** A shard the prover talks to: in this thread, or in a worker thread. */
 interface ShardHandle {
-  multiexp(names: readonly MsmName[], scalars: Uint8Array): Promise<Uint8Array[]>;
+  multiexp(names: readonly MsmName[], scalars: Uint8Array): Promise<MsmReply>;
   close(): Promise<void>;
 }
 
@@ -49,7 +62,7 @@ const FR_MONTGOMERY = (1n << 256n) % BN254_R;
  */
 export class Groth16Prover {
   /** Timings of the most recent proof. */
-  lastTimings: Groth16Timings = { polynomialMs: 0, msmMs: 0 };
+  lastTimings: Groth16Timings = { polynomialMs: 0, msmMs: 0, qapMs: 0, fftMs: 0, msmThreadMs: NO_MSM_TIME, assemblyMs: 0 };
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly zkey: Groth16Zkey;
@@ -95,14 +108,14 @@ export class Groth16Prover {
     let shards: ShardHandle[];
     if (threads === 1) {
       const shard = new MsmShard(module, parts);
-      shards = [{ multiexp: async (names, scalars) => shard.multiexp(names, scalars), close: async () => undefined }];
+      shards = [{ multiexp: async (names, scalars) => ({ points: shard.multiexp(names, scalars), ms: shard.lastMs }), close: async () => undefined }];
     } else {
       const entry = workerEntry("./msm-worker", import.meta.url);
       shards = Array.from({ length: threads }, (_, index) => {
         // Every worker holds all the points (its own copy) and computes its share of the windows.
         const copy = parts.map((part) => ({ ...part, bases: part.bases.slice() }));
         const data: MsmWorkerData = { module, parts: copy, share: { index, count: threads } };
-        const worker = new TsWorker<MsmRequest, Uint8Array[]>(entry, data, copy.map((part) => part.bases.buffer as ArrayBuffer), true);
+        const worker = new TsWorker<MsmRequest, MsmReply>(entry, data, copy.map((part) => part.bases.buffer as ArrayBuffer), true);
         return { multiexp: (names, scalars) => worker.call({ names, scalars }), close: () => worker.terminate() };
       });
       try {
@@ -157,6 +170,7 @@ export class Groth16Prover {
     const domain = zkey.domainSize;
     arena.set(at.witness, witness);
     arena.fn("qap_buildABC")(at.coefficients, zkey.nCoefficients, at.witness, at.a, at.b, at.c, 0, domain, 0, zkey.nVars);
+    const qapDone = performance.now();
     for (const polynomial of [at.a, at.b, at.c]) {
       arena.fn("frm_ifft")(polynomial, domain);
       arena.fn("frm_batchApplyKey")(polynomial, domain, at.one, at.inc, polynomial);
@@ -168,7 +182,9 @@ export class Groth16Prover {
     const polynomialDone = performance.now();
     const hPoints = await Promise.all(this.shards.map((shard) => shard.multiexp(["h"], hScalars)));
     const parts = await witnessPoints;
-    const sum = (name: MsmName, index: number, partials: readonly Uint8Array[][]) => this.sumPoints(MSM_GROUP[name], partials.map((points) => points[index]!));
+    const assemblyStarted = performance.now();
+    const sum = (name: MsmName, index: number, partials: readonly MsmReply[]) => this.sumPoints(MSM_GROUP[name], partials.map((reply) => reply.points[index]!));
+    const threadMs = (index: number, partials: readonly MsmReply[]) => partials.reduce((total, reply) => total + (reply.ms[index] ?? 0), 0);
     const pointA = sum("a", 0, parts);
     const pointB1 = sum("b1", 1, parts);
     const pointB2 = sum("b2", 2, parts);
@@ -186,7 +202,12 @@ export class Groth16Prover {
     const publicSignals: string[] = [];
     for (let i = 1; i <= zkey.nPublic; i++) publicSignals.push(littleEndianToBigInt(witness.subarray(i * N8, (i + 1) * N8)).toString());
     const proof: snarkjs.Groth16Proof = { pi_a: this.g1Object(piA), pi_b: this.g2Object(piB), pi_c: this.g1Object(piC), protocol: "groth16", curve: "bn128" };
-    this.lastTimings = { polynomialMs: polynomialDone - started, msmMs: performance.now() - polynomialDone };
+    const finished = performance.now();
+    this.lastTimings = {
+      polynomialMs: polynomialDone - started, msmMs: finished - polynomialDone, qapMs: qapDone - started, fftMs: polynomialDone - qapDone,
+      msmThreadMs: { a: threadMs(0, parts), b1: threadMs(1, parts), b2: threadMs(2, parts), c: threadMs(3, parts), h: threadMs(0, hPoints) },
+      assemblyMs: finished - assemblyStarted,
+    };
     return { proof, publicSignals };
   }
 

@@ -19,11 +19,17 @@ export interface MsmRequest {
   readonly scalars: Uint8Array;
 }
 
+/** The reply: one projective point per name, and the milliseconds each took in this worker. */
+export interface MsmReply {
+  readonly points: Uint8Array[];
+  readonly ms: number[];
+}
+
 if (parentPort) {
   const data = workerPayload(workerData) as MsmWorkerData;
   const shard = new MsmShard(data.module, data.parts, data.share);
-  await serveRequests<MsmRequest, Uint8Array[]>(parentPort, async (request) => {
-    const value = shard.multiexp(request.names, request.scalars);
-    return { value, transfer: value.map((point) => point.buffer as ArrayBuffer) };
+  await serveRequests<MsmRequest, MsmReply>(parentPort, async (request) => {
+    const points = shard.multiexp(request.names, request.scalars);
+    return { value: { points, ms: shard.lastMs }, transfer: points.map((point) => point.buffer as ArrayBuffer) };
   });
 }

@@ -12,7 +12,7 @@ import { ZkMarginError, shown } from "../core/errors.ts";
 import { toSolidityCalldata, type SolidityCalldata } from "./calldata.ts";
 import type { Groth16Proof } from "./proof-types.ts";
 import { captureConsole } from "./capture-console.ts";
-import { Groth16Prover } from "./groth16-prover.ts";
+import { Groth16Prover, type Groth16Timings } from "./groth16-prover.ts";
 import { findRapidsnark, PROVING_BACKENDS, RapidsnarkBackend, type ProvingBackend } from "./rapidsnark.ts";
 import { littleEndianToBigInt, N8, wtnsWitness } from "./zkey.ts";
 
@@ -29,6 +29,8 @@ export interface ProofTimings {
   readonly witnessMs: number;
   /** The proof after the witness (with the rapidsnark backend: the binary's run and the check of its proof). */
   readonly proveMs: number;
+  /** Where the proof's time went, with zkmargin's engine (the default); absent with snarkjs or rapidsnark. */
+  readonly engine?: Groth16Timings;
 }
 
 /** Options of {@link WarmProver.load}. */
@@ -163,7 +165,8 @@ export class WarmProver {
       : this.engine
         ? await this.engine.prove(wtnsWitness(witness))
         : await snarkjs.groth16.prove({ type: "mem", data: this.zkey }, { type: "mem", data: witness });
-    this.lastTimings = { witnessMs: witnessDone - started, proveMs: performance.now() - witnessDone };
+    const proveMs = performance.now() - witnessDone;
+    this.lastTimings = this.engine && !this.native ? { witnessMs: witnessDone - started, proveMs, engine: this.engine.lastTimings } : { witnessMs: witnessDone - started, proveMs };
     return { circuit: this.circuit, proof, publicSignals, calldata: toSolidityCalldata(proof, publicSignals) };
   }
 
