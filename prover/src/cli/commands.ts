@@ -1,24 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { setupSummary, exportArtifacts } from "../artifacts/export.ts";
-import { batchVerifierContractName, batchVerifierSource, DEVELOPMENT_NOTE, hasBatchVerifier, type VerificationKey } from "../build/batch-verifier.ts";
-import { buildCircuits } from "../build/pipeline.ts";
 import { sha256, writeFileAtomic } from "../build/files.ts";
-import { accountCommitment, genesisState } from "../commitment/account.ts";
-import { fillCommitment } from "../commitment/fill.ts";
-import { roundCommitments } from "../commitment/round.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import { CASH_DECIMALS, FEE_BITS, FILL_SIZE_BITS, FUNDING_BITS, ID_BITS, PRICE_BITS, PRICE_DECIMALS, SIZE_DECIMALS, bound, signedLimit, signedMin } from "../core/constants.ts";
 import { parseInteger, parseScaled } from "../core/decimal.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { parseAddress, toHex32 } from "../core/field.ts";
-import { checkReport } from "../engine/check-report.ts";
-import { randomSalt } from "../engine/transitions.ts";
 import { readJsonFile } from "../model/json.ts";
-import { accountToJson, fillsToJson, parseFills } from "../model/parse.ts";
 import type { Fill } from "../model/types.ts";
-import { loadAccount, loadMarkets, loadRound } from "../statements/load.ts";
-import { verifyProofFile } from "../statements/proof-file.ts";
+import type { VerificationKey } from "../build/batch-verifier.ts";
 import { BENCH_OPTIONS, BENCH_USAGE } from "../bench/usage.ts";
 import { CEREMONY_OPTIONS, CEREMONY_USAGE } from "../ceremony/usage.ts";
 import { HARDHAT_NODE, requireNode, requirePackages } from "../core/runtime.ts";
@@ -28,6 +18,8 @@ import { ARTIFACTS_OPTIONS, ARTIFACTS_USAGE, artifactsFrom, optional, required, 
 import { proveCommand } from "./prove-command.ts";
 import { UsageError } from "./usage-error.ts";
 
+// Each command imports what it runs when it runs: a one-shot `verify` or `--help` loads neither the commitments
+// (poseidon-lite computes every width's constants at import) nor the build pipeline.
 const err = (text: string) => process.stderr.write(`${text}\n`);
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -41,6 +33,7 @@ export const commands: Record<string, Command> = {
     usage: "Usage: zkmargin build [--circuit ID ...] [--force] [--ptau FILE [--allow-unverified-ptau]] [--quiet]\n(into $ZKMARGIN_BUILD_DIR, else build/ in the repository, ./zkmargin-build where zkmargin is installed; needs a native circom or the npm package circom2)",
     options: { circuit: { type: "string", multiple: true }, force: { type: "boolean" }, ptau: { type: "string" }, "allow-unverified-ptau": { type: "boolean" }, quiet: { type: "boolean" } },
     async run(values) {
+      const { buildCircuits } = await import("../build/pipeline.ts");
       const only = values.circuit as string[] | undefined;
       const started = performance.now();
       const steps = await buildCircuits({
@@ -72,6 +65,7 @@ export const commands: Record<string, Command> = {
     usage: "Usage: zkmargin check --account A.json --round R.json --markets M.json [--json]\n(--json: one object, the SDK's CheckReport: amounts as exact decimal strings, ids and nonces as decimal strings, small integers as numbers; fields are only ever added)",
     options: { account: { type: "string" }, round: { type: "string" }, markets: { type: "string" }, json: { type: "boolean" } },
     async run(values) {
+      const [{ loadAccount, loadMarkets, loadRound }, { checkReport }] = await Promise.all([import("../statements/load.ts"), import("../engine/check-report.ts")]);
       const markets = loadMarkets(required(values, "markets"));
       const round = loadRound(required(values, "round"), markets);
       const account = loadAccount(required(values, "account"), markets);
@@ -86,6 +80,7 @@ export const commands: Record<string, Command> = {
     usage: "Usage: zkmargin commitments --round R.json --markets M.json [--account A.json]",
     options: { account: { type: "string" }, round: { type: "string" }, markets: { type: "string" } },
     async run(values) {
+      const [{ loadAccount, loadMarkets, loadRound }, { roundCommitments }, { accountCommitment }] = await Promise.all([import("../statements/load.ts"), import("../commitment/round.ts"), import("../commitment/account.ts")]);
       const markets = loadMarkets(required(values, "markets"));
       const round = loadRound(required(values, "round"), markets);
       const commitments = roundCommitments(round, markets);
@@ -104,6 +99,7 @@ export const commands: Record<string, Command> = {
     usage: "Usage: zkmargin account --chain-id ID --vault 0xVAULT --account-id N --owner 0xOWNER --markets M.json --out A.json",
     options: { "chain-id": { type: "string" }, vault: { type: "string" }, "account-id": { type: "string" }, owner: { type: "string" }, markets: { type: "string" }, out: { type: "string" } },
     async run(values) {
+      const [{ loadMarkets }, { accountCommitment, genesisState }, { accountToJson }] = await Promise.all([import("../statements/load.ts"), import("../commitment/account.ts"), import("../model/parse.ts")]);
       const markets = loadMarkets(required(values, "markets"));
       const domain = { chainId: parseInteger(required(values, "chain-id"), "--chain-id", bound(64)), vault: parseAddress(required(values, "vault"), "--vault") };
       const accountId = parseInteger(required(values, "account-id"), "--account-id", bound(ID_BITS));
@@ -126,6 +122,7 @@ export const commands: Record<string, Command> = {
       out: { type: "string" }, append: { type: "boolean" },
     },
     async run(values) {
+      const [{ loadMarkets }, { fillCommitment }, { randomSalt }, { fillsToJson, parseFills }] = await Promise.all([import("../statements/load.ts"), import("../commitment/fill.ts"), import("../engine/transitions.ts"), import("../model/parse.ts")]);
       const markets = loadMarkets(required(values, "markets"));
       const id = required(values, "market");
       const market = markets.byId.get(id);
@@ -159,6 +156,7 @@ export const commands: Record<string, Command> = {
     usage: `Usage: zkmargin verify proof.json [--vkey VERIFICATION_KEY.json | --artifacts DIR|URL] [--json]\n(without --vkey: the circuit's key at the artifacts location, hash-checked, whose manifest also gives the setup label)\n${ARTIFACTS_USAGE}`,
     options: { json: { type: "boolean" }, vkey: { type: "string" }, ...ARTIFACTS_OPTIONS },
     async run(values, positionals) {
+      const { verifyProofFile } = await import("../statements/proof-file.ts");
       const path = positionals[0];
       if (!path) throw new UsageError("give the proof file to verify");
       const vkey = optional(values, "vkey");
@@ -222,6 +220,7 @@ snarkjs' template and keep its licence, GPL-3.0.)
 ${ARTIFACTS_USAGE}`,
     options: { out: { type: "string" }, circuit: { type: "string", multiple: true }, "contracts-only": { type: "boolean" }, ...ARTIFACTS_OPTIONS },
     async run(values) {
+      const [{ setupSummary }, { batchVerifierContractName, batchVerifierSource, DEVELOPMENT_NOTE, hasBatchVerifier }] = await Promise.all([import("../artifacts/export.ts"), import("../build/batch-verifier.ts")]);
       const dir = resolve(required(values, "out"));
       const artifacts = artifactsFrom(values);
       const specs = loadCircuitSpecs().filter((spec) => spec.setup);
@@ -264,6 +263,7 @@ the index's sha256, which --artifacts-sha256 pins.)
 ${ARTIFACTS_USAGE}`,
     options: { out: { type: "string" }, circuit: { type: "string", multiple: true }, ...ARTIFACTS_OPTIONS },
     async run(values) {
+      const { exportArtifacts } = await import("../artifacts/export.ts");
       const dir = resolve(required(values, "out"));
       const artifacts = artifactsFrom(values);
       if (!artifacts.remote && artifacts.location === dir) throw new ZkMarginError("--out", "is the artifacts location itself");

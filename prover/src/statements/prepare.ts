@@ -49,10 +49,8 @@ function prepared(kind: StatementKind, circuit: CircuitSpec, input: CircuitInput
   return { kind, circuit, input, publicInputs, summary, ...extra };
 }
 
-/** Public inputs of a statement as named strings (0x-hex), in circuit order. */
-export function namedPublicInputs(proof: Pick<PreparedProof, "circuit" | "publicInputs">): Record<string, string> {
-  return Object.fromEntries(proof.circuit.pubs.map((name, i) => [name, toHex32(proof.publicInputs[i]!)]));
-}
+// Kept with the proof file's shape, which a verifying process loads without the commitments.
+export { namedPublicInputs } from "./proof-file-shape.ts";
 
 /** A deposit of `amount` tokens (6 decimals) into the account. */
 export function prepareDeposit(state: AccountState, amount: bigint, specs: readonly CircuitSpec[], options: TransitionOptions = {}): PreparedProof {

@@ -4,7 +4,13 @@ import { formatScaled } from "../core/decimal.ts";
 import { unpackMarginStatement, unpackTakeoverStatement } from "../commitment/statement.ts";
 import type { StatementKind } from "../circuit/registry.ts";
 import { toSolidityCalldata, type SolidityCalldata } from "../prover/calldata.ts";
-import { namedPublicInputs, type PreparedProof } from "./prepare.ts";
+import type { PreparedProof } from "./prepare.ts";
+
+
+/** Public inputs of a statement as named strings (0x-hex), in circuit order. */
+export function namedPublicInputs(proof: Pick<PreparedProof, "circuit" | "publicInputs">): Record<string, string> {
+  return Object.fromEntries(proof.circuit.pubs.map((name, i) => [name, toHex32(proof.publicInputs[i]!)]));
+}
 
 /** The tag of a proof file. */
 export const PROOF_FILE_TAG = "zkmargin proof v2";

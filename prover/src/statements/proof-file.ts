@@ -6,7 +6,7 @@ import { sha256 } from "../build/files.ts";
 import { readManifest } from "../build/setup.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import type { CircuitSpec } from "../circuit/registry.ts";
-import { poseidonHash } from "../commitment/sponge.ts";
+import { poseidonPair } from "../commitment/poseidon-pair.ts";
 import { FIELD_MODULUS } from "../core/constants.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { toHex32 } from "../core/field.ts";
@@ -102,7 +102,7 @@ export async function verifyProofFile(json: unknown, options: VerifyOptions = {}
     if (!round || typeof round.pricesCommitment !== "string" || typeof round.riskCommitment !== "string") return invalid("round commitments are missing");
     let combined: bigint;
     try {
-      combined = poseidonHash([BigInt(round.pricesCommitment), BigInt(round.riskCommitment)], "round");
+      combined = poseidonPair(BigInt(round.pricesCommitment), BigInt(round.riskCommitment), "round");
     } catch {
       return invalid("round commitments are malformed");
     }
