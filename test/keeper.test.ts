@@ -7,11 +7,15 @@
  *
  * Without a reachable Redis the test is skipped with a message, except in CI (CI set), where it fails.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Job, Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_REDIS_URL, redisOptions, redisReachable } from "../prover/src/keeper/queue.ts";
 import { runLocalKeeperRound } from "../prover/src/keeper/local.ts";
 import type { AccountState } from "../prover/src/model/types.ts";
+import { standInRapidsnark } from "./helpers/stand-in-rapidsnark.ts";
 
 const REDIS_URL = process.env.ZKMARGIN_REDIS_URL ?? DEFAULT_REDIS_URL;
 const reachable = await redisReachable(REDIS_URL);
@@ -95,5 +99,30 @@ describe.runIf(reachable)("# keeper queue: a round of 32 accounts, 2 worker proc
     const proven = (await queue.getCompleted(0, 0))[0]!;
     await queue.add("margin", proven.data, { jobId: proven.id! });
     expect(await queue.getJobCounts("completed", "waiting")).toMatchObject({ completed: ACCOUNTS, waiting: 0 });
+  });
+});
+
+describe.runIf(reachable)("# keeper queue: workers with --backend rapidsnark", { timeout: 0 }, () => {
+  const queueName = `zkmargin-keeper-rapidsnark-${process.pid}-${Date.now()}`;
+  const work = mkdtempSync(join(tmpdir(), "zkmargin-keeper-rapidsnark-"));
+  afterAll(async () => {
+    const queue = new Queue(queueName, { connection: redisOptions(REDIS_URL) });
+    await queue.obliterate({ force: true });
+    await queue.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("Should prove every job through the binary the workers were given, each proof accepted on chain", async () => {
+    const log = join(work, "runs.log");
+    // A stand-in binary (snarkjs behind rapidsnark's command line) that notes each run: the proofs must come from it.
+    const binary = standInRapidsnark(join(work, "prover"), "honest", log);
+    const result = await runLocalKeeperRound({ accounts: 3, workers: 1, batchSize: 3, redisUrl: REDIS_URL, queue: queueName, backend: "rapidsnark", rapidsnark: binary });
+    expect(result.failed).toEqual([]);
+    for (const id of result.accountIds) expect(result.attestations.get(id), `account ${id}`).toBe(1);
+    expect(result.batches.map((batch) => batch.size)).toEqual([3]);
+    // One run per proof (zkey, witness, proof, public): the worker proved nothing in WebAssembly.
+    const runs = readFileSync(log, "utf8").trim().split("\n");
+    expect(runs).toHaveLength(3);
+    for (const run of runs) expect(run).toMatch(/^\S+ \S+\.wtns \S+ \S+$/);
   });
 });

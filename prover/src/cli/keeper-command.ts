@@ -1,19 +1,21 @@
 import { parseInteger } from "../core/decimal.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { HARDHAT_NODE, requireNode, requirePackages } from "../core/runtime.ts";
-import { optional, type Command, type Values } from "./options.ts";
+import { BACKEND_OPTIONS, BACKEND_USAGE, backendFrom, optional, type Command, type Values } from "./options.ts";
 import { UsageError } from "./usage-error.ts";
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
-const KEEPER_USAGE = `Usage: zkmargin keeper worker [--redis URL] [--queue NAME] [--threads N] [--concurrency N] [--lock-ms MS] [--stalled-ms MS] [--preload CIRCUIT] [--exit-after-jobs K]
-       zkmargin keeper run [--accounts N] [--workers N] [--batch N] [--redis URL] [--queue NAME] [--threads N] [--json]
+const KEEPER_USAGE = `Usage: zkmargin keeper worker [--redis URL] [--queue NAME] [--threads N] [--backend wasm|rapidsnark] [--rapidsnark PATH] [--concurrency N] [--lock-ms MS] [--stalled-ms MS] [--preload CIRCUIT] [--exit-after-jobs K]
+       zkmargin keeper run [--accounts N] [--workers N] [--batch N] [--redis URL] [--queue NAME] [--threads N] [--backend B] [--rapidsnark PATH] [--json]
 worker: take margin jobs from the Redis queue and prove them with a warm prover per circuit, until SIGTERM
         (start as many as you have cores or machines; --exit-after-jobs K kills the process at its K-th job, to test recovery).
 run:    a whole round on an in-process Hardhat chain: open N accounts (default 32), post a round, start the workers
         (default 2 processes), enqueue one job per account, gather the proofs and send attestBatch every --batch (default 16).
-Redis: Debian's redis-server (redis-server --daemonize yes); --redis default redis://127.0.0.1:6379, --queue default zkmargin-keeper.`;
+Redis: Debian's redis-server (redis-server --daemonize yes); --redis default redis://127.0.0.1:6379, --queue default zkmargin-keeper.
+The workers' proving backend (each worker checks every proof with the verification key before it is returned):
+${BACKEND_USAGE}`;
 
 const count = (values: Values, name: string, min = 1): number | undefined => {
   const value = optional(values, name);
@@ -30,7 +32,7 @@ export const keeperCommand: Command = {
   options: {
     redis: { type: "string" }, queue: { type: "string" }, threads: { type: "string" }, concurrency: { type: "string" },
     "lock-ms": { type: "string" }, "stalled-ms": { type: "string" }, "exit-after-jobs": { type: "string" }, preload: { type: "string", multiple: true },
-    accounts: { type: "string" }, workers: { type: "string" }, batch: { type: "string" }, json: { type: "boolean" },
+    accounts: { type: "string" }, workers: { type: "string" }, batch: { type: "string" }, json: { type: "boolean" }, ...BACKEND_OPTIONS,
   },
   async run(values, positionals) {
     const [sub, ...rest] = positionals;
@@ -38,6 +40,9 @@ export const keeperCommand: Command = {
     const redisUrl = optional(values, "redis");
     const queue = optional(values, "queue");
     const threads = count(values, "threads");
+    // The workers' backend (as `zkmargin prove` takes it), checked before any Redis is looked for.
+    const chosen = backendFrom(values);
+    const backend = chosen.backend === "wasm" ? {} : chosen;
     // Every number first (a usage error needs no Redis), then the Redis.
     const numbers = {
       concurrency: count(values, "concurrency"), lockMs: count(values, "lock-ms", 100), stalledMs: count(values, "stalled-ms", 100), exitAfterJobs: count(values, "exit-after-jobs"),
@@ -56,7 +61,7 @@ export const keeperCommand: Command = {
     if (sub === "worker") {
       const { startKeeperWorker } = await import("../keeper/worker.ts");
       const worker = await startKeeperWorker({
-        redisUrl, queue, threads, concurrency: numbers.concurrency, lockMs: numbers.lockMs, stalledMs: numbers.stalledMs,
+        redisUrl, queue, threads, ...backend, concurrency: numbers.concurrency, lockMs: numbers.lockMs, stalledMs: numbers.stalledMs,
         exitAfterJobs: numbers.exitAfterJobs, preload: values.preload as string[] | undefined, log: err,
       });
       err(`keeper worker ${process.pid} ready on ${queue ?? "zkmargin-keeper"}`);
@@ -73,7 +78,7 @@ export const keeperCommand: Command = {
       const { formatProgress } = await import("../keeper/round.ts");
       let last = "";
       const result = await runLocalKeeperRound({
-        accounts: numbers.accounts, workers: numbers.workers, batchSize: numbers.batchSize, redisUrl, queue, threads,
+        accounts: numbers.accounts, workers: numbers.workers, batchSize: numbers.batchSize, redisUrl, queue, threads, ...backend,
         log: values.json ? () => undefined : err,
         onProgress: (progress) => {
           const line = formatProgress(progress);

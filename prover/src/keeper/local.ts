@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import type { ProvingBackend } from "../prover/rapidsnark.ts";
 import { buildCircuits } from "../build/pipeline.ts";
 import { projectPath } from "../build/paths.ts";
 import { genesisState } from "../commitment/account.ts";
@@ -22,6 +23,9 @@ export interface LocalKeeperOptions {
   readonly queue?: string;
   /** Threads of each worker's prover (default: all cores). */
   readonly threads?: number;
+  /** The workers' proving backend and rapidsnark binary (see KeeperWorkerOptions). */
+  readonly backend?: ProvingBackend;
+  readonly rapidsnark?: string;
   /** Lock and stalled-check periods of the workers (ms; defaults 30 s). */
   readonly lockMs?: number;
   readonly stalledMs?: number;
@@ -123,6 +127,8 @@ export interface WorkerProcess {
 export function startWorkerProcess(index: number, options: Omit<LocalKeeperOptions, "exitAfterJobs"> & { redisUrl: string; queue: string; exitAfterJobs?: number; preload?: readonly string[] }, log: (line: string) => void): Promise<WorkerProcess> {
   const args = [projectPath("bin", "zkmargin.js"), "keeper", "worker", "--redis", options.redisUrl, "--queue", options.queue];
   if (options.threads !== undefined) args.push("--threads", String(options.threads));
+  if (options.backend !== undefined) args.push("--backend", options.backend);
+  if (options.rapidsnark !== undefined) args.push("--rapidsnark", options.rapidsnark);
   if (options.lockMs !== undefined) args.push("--lock-ms", String(options.lockMs));
   if (options.stalledMs !== undefined) args.push("--stalled-ms", String(options.stalledMs));
   if (options.exitAfterJobs !== undefined) args.push("--exit-after-jobs", String(options.exitAfterJobs));

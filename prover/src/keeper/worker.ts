@@ -5,6 +5,7 @@ import type { CircuitSpec } from "../circuit/registry.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { parseAddress } from "../core/field.ts";
 import { parseAccount, parseBufferBps, parseMarkets, parseRound } from "../model/parse.ts";
+import type { ProvingBackend } from "../prover/rapidsnark.ts";
 import { WarmProver } from "../prover/warm-prover.ts";
 import { prepareMargin } from "../statements/prepare.ts";
 import { DEFAULT_QUEUE, oneLine, redisOptions, type MarginJobData, type MarginJobResult } from "./queue.ts";
@@ -17,6 +18,9 @@ export interface KeeperWorkerOptions {
   readonly concurrency?: number;
   /** Threads of each warm prover (default: all cores). */
   readonly threads?: number;
+  /** The proving backend (WarmProverOptions.backend; default wasm) and its rapidsnark binary. */
+  readonly backend?: ProvingBackend;
+  readonly rapidsnark?: string;
   /**
    * How long a job's lock lasts without renewal (ms, default 30 s): a job of a worker that died is picked up by
    * another after at most lockMs + stalledMs.
@@ -52,7 +56,11 @@ export async function startKeeperWorker(options: KeeperWorkerOptions = {}): Prom
   const proverOf = (spec: CircuitSpec) => {
     let prover = provers.get(spec.id);
     if (!prover) {
-      prover = WarmProver.load(spec.id, options.threads === undefined ? {} : { threads: options.threads });
+      prover = WarmProver.load(spec.id, {
+        ...(options.threads === undefined ? {} : { threads: options.threads }),
+        ...(options.backend === undefined ? {} : { backend: options.backend }),
+        ...(options.rapidsnark === undefined ? {} : { rapidsnark: options.rapidsnark }),
+      });
       prover.catch(() => provers.delete(spec.id));
       provers.set(spec.id, prover);
     }
