@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
-import type * as snarkjs from "snarkjs";
 import { ZkMarginError } from "../core/errors.ts";
+import type { Groth16Proof } from "./proof-types.ts";
 import { Bn128Arena } from "./bn128-wasm.ts";
 import { bn128Module } from "./bn128-module.ts";
 import { MSM_GROUP, MsmShard, PROJECTIVE_SIZE, zeroProjective, type MsmName, type MsmPart } from "./msm-shard.ts";
@@ -144,7 +144,7 @@ export class Groth16Prover {
    * @param witness nVars field elements of 32 bytes (standard form, little endian), e.g. the witness section
    *   of a .wtns file
    */
-  prove(witness: Uint8Array): Promise<{ proof: snarkjs.Groth16Proof; publicSignals: string[] }> {
+  prove(witness: Uint8Array): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
     const run = this.queue.then(() => this.proveNow(witness));
     this.queue = run.catch(() => undefined);
     return run;
@@ -157,7 +157,7 @@ export class Groth16Prover {
     await Promise.all(this.shards.map((shard) => shard.close()));
   }
 
-  private async proveNow(witness: Uint8Array): Promise<{ proof: snarkjs.Groth16Proof; publicSignals: string[] }> {
+  private async proveNow(witness: Uint8Array): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
     if (this.closed) throw new ZkMarginError("prover", "is closed");
     const { zkey, arena, at } = this;
     if (witness.byteLength !== zkey.nVars * N8) throw new ZkMarginError("witness", `has ${witness.byteLength / N8} elements; the proving key expects ${zkey.nVars}`);
@@ -201,7 +201,7 @@ export class Groth16Prover {
 
     const publicSignals: string[] = [];
     for (let i = 1; i <= zkey.nPublic; i++) publicSignals.push(littleEndianToBigInt(witness.subarray(i * N8, (i + 1) * N8)).toString());
-    const proof: snarkjs.Groth16Proof = { pi_a: this.g1Object(piA), pi_b: this.g2Object(piB), pi_c: this.g1Object(piC), protocol: "groth16", curve: "bn128" };
+    const proof: Groth16Proof = { pi_a: this.g1Object(piA), pi_b: this.g2Object(piB), pi_c: this.g1Object(piC), protocol: "groth16", curve: "bn128" };
     const finished = performance.now();
     this.lastTimings = {
       polynomialMs: polynomialDone - started, msmMs: finished - polynomialDone, qapMs: qapDone - started, fftMs: polynomialDone - qapDone,
