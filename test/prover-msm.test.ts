@@ -42,14 +42,14 @@ describe("MsmShard (batch-affine Pippenger)", () => {
       const scalars = ks.map((_, i) => (i < 9 ? 3n : i % 7 === 0 ? 0n : i % 3 === 0 ? BigInt(i) : littleEndianToBigInt(randomBytes(32)) % BN254_R));
       const scalarData = scalarBytes(scalars);
       const shard = new MsmShard(module, [{ name: group === "g1" ? "a" : "b2", bases, scalarIndex: Uint32Array.from(ks.keys()) }]);
-      const [ours] = shard.multiexp([group === "g1" ? "a" : "b2"], scalarData);
+      const { points: [ours] } = shard.multiexp([group === "g1" ? "a" : "b2"], scalarData);
       const arena = new Bn128Arena(module);
       expect(Buffer.from(affineOf(arena, group, ours!)).toString("hex")).toBe(Buffer.from(await reference(group, bases, scalarData)).toString("hex"));
       // Only opposite points: the sum is the point at infinity.
       const opposite = multiplier.multiply(group, scalarBytes([11n, -11n]));
       const name = group === "g1" ? "h" : "b2";
       const cancel = new MsmShard(module, [{ name, bases: opposite, scalarIndex: Uint32Array.from([0, 1]) }]);
-      const [zero] = cancel.multiexp([name], scalarBytes([9n, 9n]));
+      const { points: [zero] } = cancel.multiexp([name], scalarBytes([9n, 9n]));
       const z = group === "g1" ? zero!.subarray(64) : zero!.subarray(128);
       expect(z.every((byte) => byte === 0)).toBe(true);
     });

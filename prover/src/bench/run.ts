@@ -357,6 +357,7 @@ async function measurePoint(built: BuiltCircuit, runs: number, work: string, pro
     }
     const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
     const total = timing(samples.total);
+    const split = proofSplit(samples.witness, engines);
     const fresh = timing(samples.fresh);
     const snarkjsWarm = timing(samples.snarkjs);
     const rapid = rapidsnark ? timing(samples.rapidsnark) : null;
@@ -383,7 +384,7 @@ async function measurePoint(built: BuiltCircuit, runs: number, work: string, pro
       rapidsnarkMs: rapid,
       sdkRapidsnarkMs: sdkRapidTiming,
       verifyMs: timing(samples.verify),
-      ...(proofSplit(samples.witness, engines) ? { split: proofSplit(samples.witness, engines)! } : {}),
+      ...(split ? { split } : {}),
       warmOverFresh: Math.round((median(samples.total) / median(samples.fresh)) * 1000) / 1000,
       warmOverSnarkjsWarm: Math.round((median(samples.total) / median(samples.snarkjs)) * 1000) / 1000,
       warmOverRapidsnark: rapid ? Math.round((total.median / rapid.median) * 1000) / 1000 : null,

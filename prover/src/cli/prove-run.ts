@@ -2,10 +2,9 @@
 import { resolve } from "node:path";
 import { writeFileAtomic } from "../build/files.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
-import { toHex32 } from "../core/field.ts";
 import { formatScaled, parseInteger, parseScaled } from "../core/decimal.ts";
 import { ZkMarginError } from "../core/errors.ts";
-import { parseAddress } from "../core/field.ts";
+import { parseAddress, toHex32 } from "../core/field.ts";
 import { MARKETS, TOKEN_DECIMALS, bound } from "../core/constants.ts";
 import { accountToJson, parseBufferBps } from "../model/parse.ts";
 import type { MarketSet } from "../model/types.ts";

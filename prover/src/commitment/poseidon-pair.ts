@@ -10,8 +10,13 @@ import { ZkMarginError } from "../core/errors.ts";
  * @param what what is hashed, named in errors
  */
 export function poseidonPair(left: bigint, right: bigint, what = "hash"): bigint {
-  [left, right].forEach((input, i) => {
+  assertHashInputs([left, right], what);
+  return poseidon2([left, right]);
+}
+
+/** Refuses, naming `what[i]`, an input of a Poseidon hash that is not below the BN254 modulus (poseidonHash's check too). */
+export function assertHashInputs(inputs: readonly bigint[], what: string): void {
+  inputs.forEach((input, i) => {
     if (input < 0n || input >= FIELD_MODULUS) throw new ZkMarginError(`${what}[${i}]`, "is not a field element (reduce it below the BN254 modulus)");
   });
-  return poseidon2([left, right]);
 }

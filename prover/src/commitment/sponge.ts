@@ -1,5 +1,5 @@
 import * as poseidon from "poseidon-lite";
-import { FIELD_MODULUS } from "../core/constants.ts";
+import { assertHashInputs } from "./poseidon-pair.ts";
 import { ZkMarginError } from "../core/errors.ts";
 
 type Hash = (inputs: bigint[]) => bigint;
@@ -18,9 +18,7 @@ const BY_ARITY: readonly Hash[] = [
 export function poseidonHash(inputs: readonly bigint[], what = "hash"): bigint {
   const hash = BY_ARITY[inputs.length - 1];
   if (!hash) throw new ZkMarginError(what, `Poseidon takes 1 to 16 inputs, got ${inputs.length}`);
-  inputs.forEach((input, i) => {
-    if (input < 0n || input >= FIELD_MODULUS) throw new ZkMarginError(`${what}[${i}]`, "is not a field element (reduce it below the BN254 modulus)");
-  });
+  assertHashInputs(inputs, what);
   return hash([...inputs]);
 }
 

@@ -4,8 +4,8 @@ import { ZkMarginError } from "../core/errors.ts";
 import type { Groth16Proof } from "./proof-types.ts";
 import { Bn128Arena } from "./bn128-wasm.ts";
 import { bn128Module } from "./bn128-module.ts";
-import { MSM_GROUP, MsmShard, PROJECTIVE_SIZE, zeroProjective, type MsmName, type MsmPart } from "./msm-shard.ts";
-import type { MsmReply, MsmRequest, MsmWorkerData } from "./msm-worker.ts";
+import { MSM_GROUP, MsmShard, PROJECTIVE_SIZE, zeroProjective, type MsmName, type MsmPart, type MsmReply } from "./msm-shard.ts";
+import type { MsmRequest, MsmWorkerData } from "./msm-worker.ts";
 import { TsWorker, workerEntry } from "./ts-worker.ts";
 import { BN254_Q, BN254_R, G1_AFFINE, G2_AFFINE, N8, bigIntToLittleEndian, littleEndianToBigInt, parseGroth16Zkey, type Groth16Zkey } from "./zkey.ts";
 
@@ -108,7 +108,7 @@ export class Groth16Prover {
     let shards: ShardHandle[];
     if (threads === 1) {
       const shard = new MsmShard(module, parts);
-      shards = [{ multiexp: async (names, scalars) => ({ points: shard.multiexp(names, scalars), ms: shard.lastMs }), close: async () => undefined }];
+      shards = [{ multiexp: async (names, scalars) => shard.multiexp(names, scalars), close: async () => undefined }];
     } else {
       const entry = workerEntry("./msm-worker", import.meta.url);
       shards = Array.from({ length: threads }, (_, index) => {

@@ -10,6 +10,12 @@ export const MSM_GROUP: Readonly<Record<MsmName, "g1" | "g2">> = { a: "g1", b1: 
 export const PROJECTIVE_SIZE: Readonly<Record<"g1" | "g2", number>> = { g1: 96, g2: 192 };
 const AFFINE_SIZE: Readonly<Record<"g1" | "g2", number>> = { g1: 64, g2: 128 };
 
+/** What a shard's `multiexp` gives: one projective point per name, and the milliseconds each took in the shard. */
+export interface MsmReply {
+  readonly points: Uint8Array[];
+  readonly ms: number[];
+}
+
 /** One shard's part of a multi-exponentiation: its base points and, for each, the index of its scalar. */
 export interface MsmPart {
   readonly name: MsmName;
@@ -53,8 +59,6 @@ export interface WindowShare {
  * again by batch additions. The window size is picked per call from the number of large scalars.
  */
 export class MsmShard {
-  /** Milliseconds each multi-exponentiation of the last `multiexp` call took in this shard, in the order asked. */
-  lastMs: number[] = [];
   private readonly arena: Bn128Arena;
   private readonly parts = new Map<MsmName, Part>();
   private readonly share: WindowShare;
@@ -112,18 +116,19 @@ export class MsmShard {
    * Multi-exponentiations of the named parts with scalars taken from `scalars` (32-byte little-endian
    * standard-form field elements, indexed by each part's scalarIndex).
    *
-   * @returns one projective point per name (Montgomery form), in the order asked
+   * @returns one projective point per name (Montgomery form), in the order asked, and the milliseconds each took
    */
-  multiexp(names: readonly MsmName[], scalars: Uint8Array): Uint8Array[] {
+  multiexp(names: readonly MsmName[], scalars: Uint8Array): MsmReply {
     const source = aligned(scalars);
-    this.lastMs = [];
-    return names.map((name) => {
+    const ms: number[] = [];
+    const points = names.map((name) => {
       const started = performance.now();
       const part = this.parts.get(name);
       const point = part ? this.pippenger(part, source) : zeroProjective(MSM_GROUP[name]);
-      this.lastMs.push(performance.now() - started);
+      ms.push(performance.now() - started);
       return point;
     });
+    return { points, ms };
   }
 
   private pippenger(part: Part, source: Uint32Array): Uint8Array {
