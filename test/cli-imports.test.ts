@@ -23,7 +23,9 @@ describe("the one-shot CLI loads what a command needs", () => {
       expect(poseidonPair(left, right)).toBe(poseidonHash([left, right]));
     }
     expect(poseidonPair(0n, FIELD_MODULUS - 1n)).toBe(poseidonHash([0n, FIELD_MODULUS - 1n]));
+    // The bound itself (p) and one above are refused, one below (p - 1, above) is hashed.
     expect(() => poseidonPair(FIELD_MODULUS, 1n, "round")).toThrow("round[0]: is not a field element");
+    expect(() => poseidonPair(1n, FIELD_MODULUS + 1n, "round")).toThrow("round[1]: is not a field element");
     expect(() => poseidonPair(1n, -1n, "round")).toThrow("round[1]: is not a field element");
   });
 
