@@ -1,4 +1,6 @@
 import { buildBn128, type WasmModuleBuilder } from "ffjavascript";
+import { addFft29Kernels } from "./fft29-kernels.ts";
+import { addField29Kernels } from "./field29-kernels.ts";
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
@@ -11,7 +13,11 @@ let compiled: Promise<WebAssembly.Module> | undefined;
  */
 export function bn128Module(): Promise<WebAssembly.Module> {
   compiled ??= (async () => {
-    const curve = await buildBn128(true, addBatchAffineKernels);
+    const curve = await buildBn128(true, (builder) => {
+      addBatchAffineKernels(builder);
+      addField29Kernels(builder);
+      addFft29Kernels(builder);
+    });
     return WebAssembly.compile(curve.tm.code);
   })();
   return compiled;

@@ -45,12 +45,33 @@ declare module "ffjavascript" {
   export interface WasmCodeBuilder {
     getLocal(name: string): number[];
     setLocal(name: string, value: number[]): number[];
+    teeLocal(name: string, value: number[]): number[];
     i32_const(value: number): number[];
+    i32_store(address: number[], offset: number, value: number[]): number[];
+    i32_shl(a: number[], b: number[]): number[];
+    i64_const(value: bigint | number): number[];
+    i64_load(address: number[], offset?: number, align?: number): number[];
+    i64_load32_u(address: number[], offset?: number): number[];
+    i64_store32(address: number[], offset: number, value: number[]): number[];
+    i64_add(a: number[], b: number[]): number[];
+    i64_sub(a: number[], b: number[]): number[];
+    i64_mul(a: number[], b: number[]): number[];
+    i64_and(a: number[], b: number[]): number[];
+    i64_or(a: number[], b: number[]): number[];
+    i64_xor(a: number[], b: number[]): number[];
+    i64_shl(a: number[], b: number[]): number[];
+    i64_shr_u(a: number[], b: number[]): number[];
+    i64_shr_s(a: number[], b: number[]): number[];
     i32_load(address: number[], offset?: number): number[];
     i32_add(a: number[], b: number[]): number[];
     i32_sub(a: number[], b: number[]): number[];
     i32_mul(a: number[], b: number[]): number[];
     i32_eq(a: number[], b: number[]): number[];
+    i32_lt_u(a: number[], b: number[]): number[];
+    i32_gt_u(a: number[], b: number[]): number[];
+    i32_ge_u(a: number[], b: number[]): number[];
+    i32_shr_u(a: number[], b: number[]): number[];
+    i32_div_u(a: number[], b: number[]): number[];
     call(name: string, ...args: number[][]): number[];
     block(code: number[]): number[];
     loop(...code: number[][]): number[];
@@ -60,7 +81,7 @@ declare module "ffjavascript" {
   /** wasmbuilder's function builder. */
   export interface WasmFunctionBuilder {
     addParam(name: string, type: "i32"): void;
-    addLocal(name: string, type: "i32"): void;
+    addLocal(name: string, type: "i32" | "i64"): void;
     getCodeBuilder(): WasmCodeBuilder;
     addCode(...code: number[][]): void;
   }
@@ -68,8 +89,8 @@ declare module "ffjavascript" {
   export interface WasmModuleBuilder {
     addFunction(name: string): WasmFunctionBuilder;
     exportFunction(name: string): void;
-    /** Reserves static memory; returns its address. */
-    alloc(bytes: number): number;
+    /** Reserves static memory (with initial bytes, if given); returns its address. */
+    alloc(bytes: number, data?: Uint8Array): number;
   }
   export function buildBn128(singleThread: boolean, plugins: (builder: WasmModuleBuilder) => void): Promise<Bn128Curve>;
 }

@@ -4,7 +4,8 @@ import { ZkMarginError } from "../core/errors.ts";
 import type { Groth16Proof } from "./proof-types.ts";
 import { Bn128Arena } from "./bn128-wasm.ts";
 import { bn128Module } from "./bn128-module.ts";
-import { MSM_GROUP, MsmShard, PROJECTIVE_SIZE, zeroProjective, type MsmName, type MsmPart, type MsmReply } from "./msm-shard.ts";
+import { CosetFft } from "./coset-fft.ts";
+import { ALL_WINDOWS, MSM_GROUP, MsmShard, PROJECTIVE_SIZE, splitShare, zeroProjective, type MsmName, type MsmPart, type MsmReply, type WindowShare } from "./msm-shard.ts";
 import type { MsmRequest, MsmWorkerData } from "./msm-worker.ts";
 import { TsWorker, workerEntry } from "./ts-worker.ts";
 import { BN254_Q, BN254_R, G1_AFFINE, G2_AFFINE, N8, bigIntToLittleEndian, littleEndianToBigInt, parseGroth16Zkey, type Groth16Zkey } from "./zkey.ts";
@@ -12,8 +13,8 @@ import { BN254_Q, BN254_R, G1_AFFINE, G2_AFFINE, N8, bigIntToLittleEndian, littl
 /** Options of {@link Groth16Prover.create}. */
 export interface Groth16ProverOptions {
   /**
-   * Threads for the multi-exponentiations (default: the machine's available parallelism). 1 runs everything
-   * in the calling thread (what each worker of a ProverPool does).
+   * Threads a proof runs on, the calling thread included (default: the machine's available parallelism):
+   * T - 1 worker threads. 1 runs everything in the calling thread (what each worker of a ProverPool does).
    */
   readonly threads?: number;
 }
@@ -39,19 +40,21 @@ export interface Groth16Timings {
 
 const NO_MSM_TIME: Readonly<Record<MsmName, number>> = { a: 0, b1: 0, b2: 0, c: 0, h: 0 };
 
-/** A shard the prover talks to: in this thread, or in a worker thread. */
+/** A shard in a worker thread. */
 interface ShardHandle {
-  multiexp(names: readonly MsmName[], scalars: Uint8Array): Promise<MsmReply>;
+  multiexp(names: readonly MsmName[], scalars: Uint8Array, share: WindowShare): Promise<MsmReply>;
   close(): Promise<void>;
 }
 
-const FR_MONTGOMERY = (1n << 256n) % BN254_R;
+const WITNESS_MSMS: readonly MsmName[] = ["a", "b1", "b2", "c"];
 
 /**
  * A Groth16 prover over a proving key parsed once and kept in memory: the QAP coefficients in a
- * WebAssembly memory of this thread, the base points resident in each worker thread's memory (each worker
- * computes its share of the windows of every multi-exponentiation, see MsmShard), every buffer reused from
- * one proof to the next. Each proof computes exactly what
+ * WebAssembly memory of this thread, the base points resident in the worker threads' memories, every
+ * buffer reused from one proof to the next. With T threads, T - 1 workers share the windows of the witness
+ * multi-exponentiations (A, B1, B2, C) while this thread computes the H polynomial; then this thread and
+ * the workers share H's windows, this thread's share tuned after each proof so that both sides finish
+ * together (one thread per core, none left idle while the other works). Each proof computes exactly what
  * snarkjs 0.7.6's groth16.prove computes (the same QAP, odd-coset FFTs and multi-exponentiations, fresh
  * random r and s), so it verifies with snarkjs groth16.verify and the generated Solidity verifiers.
  *
@@ -67,13 +70,21 @@ export class Groth16Prover {
   private closed = false;
   private readonly zkey: Groth16Zkey;
   private readonly arena: Bn128Arena;
-  private readonly shards: readonly ShardHandle[];
-  private readonly at: Record<"coefficients" | "witness" | "a" | "b" | "c" | "p" | "one" | "inc" | "scalar" | "point" | "point2" | "point3" | "accumulator" | "affine", number>;
+  private readonly fft: CosetFft;
+  /** This thread's shard: every part with one thread, else H alone. */
+  private readonly local: MsmShard;
+  private readonly workers: readonly ShardHandle[];
+  /** The share of H's windows this thread takes (with workers). */
+  private localShare: number;
+  private readonly at: Record<"coefficients" | "witness" | "a" | "b" | "c" | "p" | "scalar" | "point" | "point2" | "point3" | "accumulator" | "affine", number>;
 
-  private constructor(zkey: Groth16Zkey, arena: Bn128Arena, shards: readonly ShardHandle[]) {
+  private constructor(zkey: Groth16Zkey, arena: Bn128Arena, local: MsmShard, workers: readonly ShardHandle[]) {
     this.zkey = zkey;
     this.arena = arena;
-    this.shards = shards;
+    this.local = local;
+    this.workers = workers;
+    this.fft = new CosetFft(arena, zkey.power);
+    this.localShare = 1 / (workers.length + 1);
     const domain = zkey.domainSize * N8;
     this.at = {
       coefficients: arena.allocSet(zkey.coefficients),
@@ -82,8 +93,6 @@ export class Groth16Prover {
       b: arena.alloc(domain),
       c: arena.alloc(domain),
       p: arena.alloc(domain),
-      one: arena.allocSet(bigIntToLittleEndian(FR_MONTGOMERY)),
-      inc: arena.allocSet(bigIntToLittleEndian((oddCosetShift(zkey.power) * (1n << 256n)) % BN254_R)),
       scalar: arena.alloc(N8),
       point: arena.alloc(PROJECTIVE_SIZE.g2),
       point2: arena.alloc(PROJECTIVE_SIZE.g2),
@@ -105,27 +114,22 @@ export class Groth16Prover {
     const module = await bn128Module();
     const arena = new Bn128Arena(module);
     const parts = keptBases(zkey);
-    let shards: ShardHandle[];
-    if (threads === 1) {
-      const shard = new MsmShard(module, parts);
-      shards = [{ multiexp: async (names, scalars) => shard.multiexp(names, scalars), close: async () => undefined }];
-    } else {
-      const entry = workerEntry("./msm-worker", import.meta.url);
-      shards = Array.from({ length: threads }, (_, index) => {
-        // Every worker holds all the points (its own copy) and computes its share of the windows.
-        const copy = parts.map((part) => ({ ...part, bases: part.bases.slice() }));
-        const data: MsmWorkerData = { module, parts: copy, share: { index, count: threads } };
-        const worker = new TsWorker<MsmRequest, MsmReply>(entry, data, copy.map((part) => part.bases.buffer as ArrayBuffer), true);
-        return { multiexp: (names, scalars) => worker.call({ names, scalars }), close: () => worker.terminate() };
-      });
-      try {
-        await Promise.all(shards.map((shard) => shard.multiexp([], new Uint8Array(0))));
-      } catch (error) {
-        await Promise.all(shards.map((shard) => shard.close()));
-        throw error;
-      }
+    if (threads === 1) return new Groth16Prover(zkey, arena, new MsmShard(module, parts), []);
+    const entry = workerEntry("./msm-worker", import.meta.url);
+    const workers: ShardHandle[] = Array.from({ length: threads - 1 }, () => {
+      // Every worker holds all the points (its own copy) and computes the windows it is given.
+      const copy = parts.map((part) => ({ ...part, bases: part.bases.slice() }));
+      const data: MsmWorkerData = { module, parts: copy };
+      const worker = new TsWorker<MsmRequest, MsmReply>(entry, data, copy.map((part) => part.bases.buffer as ArrayBuffer), true);
+      return { multiexp: (names, scalars, share) => worker.call({ names, scalars, share }), close: () => worker.terminate() };
+    });
+    try {
+      await Promise.all(workers.map((worker) => worker.multiexp([], new Uint8Array(0), ALL_WINDOWS)));
+    } catch (error) {
+      await Promise.all(workers.map((worker) => worker.close()));
+      throw error;
     }
-    return new Groth16Prover(zkey, arena, shards);
+    return new Groth16Prover(zkey, arena, new MsmShard(module, parts.filter((part) => part.name === "h")), workers);
   }
 
   /** Wires of the circuit (witness length). */
@@ -154,7 +158,7 @@ export class Groth16Prover {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(this.shards.map((shard) => shard.close()));
+    await Promise.all(this.workers.map((worker) => worker.close()));
   }
 
   private async proveNow(witness: Uint8Array): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
@@ -162,26 +166,30 @@ export class Groth16Prover {
     const { zkey, arena, at } = this;
     if (witness.byteLength !== zkey.nVars * N8) throw new ZkMarginError("witness", `has ${witness.byteLength / N8} elements; the proving key expects ${zkey.nVars}`);
     if (witness[0] !== 1 || witness.subarray(1, N8).some((byte) => byte !== 0)) throw new ZkMarginError("witness", "does not start with the constant 1");
-    const started = performance.now();
-    // 1. The witness multi-exponentiations start in the shards at once ...
-    const witnessPoints = Promise.all(this.shards.map((shard) => shard.multiexp(["a", "b1", "b2", "c"], witness)));
+    const { local, workers } = this;
+    // 1. The witness multi-exponentiations start in the workers at once (in this thread without workers) ...
+    const witnessShares = splitShare(ALL_WINDOWS, workers.length);
+    const witnessPoints = workers.length === 0 ? Promise.resolve([local.multiexp(WITNESS_MSMS, witness)]) : Promise.all(workers.map((worker, i) => worker.multiexp(WITNESS_MSMS, witness, witnessShares[i]!)));
     witnessPoints.catch(() => undefined);
     // 2. ... while this thread evaluates the QAP and computes H on the odd coset (snarkjs' buildABC + joinABC).
     const domain = zkey.domainSize;
     arena.set(at.witness, witness);
+    const qapStarted = performance.now();
     arena.fn("qap_buildABC")(at.coefficients, zkey.nCoefficients, at.witness, at.a, at.b, at.c, 0, domain, 0, zkey.nVars);
     const qapDone = performance.now();
-    for (const polynomial of [at.a, at.b, at.c]) {
-      arena.fn("frm_ifft")(polynomial, domain);
-      arena.fn("frm_batchApplyKey")(polynomial, domain, at.one, at.inc, polynomial);
-      arena.fn("frm_fft")(polynomial, domain);
-    }
-    arena.fn("qap_joinABC")(at.a, at.b, at.c, domain, at.p);
-    arena.fn("frm_batchFromMontgomery")(at.p, domain, at.p);
+    this.fft.evaluate(at.a, at.b, at.c, at.p);
     const hScalars = arena.get(at.p, domain * N8);
     const polynomialDone = performance.now();
-    const hPoints = await Promise.all(this.shards.map((shard) => shard.multiexp(["h"], hScalars)));
+    // 3. H: the workers' shares posted first, then this thread's, computed here.
+    const share = workers.length === 0 ? 1 : this.localShare;
+    const hShares = splitShare({ from: share, to: 1 }, workers.length);
+    const hRemote = Promise.all(workers.map((worker, i) => worker.multiexp(["h"], hScalars, hShares[i]!)));
+    hRemote.catch(() => undefined);
+    const hStartedAt = performance.timeOrigin + performance.now();
+    const hLocal = local.multiexp(["h"], hScalars, { from: 0, to: share });
+    const hPoints = [hLocal, ...(await hRemote)];
     const parts = await witnessPoints;
+    if (workers.length > 0) this.tuneShare(share, hStartedAt, hLocal, hPoints.slice(1));
     const assemblyStarted = performance.now();
     const sum = (name: MsmName, index: number, partials: readonly MsmReply[]) => this.sumPoints(MSM_GROUP[name], partials.map((reply) => reply.points[index]!));
     const threadMs = (index: number, partials: readonly MsmReply[]) => partials.reduce((total, reply) => total + (reply.ms[index] ?? 0), 0);
@@ -204,11 +212,27 @@ export class Groth16Prover {
     const proof: Groth16Proof = { pi_a: this.g1Object(piA), pi_b: this.g2Object(piB), pi_c: this.g1Object(piC), protocol: "groth16", curve: "bn128" };
     const finished = performance.now();
     this.lastTimings = {
-      polynomialMs: polynomialDone - started, msmMs: finished - polynomialDone, qapMs: qapDone - started, fftMs: polynomialDone - qapDone,
+      polynomialMs: polynomialDone - qapStarted, msmMs: finished - polynomialDone, qapMs: qapDone - qapStarted, fftMs: polynomialDone - qapDone,
       msmThreadMs: { a: threadMs(0, parts), b1: threadMs(1, parts), b2: threadMs(2, parts), c: threadMs(3, parts), h: threadMs(0, hPoints) },
       assemblyMs: finished - assemblyStarted,
     };
     return { proof, publicSignals };
+  }
+
+  /**
+   * Sets this thread's share of H for the next proof so that it and the slowest worker would have finished
+   * together in this one: with RM the time this thread would take for all of H, RW the time the workers
+   * would take together, sm and sw when each side started H, share f solves sm + f RM = sw + (1 - f) RW.
+   * Halfway to that each time: one slow proof on a shared machine does not throw it off.
+   */
+  private tuneShare(share: number, localStartedAt: number, local: MsmReply, remote: readonly MsmReply[]): void {
+    const slowest = remote.reduce((a, b) => (b.finishedAt > a.finishedAt ? b : a));
+    const remoteMs = slowest.ms[0]!;
+    const remoteStartedAt = slowest.finishedAt - remoteMs;
+    const allRemote = share < 1 ? remoteMs / (1 - share) : NaN;
+    const allLocal = share > 0 ? local.ms[0]! / share : allRemote;
+    const target = (remoteStartedAt - localStartedAt + allRemote) / (allLocal + allRemote);
+    if (Number.isFinite(target)) this.localShare = Math.min(0.95, Math.max(0, (share + target) / 2));
   }
 
   /** Sum of projective points. */
@@ -277,33 +301,6 @@ export class Groth16Prover {
     if (value >= BN254_Q) throw new ZkMarginError("prover", "produced a coordinate outside the field");
     return value.toString();
   }
-}
-
-/**
- * The multiplier of the odd coset on which snarkjs evaluates A, B and C: a primitive 2^(power+1)-th root of
- * unity, as ffjavascript defines Fr.w (w[28] = nqr^t with nqr the smallest non-residue, w[i] = w[i+1]^2).
- */
-export function oddCosetShift(power: number): bigint {
-  const r = BN254_R;
-  const pow = (base: bigint, exponent: bigint) => {
-    let result = 1n;
-    let b = base % r;
-    for (let e = exponent; e > 0n; e >>= 1n) {
-      if (e & 1n) result = (result * b) % r;
-      b = (b * b) % r;
-    }
-    return result;
-  };
-  let nqr = 2n;
-  while (pow(nqr, (r - 1n) / 2n) !== r - 1n) nqr++;
-  let t = r - 1n;
-  let s = 0;
-  while ((t & 1n) === 0n) {
-    t >>= 1n;
-    s++;
-  }
-  if (power + 1 > s) throw new ZkMarginError("zkey", `domain 2^${power} is too large for BN254 (at most 2^${s - 1} here)`);
-  return pow(pow(nqr, t), 1n << BigInt(s - power - 1));
 }
 
 function randomScalar(): bigint {

@@ -1,4 +1,5 @@
 import { Bn128Arena } from "./bn128-wasm.ts";
+import { FIELD29_BYTES } from "./field29-kernels.ts";
 
 /** The five multi-exponentiations of a Groth16 proof. */
 export type MsmName = "a" | "b1" | "b2" | "c" | "h";
@@ -9,11 +10,17 @@ export const MSM_GROUP: Readonly<Record<MsmName, "g1" | "g2">> = { a: "g1", b1: 
 /** Bytes of a projective (Jacobian) point in the wasm's Montgomery form. */
 export const PROJECTIVE_SIZE: Readonly<Record<"g1" | "g2", number>> = { g1: 96, g2: 192 };
 const AFFINE_SIZE: Readonly<Record<"g1" | "g2", number>> = { g1: 64, g2: 128 };
+/** Base-field elements per coordinate. */
+const DEGREE: Readonly<Record<"g1" | "g2", number>> = { g1: 1, g2: 2 };
+/** Bytes of an affine point in the fast representation the shard computes in (field29-kernels.ts). */
+const FAST_SIZE: Readonly<Record<"g1" | "g2", number>> = { g1: 2 * FIELD29_BYTES, g2: 4 * FIELD29_BYTES };
 
 /** What a shard's `multiexp` gives: one projective point per name, and the milliseconds each took in the shard. */
 export interface MsmReply {
   readonly points: Uint8Array[];
   readonly ms: number[];
+  /** When the shard finished (performance.timeOrigin + performance.now(): comparable across threads). */
+  readonly finishedAt: number;
 }
 
 /** One shard's part of a multi-exponentiation: its base points and, for each, the index of its scalar. */
@@ -40,17 +47,29 @@ const WINDOWS_MAX = 64;
 /** Bucket entries reduced in one go (windows are batched up to this): bounds the scratch memory. */
 const ENTRIES = 1 << 18;
 
-/** Which windows of each multi-exponentiation a shard computes: those with w % count = index. */
+/**
+ * Which windows of each multi-exponentiation a shard computes: w in [round(from W), round(to W)) of the W
+ * windows. Shares that meet at the same boundary values tile the windows exactly.
+ */
 export interface WindowShare {
-  readonly index: number;
-  readonly count: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Every window. */
+export const ALL_WINDOWS: WindowShare = { from: 0, to: 1 };
+
+/** `count` shares of [from, to) that tile it. */
+export function splitShare(share: WindowShare, count: number): WindowShare[] {
+  const bounds = Array.from({ length: count + 1 }, (_, i) => (i === count ? share.to : share.from + ((share.to - share.from) * i) / count));
+  return Array.from({ length: count }, (_, i) => ({ from: bounds[i]!, to: bounds[i + 1]! }));
 }
 
 /**
  * A proving key's base points, resident in one WebAssembly memory for the life of a prover, with the
  * multi-exponentiations over them. A prover with several threads gives each shard a share of the windows
- * (same points, same window size, so the shares add up to the whole) and adds the partial results; with
- * one shard it runs in the caller's thread.
+ * of each call (same points, same window size, so the shares add up to the whole) and adds the partial
+ * results.
  *
  * The multi-exponentiation is Pippenger's bucket method with batch-affine additions: per window, the points
  * of each bucket are added pairwise in rounds, every round one batch sharing a single field inversion
@@ -61,36 +80,37 @@ export interface WindowShare {
 export class MsmShard {
   private readonly arena: Bn128Arena;
   private readonly parts = new Map<MsmName, Part>();
-  private readonly share: WindowShare;
   private readonly capacity: number;
-  private readonly scratch: { list: Int32Array; start: Int32Array; length: Int32Array; digits: Int32Array; outputs: number; triples: number; kernel: number; windows: number; total: number; result: number; temporary: number };
+  private readonly scratch: { list: Int32Array; start: Int32Array; length: Int32Array; digits: Int32Array; outputs: number; triples: number; kernel: number; windows: number; total: number; result: number; temporary: number; slow: number; slow2: number };
 
   /**
    * @param module the compiled bn128 module (with zkmargin's kernels, see bn128-module.ts)
    * @param parts the base points (copied into the shard's memory once)
-   * @param share the windows this shard computes (default: all)
    */
-  constructor(module: WebAssembly.Module, parts: readonly MsmPart[], share: WindowShare = { index: 0, count: 1 }) {
-    this.share = share;
+  constructor(module: WebAssembly.Module, parts: readonly MsmPart[]) {
     this.arena = new Bn128Arena(module);
     const { arena } = this;
     let largest = 1;
+    const slow = arena.alloc(AFFINE_SIZE.g2);
     for (const part of parts) {
       const group = MSM_GROUP[part.name];
       const count = part.scalarIndex.length;
       const size = AFFINE_SIZE[group];
-      // The points, then their negatives (x, -y): signed digits pick either.
-      const pointer = arena.alloc(2 * count * size);
-      arena.set(pointer, part.bases.subarray(0, count * size));
-      const field = group === "g1" ? "f1m" : "f2m";
-      const half = size / 2;
+      const fast = FAST_SIZE[group];
+      const elements = 2 * DEGREE[group];
+      // The points, then their negatives (x, -y): signed digits pick either. Both in the fast representation.
+      const pointer = arena.alloc(2 * count * fast);
+      const negated = pointer + count * fast;
+      const fromMontgomery = arena.fn("zkm_fq29_fromMontgomery");
+      const neg = arena.fn(`${group === "g1" ? "f1m" : "f2m"}_neg`);
       for (let j = 0; j < count; j++) {
-        const from = pointer + j * size;
-        const to = pointer + (count + j) * size;
-        arena.bytes().copyWithin(to, from, from + half);
-        arena.fn(`${field}_neg`)(from + half, to + half);
+        arena.set(slow, part.bases.subarray(j * size, (j + 1) * size));
+        for (let e = 0; e < elements; e++) fromMontgomery(slow + 32 * e, pointer + j * fast + FIELD29_BYTES * e);
+        neg(slow + size / 2, slow + size / 2);
+        arena.bytes().copyWithin(negated + j * fast, pointer + j * fast, pointer + j * fast + fast / 2);
+        for (let e = elements / 2; e < elements; e++) fromMontgomery(slow + 32 * e, negated + j * fast + FIELD29_BYTES * e);
       }
-      this.parts.set(part.name, { group, pointer, negated: pointer + count * size, count, index: part.scalarIndex });
+      this.parts.set(part.name, { group, pointer, negated, count, index: part.scalarIndex });
       largest = Math.max(largest, count);
     }
     // Entries of one batch of windows: at most ENTRIES, and at least one window's worth.
@@ -102,39 +122,41 @@ export class MsmShard {
       start: new Int32Array(groups + 1),
       length: new Int32Array(groups),
       digits: new Int32Array(capacity),
-      outputs: arena.alloc(capacity * AFFINE_SIZE.g2),
+      outputs: arena.alloc(capacity * FAST_SIZE.g2),
       triples: arena.alloc(capacity * 6 + 12),
-      kernel: arena.alloc(capacity * 32 + 64),
+      kernel: arena.alloc((capacity + 2) * FAST_SIZE.g2 / 2),
       windows: arena.alloc(WINDOWS_MAX * PROJECTIVE_SIZE.g2),
       total: arena.alloc(PROJECTIVE_SIZE.g2),
       result: arena.alloc(PROJECTIVE_SIZE.g2),
       temporary: arena.alloc(PROJECTIVE_SIZE.g2),
+      slow,
+      slow2: arena.alloc(AFFINE_SIZE.g2),
     };
   }
 
   /**
    * Multi-exponentiations of the named parts with scalars taken from `scalars` (32-byte little-endian
-   * standard-form field elements, indexed by each part's scalarIndex).
+   * standard-form field elements, indexed by each part's scalarIndex), over the windows of `share`.
    *
    * @returns one projective point per name (Montgomery form), in the order asked, and the milliseconds each took
    */
-  multiexp(names: readonly MsmName[], scalars: Uint8Array): MsmReply {
+  multiexp(names: readonly MsmName[], scalars: Uint8Array, share: WindowShare = ALL_WINDOWS): MsmReply {
     const source = aligned(scalars);
     const ms: number[] = [];
     const points = names.map((name) => {
       const started = performance.now();
       const part = this.parts.get(name);
-      const point = part ? this.pippenger(part, source) : zeroProjective(MSM_GROUP[name]);
+      const point = part ? this.pippenger(part, source, share) : zeroProjective(MSM_GROUP[name]);
       ms.push(performance.now() - started);
       return point;
     });
-    return { points, ms };
+    return { points, ms, finishedAt: performance.timeOrigin + performance.now() };
   }
 
-  private pippenger(part: Part, source: Uint32Array): Uint8Array {
-    const { arena, scratch, share } = this;
+  private pippenger(part: Part, source: Uint32Array, share: WindowShare): Uint8Array {
+    const { arena, scratch } = this;
     const { group, count, index } = part;
-    const affine = AFFINE_SIZE[group];
+    const affine = FAST_SIZE[group];
     const projective = PROJECTIVE_SIZE[group];
     // Gather this part's scalars as 8 words each; count the large ones (they set the window size).
     const words = new Uint32Array(count * 8);
@@ -167,8 +189,10 @@ export class MsmShard {
     const half = 1 << (c - 1);
     const mask = (1 << c) - 1;
     const buckets = half + 1; // bucket d = 1 .. 2^(c-1)
+    const first = Math.round(share.from * windows);
+    const last = Math.round(share.to * windows);
     const mine: number[] = [];
-    for (let w = 0; w < windows; w++) if (w % share.count === share.index) mine.push(w);
+    for (let w = first; w < last; w++) mine.push(w);
     // Signed digits of every scalar in every window (carries run upwards), kept for the windows of this share.
     // Windows per batch: bucket entries (count per window) and bucket-sum entries (c 2^(c-1)) within capacity.
     const perBatch = Math.max(1, Math.floor(this.capacity / (count + c * half)));
@@ -256,7 +280,7 @@ export class MsmShard {
         for (let k = c - 1; k >= 0; k--) {
           if (!fn.isZero(total)) fn.double(total, total);
           const g = b * c + k;
-          if (bitLength[g] === 1) fn.addMixed(total, bitList[bitStart[g]!]!, total);
+          if (bitLength[g] === 1) fn.addMixed(total, this.toSlow(group, bitList[bitStart[g]!]!, scratch.slow), total);
         }
       }
     }
@@ -264,9 +288,22 @@ export class MsmShard {
     fn.zero(scratch.result);
     for (let w = windows - 1; w >= 0; w--) {
       if (!fn.isZero(scratch.result)) for (let k = 0; k < c; k++) fn.double(scratch.result, scratch.result);
-      if (w % share.count === share.index) fn.add(scratch.result, scratch.windows + w * projective, scratch.result);
+      if (w >= first && w < last) fn.add(scratch.result, scratch.windows + w * projective, scratch.result);
     }
     return arena.get(scratch.result, projective);
+  }
+
+  /** Converts an affine point from the fast representation to wasmcurves' at `to`; returns `to`. */
+  private toSlow(group: "g1" | "g2", from: number, to: number): number {
+    const convert = this.arena.fn("zkm_fq29_toMontgomery");
+    for (let e = 0; e < 2 * DEGREE[group]; e++) convert(from + FIELD29_BYTES * e, to + 32 * e);
+    return to;
+  }
+
+  /** Converts an affine point from wasmcurves' representation to the fast one at `to`. */
+  private toFast(group: "g1" | "g2", from: number, to: number): void {
+    const convert = this.arena.fn("zkm_fq29_fromMontgomery");
+    for (let e = 0; e < 2 * DEGREE[group]; e++) convert(from + 32 * e, to + FIELD29_BYTES * e);
   }
 
   /**
@@ -278,9 +315,9 @@ export class MsmShard {
    */
   private reduceGroups(group: "g1" | "g2", list: Int32Array, start: Int32Array, length: Int32Array, groups: number, outputAt: number): number {
     const { arena, scratch } = this;
-    const affine = AFFINE_SIZE[group];
+    const affine = FAST_SIZE[group];
     const xWords = affine / 8;
-    const kernel = arena.fn(`zkm_${group}_batchAddAffine`);
+    const kernel = arena.fn(`zkm_${group}_batchAdd29`);
     const addAffine = arena.fn(`${group}m_addAffine`);
     const isZero = arena.fn(`${group}m_isZero`);
     const toAffine = arena.fn(`${group}m_toAffine`);
@@ -305,10 +342,11 @@ export class MsmShard {
             }
           }
           if (sameX) {
-            // a = b or a = -b: the rare case the batch formula cannot take.
-            addAffine(a, b, scratch.temporary);
+            // a = b or a = -b: the rare case the batch formula cannot take (done by wasmcurves in its form).
+            addAffine(this.toSlow(group, a, scratch.slow), this.toSlow(group, b, scratch.slow2), scratch.temporary);
             if (!isZero(scratch.temporary)) {
-              toAffine(scratch.temporary, next);
+              toAffine(scratch.temporary, scratch.slow);
+              this.toFast(group, scratch.slow, next);
               list[s + kept++] = next;
               next += affine;
             }

@@ -10,20 +10,20 @@ import { serveRequests, workerPayload } from "./ts-worker.ts";
 export interface MsmWorkerData {
   readonly module: WebAssembly.Module;
   readonly parts: readonly MsmPart[];
-  readonly share: WindowShare;
 }
 
 /** One request: these multi-exponentiations over these scalars. */
 export interface MsmRequest {
   readonly names: readonly MsmName[];
   readonly scalars: Uint8Array;
+  readonly share: WindowShare;
 }
 
 if (parentPort) {
   const data = workerPayload(workerData) as MsmWorkerData;
-  const shard = new MsmShard(data.module, data.parts, data.share);
+  const shard = new MsmShard(data.module, data.parts);
   await serveRequests<MsmRequest, MsmReply>(parentPort, async (request) => {
-    const value = shard.multiexp(request.names, request.scalars);
+    const value = shard.multiexp(request.names, request.scalars, request.share);
     return { value, transfer: value.points.map((point) => point.buffer as ArrayBuffer) };
   });
 }

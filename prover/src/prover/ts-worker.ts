@@ -50,6 +50,7 @@ export class TsWorker<Request extends object, Reply> {
   private nextId = 1;
   private failure: Error | undefined;
   private readonly ready: Promise<void>;
+  private isReady = false;
 
   /**
    * @param entry file URL of the worker module
@@ -79,6 +80,7 @@ export class TsWorker<Request extends object, Reply> {
         if (typeof message === "object" && message !== null && "ready" in message) {
           this.worker.off("message", onMessage);
           this.worker.on("message", (reply: WorkerReply<Reply>) => this.settle(reply));
+          this.isReady = true;
           resolve();
         }
       };
@@ -101,9 +103,12 @@ export class TsWorker<Request extends object, Reply> {
     return this.ready;
   }
 
-  /** Sends one request and waits for its reply. */
+  /**
+   * Sends one request and waits for its reply. Once the worker is ready the request is posted before this
+   * returns, so the worker starts on it while the caller goes on computing in its own thread.
+   */
   async call(request: Request, transferList: readonly Transferable[] = []): Promise<Reply> {
-    await this.ready;
+    if (!this.isReady) await this.ready;
     if (this.failure) throw this.failure;
     const id = this.nextId++;
     return new Promise<Reply>((resolve, reject) => {

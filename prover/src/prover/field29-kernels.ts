@@ -1,0 +1,391 @@
+import type { WasmCodeBuilder, WasmModuleBuilder } from "ffjavascript";
+import { BN254_Q, BN254_R } from "./zkey.ts";
+
+/** Bits per limb of the fast base-field representation. */
+export const LIMB_BITS = 29;
+/** Limbs per field element: 9 x 29 = 261 bits, R = 2^261. */
+export const LIMBS = 9;
+/** Bytes of one field element in the fast representation (one u32 per limb). */
+export const FIELD29_BYTES = LIMBS * 4;
+
+const MASK = (1n << BigInt(LIMB_BITS)) - 1n;
+const R_BITS = BigInt(LIMB_BITS * LIMBS);
+
+/** The limbs of a non-negative integer below 2^261. */
+export function toLimbs(value: bigint): bigint[] {
+  return Array.from({ length: LIMBS }, (_, k) => (value >> BigInt(LIMB_BITS * k)) & MASK);
+}
+
+/** -p^-1 mod 2^29, the Montgomery factor of one limb. */
+function montgomeryFactor(p: bigint): bigint {
+  let inverse = 1n;
+  const modulus = 1n << BigInt(LIMB_BITS);
+  // Newton's iteration for p^-1 mod 2^29 (p is odd): each step doubles the correct low bits.
+  for (let i = 0; i < 5; i++) inverse = (inverse * (2n - p * inverse)) % modulus;
+  return (modulus - ((inverse % modulus) + modulus) % modulus) % modulus;
+}
+
+/** 2^exponent mod p (exponent >= 0). */
+function pow2(exponent: bigint, p: bigint): bigint {
+  let result = 1n;
+  let base = 2n;
+  for (let e = exponent; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * base) % p;
+    base = (base * base) % p;
+  }
+  return result;
+}
+
+/**
+ * Adds zkmargin's fast field kernels to the bn128 module: BN254's Fq (prefix zkm_fq29) and Fr (zkm_fr29)
+ * in 9 limbs of 29 bits, one u32 per limb, Montgomery form with R = 2^261 (wasmcurves uses 8 limbs of 32
+ * bits, R = 2^256). With 29-bit limbs a 58-bit product leaves room in an i64 to add 18 of them without
+ * carrying, so a Montgomery multiplication is 81 + 81 multiply-adds and one carry pass at the end, against
+ * wasmcurves' carry handling after every 32 x 32 product; and since 4p < 2^261 nothing is reduced inside a
+ * product (a product of two values below 8p is below 2p). Every element these functions store is below
+ * 2p with normalised limbs; `canon` brings one below p.
+ *
+ * Functions (pointers to elements; outputs may alias inputs), for each prefix:
+ * - _mul(x, y, r), _add, _sub, _canon(x, r)
+ * - _fromMontgomery(x256, r): wasmcurves' Montgomery element (x 2^256) to x 2^261, canonical
+ * - _toMontgomery(x, r256): back, canonical; _toStandard(x, r256): x itself, canonical, 8 x 32 bits
+ * - _inverse(x, r) (through wasmcurves' f1m_inverse / frm_inverse)
+ * and zkm_fq2_29_{mul,add,sub,canon,inverse} for Fq2 = Fq[u]/(u^2 + 1), and zkm_g1_batchAdd29(pTriples, n,
+ * pScratch) and zkm_g2_batchAdd29: as zkm_g?_batchAddAffine (see bn128-module.ts) on affine points in this
+ * representation (x then y), inputs and outputs canonical.
+ */
+export function addField29Kernels(module: WasmModuleBuilder): void {
+  addHelpers(module);
+  for (const [prefix, p, slowInverse] of [["zkm_fq29", BN254_Q, "f1m_inverse"], ["zkm_fr29", BN254_R, "frm_inverse"]] as const) {
+    const limbs = toLimbs(p);
+    const twice = toLimbs(2n * p);
+    const constant = (value: bigint) => {
+      const bytes = new Uint8Array(FIELD29_BYTES);
+      const view = new DataView(bytes.buffer);
+      toLimbs(value).forEach((limb, k) => view.setUint32(k * 4, Number(limb), true));
+      return module.alloc(FIELD29_BYTES, bytes);
+    };
+    buildMul(module, prefix, limbs, montgomeryFactor(p));
+    buildAddSub(module, prefix, twice, "add");
+    buildAddSub(module, prefix, twice, "sub");
+    buildCanon(module, prefix, limbs);
+    // fromMontgomery: (x 2^256) K / 2^261 = x 2^261 for K = 2^266; toMontgomery: K = 2^256; toStandard: K = 1.
+    buildConversions(module, prefix, constant(pow2(R_BITS + 5n, p)), constant(pow2(256n, p)), constant(1n));
+    buildInverse(module, `${prefix}_inverse`, slowInverse, 1, prefix);
+  }
+  buildFq2(module);
+  buildInverse(module, "zkm_fq2_29_inverse", "f2m_inverse", 2, "zkm_fq29");
+  buildBatchAdd(module, "g1", "zkm_fq29", FIELD29_BYTES);
+  buildBatchAdd(module, "g2", "zkm_fq2_29", 2 * FIELD29_BYTES);
+}
+
+/** Signed carry pass over limb locals d0..d8: every limb but the top one ends in [0, 2^29). */
+function normalise(c: WasmCodeBuilder, prefix: string, signed: boolean): number[][] {
+  const code: number[][] = [];
+  for (let k = 0; k < LIMBS - 1; k++) {
+    const shifted = signed ? c.i64_shr_s(c.getLocal(`${prefix}${k}`), c.i64_const(LIMB_BITS)) : c.i64_shr_u(c.getLocal(`${prefix}${k}`), c.i64_const(LIMB_BITS));
+    code.push(c.setLocal(`${prefix}${k + 1}`, c.i64_add(c.getLocal(`${prefix}${k + 1}`), shifted)));
+    code.push(c.setLocal(`${prefix}${k}`, c.i64_and(c.getLocal(`${prefix}${k}`), c.i64_const(MASK))));
+  }
+  return code;
+}
+
+/**
+ * Stores d - m if that is not negative, else d (d in locals d0..d8, normalised; m given by limbs), without
+ * a branch: e = d - m, normalised; the sign of its top limb picks.
+ */
+function conditionalSubtract(c: WasmCodeBuilder, m: readonly bigint[], out: string): number[][] {
+  const code: number[][] = [];
+  for (let k = 0; k < LIMBS; k++) code.push(c.setLocal(`e${k}`, c.i64_sub(c.getLocal(`d${k}`), c.i64_const(m[k]!))));
+  code.push(...normalise(c, "e", true));
+  code.push(c.setLocal("sign", c.i64_shr_s(c.getLocal(`e${LIMBS - 1}`), c.i64_const(63))));
+  for (let k = 0; k < LIMBS; k++) {
+    // sign = -1 (d < m): keep d; sign = 0: take e.
+    const picked = c.i64_xor(c.getLocal(`e${k}`), c.i64_and(c.i64_xor(c.getLocal(`e${k}`), c.getLocal(`d${k}`)), c.getLocal("sign")));
+    code.push(c.i64_store32(c.getLocal(out), k * 4, picked));
+  }
+  return code;
+}
+
+function addLimbLocals(f: ReturnType<WasmModuleBuilder["addFunction"]>, prefix: string): void {
+  for (let k = 0; k < LIMBS; k++) f.addLocal(`${prefix}${k}`, "i64");
+}
+
+function buildMul(module: WasmModuleBuilder, prefix: string, q: readonly bigint[], mu: bigint): void {
+  const name = `${prefix}_mul`;
+  const f = module.addFunction(name);
+  f.addParam("x", "i32");
+  f.addParam("y", "i32");
+  f.addParam("r", "i32");
+  addLimbLocals(f, "y");
+  addLimbLocals(f, "t");
+  f.addLocal("xi", "i64");
+  f.addLocal("m", "i64");
+  f.addLocal("tmp", "i64");
+  const c = f.getCodeBuilder();
+  const code: number[][] = [];
+  for (let j = 0; j < LIMBS; j++) code.push(c.setLocal(`y${j}`, c.i64_load32_u(c.getLocal("y"), j * 4)));
+  // t = (t + x_i y + m q) / 2^29 for each limb x_i, m chosen to clear the low limb (CIOS, carries deferred).
+  for (let i = 0; i < LIMBS; i++) {
+    code.push(c.setLocal("xi", c.i64_load32_u(c.getLocal("x"), i * 4)));
+    code.push(c.setLocal("tmp", c.i64_add(c.getLocal("t0"), c.i64_mul(c.getLocal("xi"), c.getLocal("y0")))));
+    code.push(c.setLocal("m", c.i64_and(c.i64_mul(c.getLocal("tmp"), c.i64_const(mu)), c.i64_const(MASK))));
+    code.push(c.setLocal("tmp", c.i64_add(c.getLocal("tmp"), c.i64_mul(c.getLocal("m"), c.i64_const(q[0]!)))));
+    for (let j = 1; j < LIMBS; j++) {
+      let sum = c.i64_add(c.i64_mul(c.getLocal("xi"), c.getLocal(`y${j}`)), c.i64_mul(c.getLocal("m"), c.i64_const(q[j]!)));
+      // t8 stays 0 (the accumulators hold every carry), so the top limb takes no previous value.
+      if (j < LIMBS - 1) sum = c.i64_add(sum, c.getLocal(`t${j}`));
+      if (j === 1) sum = c.i64_add(sum, c.i64_shr_u(c.getLocal("tmp"), c.i64_const(LIMB_BITS)));
+      code.push(c.setLocal(`t${j - 1}`, sum));
+    }
+  }
+  code.push(...normalise(c, "t", false));
+  for (let k = 0; k < LIMBS; k++) code.push(c.i64_store32(c.getLocal("r"), k * 4, c.getLocal(`t${k}`)));
+  f.addCode(...code);
+  module.exportFunction(name);
+}
+
+/** add: a + b; sub: a - b + 2q; then less 2q if that stays non-negative: inputs below 2q, output below 2q. */
+function buildAddSub(module: WasmModuleBuilder, prefix: string, q2: readonly bigint[], kind: "add" | "sub"): void {
+  const name = `${prefix}_${kind}`;
+  const f = module.addFunction(name);
+  f.addParam("a", "i32");
+  f.addParam("b", "i32");
+  f.addParam("r", "i32");
+  addLimbLocals(f, "d");
+  addLimbLocals(f, "e");
+  f.addLocal("sign", "i64");
+  const c = f.getCodeBuilder();
+  const code: number[][] = [];
+  for (let k = 0; k < LIMBS; k++) {
+    const a = c.i64_load32_u(c.getLocal("a"), k * 4);
+    const b = c.i64_load32_u(c.getLocal("b"), k * 4);
+    code.push(c.setLocal(`d${k}`, kind === "add" ? c.i64_add(a, b) : c.i64_add(c.i64_sub(a, b), c.i64_const(q2[k]!))));
+  }
+  code.push(...normalise(c, "d", true));
+  code.push(...conditionalSubtract(c, q2, "r"));
+  f.addCode(...code);
+  module.exportFunction(name);
+}
+
+/** x below 2q to x mod q. */
+function buildCanon(module: WasmModuleBuilder, prefix: string, q: readonly bigint[]): void {
+  const f = module.addFunction(`${prefix}_canon`);
+  f.addParam("a", "i32");
+  f.addParam("r", "i32");
+  addLimbLocals(f, "d");
+  addLimbLocals(f, "e");
+  f.addLocal("sign", "i64");
+  const c = f.getCodeBuilder();
+  const code: number[][] = [];
+  for (let k = 0; k < LIMBS; k++) code.push(c.setLocal(`d${k}`, c.i64_load32_u(c.getLocal("a"), k * 4)));
+  code.push(...conditionalSubtract(c, q, "r"));
+  f.addCode(...code);
+  module.exportFunction(`${prefix}_canon`);
+}
+
+function buildConversions(module: WasmModuleBuilder, prefix: string, toFast: number, toSlow: number, one: number): void {
+  // 8 x 32 bits to 9 x 29 bits (the integer unchanged), then times 2^5 (a Montgomery product with 2^266).
+  const from = module.addFunction(`${prefix}_fromMontgomery`);
+  from.addParam("x", "i32");
+  from.addParam("r", "i32");
+  const c = from.getCodeBuilder();
+  const limbs = module.alloc(FIELD29_BYTES); // the split goes here first: r may alias x
+  const split: number[][] = [];
+  for (let k = 0; k < LIMBS; k++) {
+    const bit = k * LIMB_BITS;
+    const word = bit >> 5;
+    const shift = bit & 31;
+    // Two words when the limb straddles them (the top word alone: the integer is below 2^256).
+    const source = word < 7 ? c.i64_load(c.getLocal("x"), word * 4, 2) : c.i64_load32_u(c.getLocal("x"), word * 4);
+    split.push(c.i64_store32(c.i32_const(limbs), k * 4, c.i64_and(c.i64_shr_u(source, c.i64_const(shift)), c.i64_const(MASK))));
+  }
+  from.addCode(...split, c.call(`${prefix}_mul`, c.i32_const(limbs), c.i32_const(toFast), c.getLocal("r")), c.call(`${prefix}_canon`, c.getLocal("r"), c.getLocal("r")));
+  module.exportFunction(`${prefix}_fromMontgomery`);
+  // Times 2^-5 (a Montgomery product with 2^256), or times 2^-261 (with 1), canonical, then packed into 8 x 32.
+  buildPack(module, `${prefix}_toMontgomery`, prefix, toSlow);
+  buildPack(module, `${prefix}_toStandard`, prefix, one);
+}
+
+/** name(x, r256): x K / 2^261, canonical, packed from 9 x 29 bits into 8 x 32. */
+function buildPack(module: WasmModuleBuilder, name: string, prefix: string, factor: number): void {
+  const f = module.addFunction(name);
+  f.addParam("x", "i32");
+  f.addParam("r", "i32");
+  f.addLocal("acc", "i64");
+  const c = f.getCodeBuilder();
+  const scratch = module.alloc(FIELD29_BYTES);
+  const pack: number[][] = [c.call(`${prefix}_mul`, c.getLocal("x"), c.i32_const(factor), c.i32_const(scratch)), c.call(`${prefix}_canon`, c.i32_const(scratch), c.i32_const(scratch))];
+  let bits = 0;
+  let word = 0;
+  pack.push(c.setLocal("acc", c.i64_const(0)));
+  for (let k = 0; k < LIMBS && word < 8; k++) {
+    pack.push(c.setLocal("acc", c.i64_or(c.getLocal("acc"), c.i64_shl(c.i64_load32_u(c.i32_const(scratch), k * 4), c.i64_const(bits)))));
+    bits += LIMB_BITS;
+    while (bits >= 32 && word < 8) {
+      pack.push(c.i64_store32(c.getLocal("r"), word * 4, c.getLocal("acc")));
+      pack.push(c.setLocal("acc", c.i64_shr_u(c.getLocal("acc"), c.i64_const(32))));
+      bits -= 32;
+      word++;
+    }
+  }
+  f.addCode(...pack);
+  module.exportFunction(name);
+}
+
+/** Inverse through wasmcurves: to its form, its inverse, back (components: 1 for Fq, 2 for Fq2). */
+function buildInverse(module: WasmModuleBuilder, name: string, slowInverse: string, components: number, prefix: string): void {
+  const f = module.addFunction(name);
+  f.addParam("x", "i32");
+  f.addParam("r", "i32");
+  const c = f.getCodeBuilder();
+  const slow = module.alloc(32 * components);
+  const code: number[][] = [];
+  for (let k = 0; k < components; k++) code.push(c.call(`${prefix}_toMontgomery`, c.i32_add(c.getLocal("x"), c.i32_const(k * FIELD29_BYTES)), c.i32_const(slow + 32 * k)));
+  code.push(c.call(slowInverse, c.i32_const(slow), c.i32_const(slow)));
+  for (let k = 0; k < components; k++) code.push(c.call(`${prefix}_fromMontgomery`, c.i32_const(slow + 32 * k), c.i32_add(c.getLocal("r"), c.i32_const(k * FIELD29_BYTES))));
+  f.addCode(...code);
+  module.exportFunction(name);
+}
+
+/** Fq2 = Fq[u]/(u^2 + 1) on pairs of elements (c0 at 0, c1 at 36): mul (Karatsuba), add, sub, canon. */
+function buildFq2(module: WasmModuleBuilder): void {
+  const at = (c: WasmCodeBuilder, pointer: string, k: number) => (k === 0 ? c.getLocal(pointer) : c.i32_add(c.getLocal(pointer), c.i32_const(FIELD29_BYTES)));
+  for (const op of ["add", "sub"] as const) {
+    const name = `zkm_fq2_29_${op}`;
+    const f = module.addFunction(name);
+    f.addParam("a", "i32");
+    f.addParam("b", "i32");
+    f.addParam("r", "i32");
+    const c = f.getCodeBuilder();
+    f.addCode(c.call(`zkm_fq29_${op}`, at(c, "a", 0), at(c, "b", 0), at(c, "r", 0)), c.call(`zkm_fq29_${op}`, at(c, "a", 1), at(c, "b", 1), at(c, "r", 1)));
+    module.exportFunction(name);
+  }
+  {
+    const f = module.addFunction("zkm_fq2_29_canon");
+    f.addParam("a", "i32");
+    f.addParam("r", "i32");
+    const c = f.getCodeBuilder();
+    f.addCode(c.call("zkm_fq29_canon", at(c, "a", 0), at(c, "r", 0)), c.call("zkm_fq29_canon", at(c, "a", 1), at(c, "r", 1)));
+    module.exportFunction("zkm_fq2_29_canon");
+  }
+  const f = module.addFunction("zkm_fq2_29_mul");
+  f.addParam("a", "i32");
+  f.addParam("b", "i32");
+  f.addParam("r", "i32");
+  const c = f.getCodeBuilder();
+  const t0 = c.i32_const(module.alloc(FIELD29_BYTES));
+  const t1 = c.i32_const(module.alloc(FIELD29_BYTES));
+  const s0 = c.i32_const(module.alloc(FIELD29_BYTES));
+  const s1 = c.i32_const(module.alloc(FIELD29_BYTES));
+  f.addCode(
+    // c0 = a0 b0 - a1 b1; c1 = (a0 + a1)(b0 + b1) - a0 b0 - a1 b1 (r may alias a or b: inputs read first)
+    c.call("zkm_fq29_mul", at(c, "a", 0), at(c, "b", 0), t0),
+    c.call("zkm_fq29_mul", at(c, "a", 1), at(c, "b", 1), t1),
+    c.call("zkm_fq29_add", at(c, "a", 0), at(c, "a", 1), s0),
+    c.call("zkm_fq29_add", at(c, "b", 0), at(c, "b", 1), s1),
+    c.call("zkm_fq29_mul", s0, s1, s0),
+    c.call("zkm_fq29_sub", s0, t0, s0),
+    c.call("zkm_fq29_sub", s0, t1, at(c, "r", 1)),
+    c.call("zkm_fq29_sub", t0, t1, at(c, "r", 0)),
+  );
+  module.exportFunction("zkm_fq2_29_mul");
+}
+
+/** The batch-affine addition of bn128-module.ts over the fast representation (field: zkm_fq29 or zkm_fq2_29). */
+function buildBatchAdd(module: WasmModuleBuilder, group: "g1" | "g2", field: string, n8: number): void {
+  const name = `zkm_${group}_batchAdd29`;
+  const f = module.addFunction(name);
+  f.addParam("pTriples", "i32");
+  f.addParam("n", "i32");
+  f.addParam("pScratch", "i32");
+  f.addLocal("i", "i32");
+  f.addLocal("pA", "i32");
+  f.addLocal("pB", "i32");
+  f.addLocal("pOut", "i32");
+  f.addLocal("pPrefix", "i32");
+  const c = f.getCodeBuilder();
+  const one = module.alloc(n8);
+  const product = c.i32_const(module.alloc(n8));
+  const dx = c.i32_const(module.alloc(n8));
+  const inverse = c.i32_const(module.alloc(n8));
+  const lambda = c.i32_const(module.alloc(n8));
+  const x3 = c.i32_const(module.alloc(n8));
+  const t = c.i32_const(module.alloc(n8));
+  const triple = (what: number) => c.i32_load(c.i32_add(c.getLocal("pTriples"), c.i32_mul(c.getLocal("i"), c.i32_const(12))), what * 4);
+  const load = [c.setLocal("pA", triple(0)), c.setLocal("pB", triple(1)), c.setLocal("pOut", triple(2)), c.setLocal("pPrefix", c.i32_add(c.getLocal("pScratch"), c.i32_mul(c.getLocal("i"), c.i32_const(n8))))];
+  const yA = c.i32_add(c.getLocal("pA"), c.i32_const(n8));
+  const yB = c.i32_add(c.getLocal("pB"), c.i32_const(n8));
+  const op = (what: string, ...args: number[][]) => c.call(`${field}_${what}`, ...args);
+  const copy = (from: number[], to: number[]) => c.call("zkm_fq29_copy", from, to, c.i32_const(n8 / 4));
+  f.addCode(
+    // one = 2^261 mod q: wasmcurves' one (2^256 mod q) converted (the second component of Fq2's one is 0).
+    c.call("f1m_one", c.i32_const(one)),
+    c.call("zkm_fq29_fromMontgomery", c.i32_const(one), c.i32_const(one)),
+    ...(group === "g2" ? [c.call("zkm_fq29_zero", c.i32_const(one + FIELD29_BYTES))] : []),
+    copy(c.i32_const(one), product),
+    // Pass 1: scratch[i] = dx_0 ... dx_(i-1); product = dx_0 ... dx_(n-1).
+    c.setLocal("i", c.i32_const(0)),
+    c.block(c.loop(
+      c.br_if(1, c.i32_eq(c.getLocal("i"), c.getLocal("n"))),
+      ...load,
+      copy(product, c.getLocal("pPrefix")),
+      op("sub", c.getLocal("pB"), c.getLocal("pA"), dx),
+      op("mul", product, dx, product),
+      c.setLocal("i", c.i32_add(c.getLocal("i"), c.i32_const(1))),
+      c.br(0),
+    )),
+    op("inverse", product, product),
+    // Pass 2, backwards: 1/dx_i = product * scratch[i], then product *= dx_i (now 1/(dx_0 ... dx_(i-1))).
+    c.setLocal("i", c.getLocal("n")),
+    c.block(c.loop(
+      c.br_if(1, c.i32_eq(c.getLocal("i"), c.i32_const(0))),
+      c.setLocal("i", c.i32_sub(c.getLocal("i"), c.i32_const(1))),
+      ...load,
+      op("sub", c.getLocal("pB"), c.getLocal("pA"), dx),
+      op("mul", product, c.getLocal("pPrefix"), inverse),
+      op("mul", product, dx, product),
+      // lambda = (yB - yA) / dx; x3 = lambda^2 - xA - xB; y3 = lambda (xA - x3) - yA, both canonical
+      op("sub", yB, yA, t),
+      op("mul", t, inverse, lambda),
+      op("mul", lambda, lambda, x3),
+      op("sub", x3, c.getLocal("pA"), x3),
+      op("sub", x3, c.getLocal("pB"), x3),
+      op("canon", x3, x3),
+      op("sub", c.getLocal("pA"), x3, t),
+      op("mul", lambda, t, t),
+      op("sub", t, yA, t),
+      op("canon", t, c.i32_add(c.getLocal("pOut"), c.i32_const(n8))),
+      copy(x3, c.getLocal("pOut")),
+      c.br(0),
+    )),
+  );
+  module.exportFunction(name);
+}
+
+/** zkm_fq29_copy(from, to, words) and zkm_fq29_zero(r): helpers of the batch kernels. */
+function addHelpers(module: WasmModuleBuilder): void {
+  const copy = module.addFunction("zkm_fq29_copy");
+  copy.addParam("from", "i32");
+  copy.addParam("to", "i32");
+  copy.addParam("words", "i32");
+  copy.addLocal("k", "i32");
+  let c = copy.getCodeBuilder();
+  copy.addCode(
+    c.setLocal("k", c.i32_const(0)),
+    c.block(c.loop(
+      c.br_if(1, c.i32_eq(c.getLocal("k"), c.getLocal("words"))),
+      c.i32_store(c.i32_add(c.getLocal("to"), c.i32_shl(c.getLocal("k"), c.i32_const(2))), 0, c.i32_load(c.i32_add(c.getLocal("from"), c.i32_shl(c.getLocal("k"), c.i32_const(2))))),
+      c.setLocal("k", c.i32_add(c.getLocal("k"), c.i32_const(1))),
+      c.br(0),
+    )),
+  );
+  module.exportFunction("zkm_fq29_copy");
+  const zero = module.addFunction("zkm_fq29_zero");
+  zero.addParam("r", "i32");
+  c = zero.getCodeBuilder();
+  const code: number[][] = [];
+  for (let k = 0; k < LIMBS; k++) code.push(c.i32_store(c.getLocal("r"), k * 4, c.i32_const(0)));
+  zero.addCode(...code);
+  module.exportFunction("zkm_fq29_zero");
+}
