@@ -94,6 +94,29 @@ describe("Fast base-field kernels (fq29)", () => {
     }
   });
 
+  it("Should keep each lazy sum's promise at the edges of its inputs: the value mod q, the output bound", () => {
+    // [name, bound of each input, the value before reduction, the output bound]
+    const cases: readonly [string, readonly bigint[], (x: readonly bigint[]) => bigint, bigint][] = [
+      ["addLazy", [2n * q, 2n * q], ([x, y]) => x! + y!, 4n * q],
+      ["subLazy", [2n * q, 2n * q], ([x, y]) => x! - y!, 4n * q],
+      ["subSub", [2n * q, 2n * q, 2n * q], ([x, y, z]) => x! - y! - z!, 2n * q],
+      ["subCanon", [2n * q, q], ([x, y]) => x! - y!, q],
+      ["subSubCanon", [2n * q, q, q], ([x, y, z]) => x! - y! - z!, q],
+    ];
+    const c = arena.alloc(FIELD29_BYTES);
+    for (const [name, bounds, value, below] of cases) {
+      const edges = bounds.map((bound) => EDGES(bound));
+      for (let i = 0; i < 300; i++) {
+        const inputs = bounds.map((bound, k) => (i < 49 ? edges[k]![(i * (k + 3)) % edges[k]!.length]! : random(bound)));
+        [a, b, c].slice(0, inputs.length).forEach((pointer, k) => write29(pointer, inputs[k]!));
+        arena.fn(`zkm_fq29_${name}`)(...[a, b, c].slice(0, inputs.length), r);
+        const got = read29(r);
+        expect(got < below, `${name}(${inputs.join(", ")}) = ${got}`).toBe(true);
+        expect(got % q, name).toBe(((value(inputs) % q) + q) % q);
+      }
+    }
+  });
+
   it("Should convert from wasmcurves' Montgomery form (x 2^256) to x 2^261 and back, canonical, in place", () => {
     for (const [x] of pairs(q, 300)) {
       write256(a, x);

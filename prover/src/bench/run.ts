@@ -49,6 +49,8 @@ import { FILL_SWEEP, MARKET_SWEEP, MAX_CONSTRAINTS, STATEMENTS, benchCircuit, de
 import { logLogSlope, median, slope, timing, type Timing } from "./stats.ts";
 
 const require = createRequire(import.meta.url);
+/** Proofs the warm SDK prover makes before it is measured, after the first. */
+const WARM_UP_PROOFS = 3;
 
 /** Options of {@link runBench}. */
 export interface BenchOptions {
@@ -296,9 +298,12 @@ async function measurePoint(built: BuiltCircuit, runs: number, work: string, pro
     const loaded = await warm.request({ type: "load", circuitId: id, buildDir: built.buildDir, engine: "fast" });
     await reference.request({ type: "load", circuitId: id, buildDir: built.buildDir, engine: "snarkjs" });
     if (sdkRapid && rapidsnark) await sdkRapid.request({ type: "load", circuitId: id, buildDir: built.buildDir, engine: "fast", rapidsnark });
-    // Warm-up: the first proof and verification build what is built once per process.
+    // Warm-up: the first proof and verification build what is built once per process; a few more let V8
+    // tier the WebAssembly up and the prover settle its split of H between its threads (a warm prover's
+    // steady state, which is what the column measures).
     const first = await warm.request({ type: "prove", input });
     await warm.request({ type: "verify", proof: first.proof, publicSignals: first.publicSignals });
+    for (let i = 0; i < WARM_UP_PROOFS; i++) await warm.request({ type: "prove", input });
     await reference.request({ type: "prove", input });
     await sdkRapid?.request({ type: "prove", input });
     const samples = { witness: [] as number[], prove: [] as number[], total: [] as number[], snarkjs: [] as number[], fresh: [] as number[], rapidsnark: [] as number[], sdkRapidsnark: [] as number[], verify: [] as number[] };

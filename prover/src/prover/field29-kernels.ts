@@ -50,7 +50,8 @@ function pow2(exponent: bigint, p: bigint): bigint {
  * - _fromMontgomery(x256, r): wasmcurves' Montgomery element (x 2^256) to x 2^261, canonical
  * - _toMontgomery(x, r256): back, canonical; _toStandard(x, r256): x itself, canonical, 8 x 32 bits
  * - _inverse(x, r) (through wasmcurves' f1m_inverse / frm_inverse)
- * and zkm_fq2_29_{mul,add,sub,canon,inverse} for Fq2 = Fq[u]/(u^2 + 1), and zkm_g1_batchAdd29(pTriples, n,
+ * - _addLazy, _subLazy, _subSub, _subCanon, _subSubCanon: sums with their own bounds (see below)
+ * and the same with zkm_fq2_29 (and _inverse) for Fq2 = Fq[u]/(u^2 + 1), and zkm_g1_batchAdd29(pTriples, n,
  * pScratch) and zkm_g2_batchAdd29: as zkm_g?_batchAddAffine (see bn128-module.ts) on affine points in this
  * representation (x then y), inputs and outputs canonical.
  */
@@ -58,7 +59,6 @@ export function addField29Kernels(module: WasmModuleBuilder): void {
   addHelpers(module);
   for (const [prefix, p, slowInverse] of [["zkm_fq29", BN254_Q, "f1m_inverse"], ["zkm_fr29", BN254_R, "frm_inverse"]] as const) {
     const limbs = toLimbs(p);
-    const twice = toLimbs(2n * p);
     const constant = (value: bigint) => {
       const bytes = new Uint8Array(FIELD29_BYTES);
       const view = new DataView(bytes.buffer);
@@ -66,9 +66,18 @@ export function addField29Kernels(module: WasmModuleBuilder): void {
       return module.alloc(FIELD29_BYTES, bytes);
     };
     buildMul(module, prefix, limbs, montgomeryFactor(p));
-    buildAddSub(module, prefix, twice, "add");
-    buildAddSub(module, prefix, twice, "sub");
-    buildCanon(module, prefix, limbs);
+    // Inputs below 2p unless said: add, sub and canon keep the promise "below 2p" (canon: below p).
+    buildLinear(module, `${prefix}_add`, p, [1, 1], 0n, [2n]);
+    buildLinear(module, `${prefix}_sub`, p, [1, -1], 2n, [2n]);
+    buildLinear(module, `${prefix}_canon`, p, [1], 0n, [1n]);
+    // For products only (mul takes up to 8p): a + b and a - b + 2p, below 4p, unreduced.
+    buildLinear(module, `${prefix}_addLazy`, p, [1, 1], 0n, []);
+    buildLinear(module, `${prefix}_subLazy`, p, [1, -1], 2n, []);
+    // a - b - c + 4p below 6p, back below 2p.
+    buildLinear(module, `${prefix}_subSub`, p, [1, -1, -1], 4n, [4n, 2n]);
+    // a - b + p for b below p, below 3p, reduced to [0, p); a - b - c + 2p for b, c below p, below 4p, to [0, p).
+    buildLinear(module, `${prefix}_subCanon`, p, [1, -1], 1n, [2n, 1n]);
+    buildLinear(module, `${prefix}_subSubCanon`, p, [1, -1, -1], 2n, [2n, 1n]);
     // fromMontgomery: (x 2^256) K / 2^261 = x 2^261 for K = 2^266; toMontgomery: K = 2^256; toStandard: K = 1.
     buildConversions(module, prefix, constant(pow2(R_BITS + 5n, p)), constant(pow2(256n, p)), constant(1n));
     buildInverse(module, `${prefix}_inverse`, slowInverse, 1, prefix);
@@ -91,18 +100,17 @@ function normalise(c: WasmCodeBuilder, prefix: string, signed: boolean): number[
 }
 
 /**
- * Stores d - m if that is not negative, else d (d in locals d0..d8, normalised; m given by limbs), without
- * a branch: e = d - m, normalised; the sign of its top limb picks.
+ * d = d - m if that is not negative (d in locals d0..d8, normalised; m given by limbs), without a branch:
+ * e = d - m, normalised; the sign of its top limb picks.
  */
-function conditionalSubtract(c: WasmCodeBuilder, m: readonly bigint[], out: string): number[][] {
+function conditionalSubtract(c: WasmCodeBuilder, m: readonly bigint[]): number[][] {
   const code: number[][] = [];
   for (let k = 0; k < LIMBS; k++) code.push(c.setLocal(`e${k}`, c.i64_sub(c.getLocal(`d${k}`), c.i64_const(m[k]!))));
   code.push(...normalise(c, "e", true));
   code.push(c.setLocal("sign", c.i64_shr_s(c.getLocal(`e${LIMBS - 1}`), c.i64_const(63))));
   for (let k = 0; k < LIMBS; k++) {
     // sign = -1 (d < m): keep d; sign = 0: take e.
-    const picked = c.i64_xor(c.getLocal(`e${k}`), c.i64_and(c.i64_xor(c.getLocal(`e${k}`), c.getLocal(`d${k}`)), c.getLocal("sign")));
-    code.push(c.i64_store32(c.getLocal(out), k * 4, picked));
+    code.push(c.setLocal(`d${k}`, c.i64_xor(c.getLocal(`e${k}`), c.i64_and(c.i64_xor(c.getLocal(`e${k}`), c.getLocal(`d${k}`)), c.getLocal("sign")))));
   }
   return code;
 }
@@ -145,43 +153,37 @@ function buildMul(module: WasmModuleBuilder, prefix: string, q: readonly bigint[
   module.exportFunction(name);
 }
 
-/** add: a + b; sub: a - b + 2q; then less 2q if that stays non-negative: inputs below 2q, output below 2q. */
-function buildAddSub(module: WasmModuleBuilder, prefix: string, q2: readonly bigint[], kind: "add" | "sub"): void {
-  const name = `${prefix}_${kind}`;
+/**
+ * name(x0, x1, ..., r) = signs . x + offset p, limbs normalised, then less each of `reductions` (multiples
+ * of p) where that stays non-negative. The caller's bounds on the inputs keep the sum positive and say
+ * what the reductions leave (see where addField29Kernels defines each).
+ */
+function buildLinear(module: WasmModuleBuilder, name: string, p: bigint, signs: readonly (1 | -1)[], offset: bigint, reductions: readonly bigint[]): void {
+  if (signs[0] !== 1) throw new Error("buildLinear: the first input is added");
   const f = module.addFunction(name);
-  f.addParam("a", "i32");
-  f.addParam("b", "i32");
+  const inputs = signs.map((_, i) => `x${i}`);
+  for (const input of inputs) f.addParam(input, "i32");
   f.addParam("r", "i32");
   addLimbLocals(f, "d");
   addLimbLocals(f, "e");
   f.addLocal("sign", "i64");
   const c = f.getCodeBuilder();
   const code: number[][] = [];
+  const constant = toLimbs(offset * p);
   for (let k = 0; k < LIMBS; k++) {
-    const a = c.i64_load32_u(c.getLocal("a"), k * 4);
-    const b = c.i64_load32_u(c.getLocal("b"), k * 4);
-    code.push(c.setLocal(`d${k}`, kind === "add" ? c.i64_add(a, b) : c.i64_add(c.i64_sub(a, b), c.i64_const(q2[k]!))));
+    let sum = c.i64_load32_u(c.getLocal(inputs[0]!), k * 4);
+    for (let i = 1; i < inputs.length; i++) {
+      const term = c.i64_load32_u(c.getLocal(inputs[i]!), k * 4);
+      sum = signs[i] === 1 ? c.i64_add(sum, term) : c.i64_sub(sum, term);
+    }
+    if (constant[k] !== 0n) sum = c.i64_add(sum, c.i64_const(constant[k]!));
+    code.push(c.setLocal(`d${k}`, sum));
   }
   code.push(...normalise(c, "d", true));
-  code.push(...conditionalSubtract(c, q2, "r"));
+  for (const multiple of reductions) code.push(...conditionalSubtract(c, toLimbs(multiple * p)));
+  for (let k = 0; k < LIMBS; k++) code.push(c.i64_store32(c.getLocal("r"), k * 4, c.getLocal(`d${k}`)));
   f.addCode(...code);
   module.exportFunction(name);
-}
-
-/** x below 2q to x mod q. */
-function buildCanon(module: WasmModuleBuilder, prefix: string, q: readonly bigint[]): void {
-  const f = module.addFunction(`${prefix}_canon`);
-  f.addParam("a", "i32");
-  f.addParam("r", "i32");
-  addLimbLocals(f, "d");
-  addLimbLocals(f, "e");
-  f.addLocal("sign", "i64");
-  const c = f.getCodeBuilder();
-  const code: number[][] = [];
-  for (let k = 0; k < LIMBS; k++) code.push(c.setLocal(`d${k}`, c.i64_load32_u(c.getLocal("a"), k * 4)));
-  code.push(...conditionalSubtract(c, q, "r"));
-  f.addCode(...code);
-  module.exportFunction(`${prefix}_canon`);
 }
 
 function buildConversions(module: WasmModuleBuilder, prefix: string, toFast: number, toSlow: number, one: number): void {
@@ -248,26 +250,17 @@ function buildInverse(module: WasmModuleBuilder, name: string, slowInverse: stri
   module.exportFunction(name);
 }
 
-/** Fq2 = Fq[u]/(u^2 + 1) on pairs of elements (c0 at 0, c1 at 36): mul (Karatsuba), add, sub, canon. */
+/** Fq2 = Fq[u]/(u^2 + 1) on pairs of elements (c0 at 0, c1 at 36): mul (Karatsuba); the linear ones by component. */
 function buildFq2(module: WasmModuleBuilder): void {
   const at = (c: WasmCodeBuilder, pointer: string, k: number) => (k === 0 ? c.getLocal(pointer) : c.i32_add(c.getLocal(pointer), c.i32_const(FIELD29_BYTES)));
-  for (const op of ["add", "sub"] as const) {
+  for (const [op, arity] of [["add", 2], ["sub", 2], ["canon", 1], ["addLazy", 2], ["subLazy", 2], ["subSub", 3], ["subCanon", 2], ["subSubCanon", 3]] as const) {
     const name = `zkm_fq2_29_${op}`;
     const f = module.addFunction(name);
-    f.addParam("a", "i32");
-    f.addParam("b", "i32");
-    f.addParam("r", "i32");
+    const params = [...["a", "b", "d"].slice(0, arity), "r"];
+    for (const param of params) f.addParam(param, "i32");
     const c = f.getCodeBuilder();
-    f.addCode(c.call(`zkm_fq29_${op}`, at(c, "a", 0), at(c, "b", 0), at(c, "r", 0)), c.call(`zkm_fq29_${op}`, at(c, "a", 1), at(c, "b", 1), at(c, "r", 1)));
+    f.addCode(...[0, 1].map((k) => c.call(`zkm_fq29_${op}`, ...params.map((param) => at(c, param, k)))));
     module.exportFunction(name);
-  }
-  {
-    const f = module.addFunction("zkm_fq2_29_canon");
-    f.addParam("a", "i32");
-    f.addParam("r", "i32");
-    const c = f.getCodeBuilder();
-    f.addCode(c.call("zkm_fq29_canon", at(c, "a", 0), at(c, "r", 0)), c.call("zkm_fq29_canon", at(c, "a", 1), at(c, "r", 1)));
-    module.exportFunction("zkm_fq2_29_canon");
   }
   const f = module.addFunction("zkm_fq2_29_mul");
   f.addParam("a", "i32");
@@ -282,11 +275,10 @@ function buildFq2(module: WasmModuleBuilder): void {
     // c0 = a0 b0 - a1 b1; c1 = (a0 + a1)(b0 + b1) - a0 b0 - a1 b1 (r may alias a or b: inputs read first)
     c.call("zkm_fq29_mul", at(c, "a", 0), at(c, "b", 0), t0),
     c.call("zkm_fq29_mul", at(c, "a", 1), at(c, "b", 1), t1),
-    c.call("zkm_fq29_add", at(c, "a", 0), at(c, "a", 1), s0),
-    c.call("zkm_fq29_add", at(c, "b", 0), at(c, "b", 1), s1),
+    c.call("zkm_fq29_addLazy", at(c, "a", 0), at(c, "a", 1), s0),
+    c.call("zkm_fq29_addLazy", at(c, "b", 0), at(c, "b", 1), s1),
     c.call("zkm_fq29_mul", s0, s1, s0),
-    c.call("zkm_fq29_sub", s0, t0, s0),
-    c.call("zkm_fq29_sub", s0, t1, at(c, "r", 1)),
+    c.call("zkm_fq29_subSub", s0, t0, t1, at(c, "r", 1)),
     c.call("zkm_fq29_sub", t0, t1, at(c, "r", 0)),
   );
   module.exportFunction("zkm_fq2_29_mul");
@@ -330,7 +322,7 @@ function buildBatchAdd(module: WasmModuleBuilder, group: "g1" | "g2", field: str
       c.br_if(1, c.i32_eq(c.getLocal("i"), c.getLocal("n"))),
       ...load,
       copy(product, c.getLocal("pPrefix")),
-      op("sub", c.getLocal("pB"), c.getLocal("pA"), dx),
+      op("subLazy", c.getLocal("pB"), c.getLocal("pA"), dx),
       op("mul", product, dx, product),
       c.setLocal("i", c.i32_add(c.getLocal("i"), c.i32_const(1))),
       c.br(0),
@@ -342,20 +334,17 @@ function buildBatchAdd(module: WasmModuleBuilder, group: "g1" | "g2", field: str
       c.br_if(1, c.i32_eq(c.getLocal("i"), c.i32_const(0))),
       c.setLocal("i", c.i32_sub(c.getLocal("i"), c.i32_const(1))),
       ...load,
-      op("sub", c.getLocal("pB"), c.getLocal("pA"), dx),
+      op("subLazy", c.getLocal("pB"), c.getLocal("pA"), dx),
       op("mul", product, c.getLocal("pPrefix"), inverse),
       op("mul", product, dx, product),
       // lambda = (yB - yA) / dx; x3 = lambda^2 - xA - xB; y3 = lambda (xA - x3) - yA, both canonical
-      op("sub", yB, yA, t),
+      op("subLazy", yB, yA, t),
       op("mul", t, inverse, lambda),
       op("mul", lambda, lambda, x3),
-      op("sub", x3, c.getLocal("pA"), x3),
-      op("sub", x3, c.getLocal("pB"), x3),
-      op("canon", x3, x3),
-      op("sub", c.getLocal("pA"), x3, t),
+      op("subSubCanon", x3, c.getLocal("pA"), c.getLocal("pB"), x3),
+      op("subLazy", c.getLocal("pA"), x3, t),
       op("mul", lambda, t, t),
-      op("sub", t, yA, t),
-      op("canon", t, c.i32_add(c.getLocal("pOut"), c.i32_const(n8))),
+      op("subCanon", t, yA, c.i32_add(c.getLocal("pOut"), c.i32_const(n8))),
       copy(x3, c.getLocal("pOut")),
       c.br(0),
     )),
