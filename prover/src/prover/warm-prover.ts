@@ -12,6 +12,7 @@ import { ZkMarginError, shown } from "../core/errors.ts";
 import { toSolidityCalldata, type SolidityCalldata } from "./calldata.ts";
 import type { Groth16Proof } from "./proof-types.ts";
 import { captureConsole } from "./capture-console.ts";
+import { Groth16Checker, type Groth16VerificationKey } from "./groth16-checker.ts";
 import { Groth16Prover, type Groth16Timings } from "./groth16-prover.ts";
 import { findRapidsnark, PROVING_BACKENDS, RapidsnarkBackend, type ProvingBackend } from "./rapidsnark.ts";
 import { littleEndianToBigInt, N8, wtnsWitness } from "./zkey.ts";
@@ -97,6 +98,8 @@ export class WarmProver {
   private readonly verificationKey: object;
   private readonly engine: Groth16Prover | undefined;
   private readonly native: RapidsnarkBackend | undefined;
+  /** The native backend's proofs are checked with this. */
+  private checker: Groth16Checker | undefined;
 
   /** The backend that computes the proofs. */
   get backend(): ProvingBackend {
@@ -140,8 +143,11 @@ export class WarmProver {
     // The binary reads a private copy of the very bytes whose sha256 was just checked, not the artifacts' file.
     const native = binary === undefined ? undefined : RapidsnarkBackend.create(binary, zkey);
     const engine = native || options.engine === "snarkjs" ? undefined : await Groth16Prover.create(zkey, options.threads === undefined ? {} : { threads: options.threads });
+    const checker = native ? await Groth16Checker.create(verificationKey as Groth16VerificationKey) : undefined;
     openProvers++;
-    return new WarmProver(circuitId, manifest, witnessCalculator, zkey, verificationKey, engine, native);
+    const prover = new WarmProver(circuitId, manifest, witnessCalculator, zkey, verificationKey, engine, native);
+    prover.checker = checker;
+    return prover;
   }
 
   /**
@@ -183,7 +189,7 @@ export class WarmProver {
   private async proveNatively(native: RapidsnarkBackend, witness: Uint8Array): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
     const { proof, publicSignals } = await native.prove(witness);
     const binary = shown(native.binary);
-    if (!(await verifyWithKey(this.verificationKey, proof, publicSignals))) {
+    if (!this.checker?.check(proof, publicSignals)) {
       throw new ZkMarginError("rapidsnark", `the proof ${binary} returned for circuit ${this.circuit} does not verify with its verification key: refused`);
     }
     const key = this.verificationKey as { nPublic?: unknown; IC?: unknown };
