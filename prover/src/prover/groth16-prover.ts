@@ -7,6 +7,7 @@ import { bn128Module } from "./bn128-module.ts";
 import { CosetFft } from "./coset-fft.ts";
 import { ALL_WINDOWS, MSM_GROUP, MsmShard, PROJECTIVE_SIZE, splitShare, zeroProjective, type MsmName, type MsmPart, type MsmReply, type WindowShare } from "./msm-shard.ts";
 import type { MsmRequest, MsmWorkerData } from "./msm-worker.ts";
+import { WorkSplit } from "./work-split.ts";
 import { TsWorker, workerEntry } from "./ts-worker.ts";
 import { BN254_Q, BN254_R, G1_AFFINE, G2_AFFINE, N8, bigIntToLittleEndian, littleEndianToBigInt, parseGroth16Zkey, type Groth16Zkey } from "./zkey.ts";
 
@@ -51,10 +52,11 @@ const WITNESS_MSMS: readonly MsmName[] = ["a", "b1", "b2", "c"];
 /**
  * A Groth16 prover over a proving key parsed once and kept in memory: the QAP coefficients in a
  * WebAssembly memory of this thread, the base points resident in the worker threads' memories, every
- * buffer reused from one proof to the next. With T threads, T - 1 workers share the windows of the witness
+ * buffer reused from one proof to the next. With T threads, T - 1 workers start on the witness
  * multi-exponentiations (A, B1, B2, C) while this thread computes the H polynomial; then this thread and
- * the workers share H's windows, this thread's share tuned after each proof so that both sides finish
- * together (one thread per core, none left idle while the other works). Each proof computes exactly what
+ * the workers share H's windows and, where those are the larger part, the witness MSMs', the split tuned
+ * after each proof so that both sides finish together (see WorkSplit: one thread per core, none idle
+ * while another works). Each proof computes exactly what
  * snarkjs 0.7.6's groth16.prove computes (the same QAP, odd-coset FFTs and multi-exponentiations, fresh
  * random r and s), so it verifies with snarkjs groth16.verify and the generated Solidity verifiers.
  *
@@ -74,8 +76,8 @@ export class Groth16Prover {
   /** This thread's shard: every part with one thread, else H alone. */
   private readonly local: MsmShard;
   private readonly workers: readonly ShardHandle[];
-  /** The share of H's windows this thread takes (with workers). */
-  private localShare: number;
+  /** How the MSMs are split between this thread and the workers (with workers). */
+  private readonly split: WorkSplit;
   private readonly at: Record<"coefficients" | "witness" | "a" | "b" | "c" | "p" | "scalar" | "point" | "point2" | "point3" | "accumulator" | "affine", number>;
 
   private constructor(zkey: Groth16Zkey, arena: Bn128Arena, local: MsmShard, workers: readonly ShardHandle[]) {
@@ -84,7 +86,7 @@ export class Groth16Prover {
     this.local = local;
     this.workers = workers;
     this.fft = new CosetFft(arena, zkey.power);
-    this.localShare = 1 / (workers.length + 1);
+    this.split = new WorkSplit(Math.max(1, workers.length));
     const domain = zkey.domainSize * N8;
     this.at = {
       coefficients: arena.allocSet(zkey.coefficients),
@@ -129,7 +131,7 @@ export class Groth16Prover {
       await Promise.all(workers.map((worker) => worker.close()));
       throw error;
     }
-    return new Groth16Prover(zkey, arena, new MsmShard(module, parts.filter((part) => part.name === "h")), workers);
+    return new Groth16Prover(zkey, arena, new MsmShard(module, parts), workers);
   }
 
   /** Wires of the circuit (witness length). */
@@ -168,9 +170,12 @@ export class Groth16Prover {
     if (witness[0] !== 1 || witness.subarray(1, N8).some((byte) => byte !== 0)) throw new ZkMarginError("witness", "does not start with the constant 1");
     const { local, workers } = this;
     // 1. The witness multi-exponentiations start in the workers at once (in this thread without workers) ...
-    const witnessShares = splitShare(ALL_WINDOWS, workers.length);
-    const witnessPoints = workers.length === 0 ? Promise.resolve([local.multiexp(WITNESS_MSMS, witness)]) : Promise.all(workers.map((worker, i) => worker.multiexp(WITNESS_MSMS, witness, witnessShares[i]!)));
-    witnessPoints.catch(() => undefined);
+    const split = this.split;
+    const localWitness = workers.length === 0 ? ALL_WINDOWS : { from: 0, to: split.witness };
+    const localH = workers.length === 0 ? ALL_WINDOWS : { from: 0, to: split.h };
+    const witnessShares = splitShare({ from: localWitness.to, to: 1 }, workers.length);
+    const remoteWitness = Promise.all(workers.map((worker, i) => worker.multiexp(WITNESS_MSMS, witness, witnessShares[i]!)));
+    remoteWitness.catch(() => undefined);
     // 2. ... while this thread evaluates the QAP and computes H on the odd coset (snarkjs' buildABC + joinABC).
     const domain = zkey.domainSize;
     arena.set(at.witness, witness);
@@ -180,16 +185,26 @@ export class Groth16Prover {
     this.fft.evaluate(at.a, at.b, at.c, at.p);
     const hScalars = arena.get(at.p, domain * N8);
     const polynomialDone = performance.now();
-    // 3. H: the workers' shares posted first, then this thread's, computed here.
-    const share = workers.length === 0 ? 1 : this.localShare;
-    const hShares = splitShare({ from: share, to: 1 }, workers.length);
-    const hRemote = Promise.all(workers.map((worker, i) => worker.multiexp(["h"], hScalars, hShares[i]!)));
-    hRemote.catch(() => undefined);
-    const hStartedAt = performance.timeOrigin + performance.now();
-    const hLocal = local.multiexp(["h"], hScalars, { from: 0, to: share });
-    const hPoints = [hLocal, ...(await hRemote)];
-    const parts = await witnessPoints;
-    if (workers.length > 0) this.tuneShare(share, hStartedAt, hLocal, hPoints.slice(1));
+    // 3. H: the workers' shares posted first; then this thread's shares of H and of the witness MSMs.
+    const hShares = splitShare({ from: localH.to, to: 1 }, workers.length);
+    const remoteH = Promise.all(workers.map((worker, i) => worker.multiexp(["h"], hScalars, hShares[i]!)));
+    remoteH.catch(() => undefined);
+    const hHere = local.multiexp(["h"], hScalars, localH);
+    const witnessHere = local.multiexp(WITNESS_MSMS, witness, localWitness);
+    const localEndedAt = performance.timeOrigin + performance.now();
+    const hPoints = [hHere, ...(await remoteH)];
+    const parts = [witnessHere, ...(await remoteWitness)];
+    if (workers.length > 0) {
+      const slowest = (replies: readonly MsmReply[]) => Math.max(...replies.map((reply) => reply.ms.reduce((a, b) => a + b, 0)));
+      split.record({
+        localEndedAt,
+        remoteEndedAt: Math.max(...hPoints.slice(1).map((reply) => reply.finishedAt)),
+        localHMs: hHere.ms[0]!,
+        localWitnessMs: witnessHere.ms.reduce((a, b) => a + b, 0),
+        remoteHMs: slowest(hPoints.slice(1)),
+        remoteWitnessMs: slowest(parts.slice(1)),
+      });
+    }
     const assemblyStarted = performance.now();
     const sum = (name: MsmName, index: number, partials: readonly MsmReply[]) => this.sumPoints(MSM_GROUP[name], partials.map((reply) => reply.points[index]!));
     const threadMs = (index: number, partials: readonly MsmReply[]) => partials.reduce((total, reply) => total + (reply.ms[index] ?? 0), 0);
@@ -217,22 +232,6 @@ export class Groth16Prover {
       assemblyMs: finished - assemblyStarted,
     };
     return { proof, publicSignals };
-  }
-
-  /**
-   * Sets this thread's share of H for the next proof so that it and the slowest worker would have finished
-   * together in this one: with RM the time this thread would take for all of H, RW the time the workers
-   * would take together, sm and sw when each side started H, share f solves sm + f RM = sw + (1 - f) RW.
-   * Halfway to that each time: one slow proof on a shared machine does not throw it off.
-   */
-  private tuneShare(share: number, localStartedAt: number, local: MsmReply, remote: readonly MsmReply[]): void {
-    const slowest = remote.reduce((a, b) => (b.finishedAt > a.finishedAt ? b : a));
-    const remoteMs = slowest.ms[0]!;
-    const remoteStartedAt = slowest.finishedAt - remoteMs;
-    const allRemote = share < 1 ? remoteMs / (1 - share) : NaN;
-    const allLocal = share > 0 ? local.ms[0]! / share : allRemote;
-    const target = (remoteStartedAt - localStartedAt + allRemote) / (allLocal + allRemote);
-    if (Number.isFinite(target)) this.localShare = Math.min(0.95, Math.max(0, (share + target) / 2));
   }
 
   /** Sum of projective points. */
