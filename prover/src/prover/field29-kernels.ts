@@ -119,37 +119,65 @@ function addLimbLocals(f: ReturnType<WasmModuleBuilder["addFunction"]>, prefix: 
   for (let k = 0; k < LIMBS; k++) f.addLocal(`${prefix}${k}`, "i64");
 }
 
+/** Declares the locals {@link mulCode} uses (once per function, however many products it inlines). */
+export function addMulLocals(f: ReturnType<WasmModuleBuilder["addFunction"]>): void {
+  addLimbLocals(f, "y");
+  addLimbLocals(f, "t");
+  f.addLocal("xi", "i64");
+  f.addLocal("m", "i64");
+  f.addLocal("tmp", "i64");
+}
+
+/**
+ * The Montgomery product r = x y / 2^261 mod p (below 2p for x, y below 8p) as straight-line code over the
+ * locals of {@link addMulLocals}, so a kernel can inline it; x, y and r are address expressions (r may
+ * equal x or y: y is read first, x limb by limb, r written last).
+ */
+export function mulCode(c: WasmCodeBuilder, q: readonly bigint[], mu: bigint, x: number[], y: number[], r: number[]): number[][] {
+  const code: number[][] = [];
+  for (let j = 0; j < LIMBS; j++) code.push(c.setLocal(`y${j}`, c.i64_load32_u(y, j * 4)));
+  // t = (t + x_i y + m q) / 2^29 for each limb x_i, m chosen to clear the low limb (CIOS, carries deferred).
+  for (let i = 0; i < LIMBS; i++) {
+    code.push(c.setLocal("xi", c.i64_load32_u(x, i * 4)));
+    const low = c.i64_mul(c.getLocal("xi"), c.getLocal("y0"));
+    // The accumulators start at 0: the first round adds none of them (and need not be cleared between products).
+    code.push(c.setLocal("tmp", i === 0 ? low : c.i64_add(c.getLocal("t0"), low)));
+    code.push(c.setLocal("m", c.i64_and(c.i64_mul(c.getLocal("tmp"), c.i64_const(mu)), c.i64_const(MASK))));
+    code.push(c.setLocal("tmp", c.i64_add(c.getLocal("tmp"), c.i64_mul(c.getLocal("m"), c.i64_const(q[0]!)))));
+    for (let j = 1; j < LIMBS; j++) {
+      let sum = c.i64_add(c.i64_mul(c.getLocal("xi"), c.getLocal(`y${j}`)), c.i64_mul(c.getLocal("m"), c.i64_const(q[j]!)));
+      // t8 stays 0 (the accumulators hold every carry), so the top limb takes no previous value.
+      if (j < LIMBS - 1 && i > 0) sum = c.i64_add(sum, c.getLocal(`t${j}`));
+      if (j === 1) sum = c.i64_add(sum, c.i64_shr_u(c.getLocal("tmp"), c.i64_const(LIMB_BITS)));
+      code.push(c.setLocal(`t${j - 1}`, sum));
+    }
+  }
+  // The carry pass adds into t8, which may hold the previous inlined product's top limb.
+  code.push(c.setLocal(`t${LIMBS - 1}`, c.i64_const(0)));
+  code.push(...normalise(c, "t", false));
+  for (let k = 0; k < LIMBS; k++) code.push(c.i64_store32(r, k * 4, c.getLocal(`t${k}`)));
+  return code;
+}
+
+/** The modulus' limbs and Montgomery factor, for the kernels that inline products. */
+export interface Field29 {
+  readonly limbs: readonly bigint[];
+  readonly mu: bigint;
+}
+
+/** BN254's Fq and Fr as {@link mulCode} takes them. */
+export const FQ29: Field29 = { limbs: toLimbs(BN254_Q), mu: montgomeryFactor(BN254_Q) };
+export const FR29: Field29 = { limbs: toLimbs(BN254_R), mu: montgomeryFactor(BN254_R) };
+
 function buildMul(module: WasmModuleBuilder, prefix: string, q: readonly bigint[], mu: bigint): void {
   const name = `${prefix}_mul`;
   const f = module.addFunction(name);
   f.addParam("x", "i32");
   f.addParam("y", "i32");
   f.addParam("r", "i32");
-  addLimbLocals(f, "y");
-  addLimbLocals(f, "t");
-  f.addLocal("xi", "i64");
-  f.addLocal("m", "i64");
-  f.addLocal("tmp", "i64");
+  addMulLocals(f);
   const c = f.getCodeBuilder();
-  const code: number[][] = [];
-  for (let j = 0; j < LIMBS; j++) code.push(c.setLocal(`y${j}`, c.i64_load32_u(c.getLocal("y"), j * 4)));
-  // t = (t + x_i y + m q) / 2^29 for each limb x_i, m chosen to clear the low limb (CIOS, carries deferred).
-  for (let i = 0; i < LIMBS; i++) {
-    code.push(c.setLocal("xi", c.i64_load32_u(c.getLocal("x"), i * 4)));
-    code.push(c.setLocal("tmp", c.i64_add(c.getLocal("t0"), c.i64_mul(c.getLocal("xi"), c.getLocal("y0")))));
-    code.push(c.setLocal("m", c.i64_and(c.i64_mul(c.getLocal("tmp"), c.i64_const(mu)), c.i64_const(MASK))));
-    code.push(c.setLocal("tmp", c.i64_add(c.getLocal("tmp"), c.i64_mul(c.getLocal("m"), c.i64_const(q[0]!)))));
-    for (let j = 1; j < LIMBS; j++) {
-      let sum = c.i64_add(c.i64_mul(c.getLocal("xi"), c.getLocal(`y${j}`)), c.i64_mul(c.getLocal("m"), c.i64_const(q[j]!)));
-      // t8 stays 0 (the accumulators hold every carry), so the top limb takes no previous value.
-      if (j < LIMBS - 1) sum = c.i64_add(sum, c.getLocal(`t${j}`));
-      if (j === 1) sum = c.i64_add(sum, c.i64_shr_u(c.getLocal("tmp"), c.i64_const(LIMB_BITS)));
-      code.push(c.setLocal(`t${j - 1}`, sum));
-    }
-  }
-  code.push(...normalise(c, "t", false));
-  for (let k = 0; k < LIMBS; k++) code.push(c.i64_store32(c.getLocal("r"), k * 4, c.getLocal(`t${k}`)));
-  f.addCode(...code);
+  f.addCode(...mulCode(c, q, mu, c.getLocal("x"), c.getLocal("y"), c.getLocal("r")));
   module.exportFunction(name);
 }
 
@@ -266,18 +294,20 @@ function buildFq2(module: WasmModuleBuilder): void {
   f.addParam("a", "i32");
   f.addParam("b", "i32");
   f.addParam("r", "i32");
+  addMulLocals(f);
   const c = f.getCodeBuilder();
   const t0 = c.i32_const(module.alloc(FIELD29_BYTES));
   const t1 = c.i32_const(module.alloc(FIELD29_BYTES));
   const s0 = c.i32_const(module.alloc(FIELD29_BYTES));
   const s1 = c.i32_const(module.alloc(FIELD29_BYTES));
+  const mul = (x: number[], y: number[], r: number[]) => mulCode(c, FQ29.limbs, FQ29.mu, x, y, r);
   f.addCode(
     // c0 = a0 b0 - a1 b1; c1 = (a0 + a1)(b0 + b1) - a0 b0 - a1 b1 (r may alias a or b: inputs read first)
-    c.call("zkm_fq29_mul", at(c, "a", 0), at(c, "b", 0), t0),
-    c.call("zkm_fq29_mul", at(c, "a", 1), at(c, "b", 1), t1),
+    ...mul(at(c, "a", 0), at(c, "b", 0), t0),
+    ...mul(at(c, "a", 1), at(c, "b", 1), t1),
     c.call("zkm_fq29_addLazy", at(c, "a", 0), at(c, "a", 1), s0),
     c.call("zkm_fq29_addLazy", at(c, "b", 0), at(c, "b", 1), s1),
-    c.call("zkm_fq29_mul", s0, s1, s0),
+    ...mul(s0, s1, s0),
     c.call("zkm_fq29_subSub", s0, t0, t1, at(c, "r", 1)),
     c.call("zkm_fq29_sub", t0, t1, at(c, "r", 0)),
   );
@@ -308,7 +338,10 @@ function buildBatchAdd(module: WasmModuleBuilder, group: "g1" | "g2", field: str
   const load = [c.setLocal("pA", triple(0)), c.setLocal("pB", triple(1)), c.setLocal("pOut", triple(2)), c.setLocal("pPrefix", c.i32_add(c.getLocal("pScratch"), c.i32_mul(c.getLocal("i"), c.i32_const(n8))))];
   const yA = c.i32_add(c.getLocal("pA"), c.i32_const(n8));
   const yB = c.i32_add(c.getLocal("pB"), c.i32_const(n8));
-  const op = (what: string, ...args: number[][]) => c.call(`${field}_${what}`, ...args);
+  // G1's products inlined (G2's are Fq2 products, each a call that inlines its three).
+  if (group === "g1") addMulLocals(f);
+  const op = (what: string, ...args: number[][]): number[] =>
+    group === "g1" && what === "mul" ? mulCode(c, FQ29.limbs, FQ29.mu, args[0]!, args[1]!, args[2]!).flat() : c.call(`${field}_${what}`, ...args);
   const copy = (from: number[], to: number[]) => c.call("zkm_fq29_copy", from, to, c.i32_const(n8 / 4));
   f.addCode(
     // one = 2^261 mod q: wasmcurves' one (2^256 mod q) converted (the second component of Fq2's one is 0).
