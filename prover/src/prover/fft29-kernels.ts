@@ -1,5 +1,6 @@
 import type { WasmCodeBuilder, WasmModuleBuilder } from "ffjavascript";
-import { FIELD29_BYTES, FR29, addMulLocals, mulCode } from "./field29-kernels.ts";
+import { FIELD29_BYTES, FR29, addLinearLocals, addMulLocals, linearCode, mulCode } from "./field29-kernels.ts";
+import { BN254_R } from "./zkey.ts";
 
 /**
  * Adds radix-2 number-theoretic transforms over Fr in the fast representation (field29-kernels.ts), for
@@ -24,17 +25,20 @@ export function addFft29Kernels(module: WasmModuleBuilder): void {
     f.addParam("tw", "i32");
     for (const local of ["len", "half", "stride", "i", "j", "pU", "pV", "pW"]) f.addLocal(local, "i32");
     addMulLocals(f);
+    addLinearLocals(f);
     const c = f.getCodeBuilder();
     const mul = (x: number[], y: number[], r: number[]) => mulCode(c, FR29.limbs, FR29.mu, x, y, r);
+    const add = (x: number[], y: number[], r: number[]) => linearCode(c, BN254_R, "add", [x, y], r);
+    const sub = (x: number[], y: number[], r: number[]) => linearCode(c, BN254_R, "sub", [x, y], r);
     const get = (local: string) => c.getLocal(local);
     const t = c.i32_const(temporary);
     const bytes = (value: number[]) => c.i32_mul(value, c.i32_const(FIELD29_BYTES));
     const butterfly =
       kind === "dif"
         ? // (u, v) -> (u + v, (u - v) w)
-          [c.call("zkm_fr29_sub", get("pU"), get("pV"), t), c.call("zkm_fr29_add", get("pU"), get("pV"), get("pU")), ...mul(t, get("pW"), get("pV"))]
+          [...sub(get("pU"), get("pV"), t), ...add(get("pU"), get("pV"), get("pU")), ...mul(t, get("pW"), get("pV"))]
         : // (u, v) -> (u + v w, u - v w)
-          [...mul(get("pV"), get("pW"), t), c.call("zkm_fr29_sub", get("pU"), t, get("pV")), c.call("zkm_fr29_add", get("pU"), t, get("pU"))];
+          [...mul(get("pV"), get("pW"), t), ...sub(get("pU"), t, get("pV")), ...add(get("pU"), t, get("pU"))];
     const stages = (body: number[][]) =>
       kind === "dif"
         ? [c.setLocal("len", get("n")), c.block(c.loop(c.br_if(1, c.i32_lt_u(get("len"), c.i32_const(2))), ...body, c.setLocal("len", c.i32_shr_u(get("len"), c.i32_const(1))), c.br(0)))]

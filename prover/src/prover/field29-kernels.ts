@@ -66,18 +66,7 @@ export function addField29Kernels(module: WasmModuleBuilder): void {
       return module.alloc(FIELD29_BYTES, bytes);
     };
     buildMul(module, prefix, limbs, montgomeryFactor(p));
-    // Inputs below 2p unless said: add, sub and canon keep the promise "below 2p" (canon: below p).
-    buildLinear(module, `${prefix}_add`, p, [1, 1], 0n, [2n]);
-    buildLinear(module, `${prefix}_sub`, p, [1, -1], 2n, [2n]);
-    buildLinear(module, `${prefix}_canon`, p, [1], 0n, [1n]);
-    // For products only (mul takes up to 8p): a + b and a - b + 2p, below 4p, unreduced.
-    buildLinear(module, `${prefix}_addLazy`, p, [1, 1], 0n, []);
-    buildLinear(module, `${prefix}_subLazy`, p, [1, -1], 2n, []);
-    // a - b - c + 4p below 6p, back below 2p.
-    buildLinear(module, `${prefix}_subSub`, p, [1, -1, -1], 4n, [4n, 2n]);
-    // a - b + p for b below p, below 3p, reduced to [0, p); a - b - c + 2p for b, c below p, below 4p, to [0, p).
-    buildLinear(module, `${prefix}_subCanon`, p, [1, -1], 1n, [2n, 1n]);
-    buildLinear(module, `${prefix}_subSubCanon`, p, [1, -1, -1], 2n, [2n, 1n]);
+    for (const op of Object.keys(LINEAR) as LinearOp[]) buildLinear(module, `${prefix}_${op}`, p, op);
     // fromMontgomery: (x 2^256) K / 2^261 = x 2^261 for K = 2^266; toMontgomery: K = 2^256; toStandard: K = 1.
     buildConversions(module, prefix, constant(pow2(R_BITS + 5n, p)), constant(pow2(256n, p)), constant(1n));
     buildInverse(module, `${prefix}_inverse`, slowInverse, 1, prefix);
@@ -182,26 +171,44 @@ function buildMul(module: WasmModuleBuilder, prefix: string, q: readonly bigint[
 }
 
 /**
- * name(x0, x1, ..., r) = signs . x + offset p, limbs normalised, then less each of `reductions` (multiples
- * of p) where that stays non-negative. The caller's bounds on the inputs keep the sum positive and say
- * what the reductions leave (see where addField29Kernels defines each).
+ * The sums the kernels use: signs . inputs + offset p, limbs normalised, then less each reduction (a
+ * multiple of p) where that stays non-negative. Inputs below 2p unless said.
  */
-function buildLinear(module: WasmModuleBuilder, name: string, p: bigint, signs: readonly (1 | -1)[], offset: bigint, reductions: readonly bigint[]): void {
-  if (signs[0] !== 1) throw new Error("buildLinear: the first input is added");
-  const f = module.addFunction(name);
-  const inputs = signs.map((_, i) => `x${i}`);
-  for (const input of inputs) f.addParam(input, "i32");
-  f.addParam("r", "i32");
+const LINEAR = {
+  /** a + b, a - b: below 2p. canon: a below 2p to [0, p). */
+  add: { signs: [1, 1], offset: 0n, reductions: [2n] },
+  sub: { signs: [1, -1], offset: 2n, reductions: [2n] },
+  canon: { signs: [1], offset: 0n, reductions: [1n] },
+  /** For products only (mul takes up to 8p): a + b and a - b + 2p, below 4p, unreduced. */
+  addLazy: { signs: [1, 1], offset: 0n, reductions: [] },
+  subLazy: { signs: [1, -1], offset: 2n, reductions: [] },
+  /** a - b - c + 4p, below 6p, back below 2p. */
+  subSub: { signs: [1, -1, -1], offset: 4n, reductions: [4n, 2n] },
+  /** a - b + p for b below p: below 3p, to [0, p). a - b - c + 2p for b, c below p: below 4p, to [0, p). */
+  subCanon: { signs: [1, -1], offset: 1n, reductions: [2n, 1n] },
+  subSubCanon: { signs: [1, -1, -1], offset: 2n, reductions: [2n, 1n] },
+} as const satisfies Record<string, { signs: readonly (1 | -1)[]; offset: bigint; reductions: readonly bigint[] }>;
+
+/** A sum of {@link LINEAR}. */
+export type LinearOp = keyof typeof LINEAR;
+
+/** Declares the locals {@link linearCode} uses. */
+export function addLinearLocals(f: ReturnType<WasmModuleBuilder["addFunction"]>): void {
   addLimbLocals(f, "d");
   addLimbLocals(f, "e");
   f.addLocal("sign", "i64");
-  const c = f.getCodeBuilder();
+}
+
+/** The sum `op` over modulus p as inline code (inputs and r are address expressions; r may equal any input). */
+export function linearCode(c: WasmCodeBuilder, p: bigint, op: LinearOp, inputs: readonly number[][], r: number[]): number[][] {
+  const { signs, offset, reductions } = LINEAR[op];
+  if (inputs.length !== signs.length) throw new Error(`${op}: ${signs.length} inputs, not ${inputs.length}`);
   const code: number[][] = [];
   const constant = toLimbs(offset * p);
   for (let k = 0; k < LIMBS; k++) {
-    let sum = c.i64_load32_u(c.getLocal(inputs[0]!), k * 4);
+    let sum = c.i64_load32_u(inputs[0]!, k * 4);
     for (let i = 1; i < inputs.length; i++) {
-      const term = c.i64_load32_u(c.getLocal(inputs[i]!), k * 4);
+      const term = c.i64_load32_u(inputs[i]!, k * 4);
       sum = signs[i] === 1 ? c.i64_add(sum, term) : c.i64_sub(sum, term);
     }
     if (constant[k] !== 0n) sum = c.i64_add(sum, c.i64_const(constant[k]!));
@@ -209,9 +216,25 @@ function buildLinear(module: WasmModuleBuilder, name: string, p: bigint, signs: 
   }
   code.push(...normalise(c, "d", true));
   for (const multiple of reductions) code.push(...conditionalSubtract(c, toLimbs(multiple * p)));
-  for (let k = 0; k < LIMBS; k++) code.push(c.i64_store32(c.getLocal("r"), k * 4, c.getLocal(`d${k}`)));
-  f.addCode(...code);
+  for (let k = 0; k < LIMBS; k++) code.push(c.i64_store32(r, k * 4, c.getLocal(`d${k}`)));
+  return code;
+}
+
+/** name(x0, x1, ..., r): the sum `op` as a function. */
+function buildLinear(module: WasmModuleBuilder, name: string, p: bigint, op: LinearOp): void {
+  const f = module.addFunction(name);
+  const inputs = LINEAR[op].signs.map((_, i) => `x${i}`);
+  for (const input of inputs) f.addParam(input, "i32");
+  f.addParam("r", "i32");
+  addLinearLocals(f);
+  const c = f.getCodeBuilder();
+  f.addCode(...linearCode(c, p, op, inputs.map((input) => c.getLocal(input)), c.getLocal("r")));
   module.exportFunction(name);
+}
+
+/** Copies `words` u32 words as inline code. */
+function copyCode(c: WasmCodeBuilder, from: number[], to: number[], words: number): number[][] {
+  return Array.from({ length: words }, (_, k) => c.i32_store(to, k * 4, c.i32_load(from, k * 4)));
 }
 
 function buildConversions(module: WasmModuleBuilder, prefix: string, toFast: number, toSlow: number, one: number): void {
@@ -295,6 +318,7 @@ function buildFq2(module: WasmModuleBuilder): void {
   f.addParam("b", "i32");
   f.addParam("r", "i32");
   addMulLocals(f);
+  addLinearLocals(f);
   const c = f.getCodeBuilder();
   const t0 = c.i32_const(module.alloc(FIELD29_BYTES));
   const t1 = c.i32_const(module.alloc(FIELD29_BYTES));
@@ -305,11 +329,11 @@ function buildFq2(module: WasmModuleBuilder): void {
     // c0 = a0 b0 - a1 b1; c1 = (a0 + a1)(b0 + b1) - a0 b0 - a1 b1 (r may alias a or b: inputs read first)
     ...mul(at(c, "a", 0), at(c, "b", 0), t0),
     ...mul(at(c, "a", 1), at(c, "b", 1), t1),
-    c.call("zkm_fq29_addLazy", at(c, "a", 0), at(c, "a", 1), s0),
-    c.call("zkm_fq29_addLazy", at(c, "b", 0), at(c, "b", 1), s1),
+    ...linearCode(c, BN254_Q, "addLazy", [at(c, "a", 0), at(c, "a", 1)], s0),
+    ...linearCode(c, BN254_Q, "addLazy", [at(c, "b", 0), at(c, "b", 1)], s1),
     ...mul(s0, s1, s0),
-    c.call("zkm_fq29_subSub", s0, t0, t1, at(c, "r", 1)),
-    c.call("zkm_fq29_sub", t0, t1, at(c, "r", 0)),
+    ...linearCode(c, BN254_Q, "subSub", [s0, t0, t1], at(c, "r", 1)),
+    ...linearCode(c, BN254_Q, "sub", [t0, t1], at(c, "r", 0)),
   );
   module.exportFunction("zkm_fq2_29_mul");
 }
@@ -338,11 +362,19 @@ function buildBatchAdd(module: WasmModuleBuilder, group: "g1" | "g2", field: str
   const load = [c.setLocal("pA", triple(0)), c.setLocal("pB", triple(1)), c.setLocal("pOut", triple(2)), c.setLocal("pPrefix", c.i32_add(c.getLocal("pScratch"), c.i32_mul(c.getLocal("i"), c.i32_const(n8))))];
   const yA = c.i32_add(c.getLocal("pA"), c.i32_const(n8));
   const yB = c.i32_add(c.getLocal("pB"), c.i32_const(n8));
-  // G1's products inlined (G2's are Fq2 products, each a call that inlines its three).
-  if (group === "g1") addMulLocals(f);
-  const op = (what: string, ...args: number[][]): number[] =>
-    group === "g1" && what === "mul" ? mulCode(c, FQ29.limbs, FQ29.mu, args[0]!, args[1]!, args[2]!).flat() : c.call(`${field}_${what}`, ...args);
-  const copy = (from: number[], to: number[]) => c.call("zkm_fq29_copy", from, to, c.i32_const(n8 / 4));
+  // G1's products and every sum inlined (G2's products are calls to the Fq2 product, which inlines its own).
+  addMulLocals(f);
+  addLinearLocals(f);
+  const second = (pointer: number[]) => c.i32_add(pointer, c.i32_const(FIELD29_BYTES));
+  const op = (what: LinearOp | "mul" | "inverse", ...args: number[][]): number[] => {
+    if (what === "inverse") return c.call(`${field}_inverse`, ...args);
+    const r = args.at(-1)!;
+    const inputs = args.slice(0, -1);
+    if (what === "mul") return group === "g1" ? mulCode(c, FQ29.limbs, FQ29.mu, inputs[0]!, inputs[1]!, r).flat() : c.call("zkm_fq2_29_mul", ...args);
+    if (group === "g1") return linearCode(c, BN254_Q, what, inputs, r).flat();
+    return [...linearCode(c, BN254_Q, what, inputs, r), ...linearCode(c, BN254_Q, what, inputs.map(second), second(r))].flat();
+  };
+  const copy = (from: number[], to: number[]) => copyCode(c, from, to, n8 / 4).flat();
   f.addCode(
     // one = 2^261 mod q: wasmcurves' one (2^256 mod q) converted (the second component of Fq2's one is 0).
     c.call("f1m_one", c.i32_const(one)),
