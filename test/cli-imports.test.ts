@@ -30,7 +30,7 @@ describe("the one-shot CLI loads what a command needs", () => {
   });
 
   // module.registerHooks (Node >= 22.15, 23.5) lists what the child resolves; CI runs Node 24.
-  it.skipIf(!("registerHooks" in nodeModule))("--help loads neither snarkjs nor poseidon-lite; verify loads poseidon-lite's width 2 only", () => {
+  it.skipIf(!("registerHooks" in nodeModule))("--help loads neither snarkjs nor poseidon-lite; verify loads poseidon-lite's width 2 only, and neither snarkjs nor circom's runtime", () => {
     const help = modulesLoaded(["--help"]);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("Commands:");
@@ -41,5 +41,8 @@ describe("the one-shot CLI loads what a command needs", () => {
     expect(verify.status).toBe(2);
     expect(verify.urls.some((url) => url.includes("/statements/proof-file.ts"))).toBe(true);
     expect(verify.urls.filter((url) => url.includes("/node_modules/poseidon-lite/")).map((url) => url.replace(/.*poseidon-lite\//, "")).sort()).toEqual(["poseidon/index.js", "poseidon/unstringify.js", "poseidon2.js", "constants/2.js"].sort());
+    // Groth16Checker verifies: the one-shot verify loads no snarkjs (nor what it brings) and no witness runtime.
+    expect(verify.urls.some((url) => url.includes("/prover/groth16-checker.ts"))).toBe(true);
+    expect(verify.urls.filter((url) => /\/node_modules\/(snarkjs|circom_runtime)\//.test(url))).toEqual([]);
   });
 });

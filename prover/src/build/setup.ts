@@ -12,6 +12,9 @@ import { INSTALLED, artifactPaths, projectPath } from "./paths.ts";
 import { silentProgress, snarkjsLogger, type Progress } from "./progress.ts";
 import { resolvePtau, type PtauChoice, type PtauOptions } from "./ptau.ts";
 import type { CeremonyRecord, CircuitManifest, ManifestPtau } from "../artifacts/manifest.ts";
+import { readManifest } from "../artifacts/manifest-file.ts";
+
+export { readManifest };
 
 const require = createRequire(import.meta.url);
 
@@ -42,17 +45,6 @@ export async function recordVerifierHash(circuitId: string): Promise<CircuitMani
 /** The Solidity contract name of a circuit's verifier: margin_n4_m16 -> MarginN4M16Verifier. */
 export function verifierContractName(circuitId: string): string {
   return `${circuitId.split("_").map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join("")}Verifier`;
-}
-
-/** Reads a circuit's manifest, or undefined when it has not been set up. */
-export function readManifest(circuitId: string): CircuitManifest | undefined {
-  const path = artifactPaths(circuitId).manifest;
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as CircuitManifest;
-  } catch (error) {
-    throw new ZkMarginError(`manifest ${path}`, `is not valid JSON (${(error as Error).message.replace(/\s+/g, " ")}): rebuild with \`npx zkmargin build --force\``);
-  }
 }
 
 /** Whether the circuit's setup is current for compiled sources `sourceHash` (and the zkey is intact). */

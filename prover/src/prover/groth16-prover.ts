@@ -76,6 +76,8 @@ export class Groth16Prover {
   /** This thread's shard: every part with one thread, else H alone. */
   private readonly local: MsmShard;
   private readonly workers: readonly ShardHandle[];
+  /** Resolves when every worker has started (rejects with the first one's failure). */
+  private workersStarted: Promise<void> = Promise.resolve();
   /** How the MSMs are split between this thread and the workers (with workers). */
   private readonly split: WorkSplit;
   private readonly at: Record<"coefficients" | "witness" | "a" | "b" | "c" | "p" | "scalar" | "point" | "point2" | "point3" | "accumulator" | "affine", number>;
@@ -125,13 +127,20 @@ export class Groth16Prover {
       const worker = new TsWorker<MsmRequest, MsmReply>(entry, data, copy.map((part) => part.bases.buffer as ArrayBuffer), true);
       return { multiexp: (names, scalars, share) => worker.call({ names, scalars, share }), close: () => worker.terminate() };
     });
+    // The workers start (load their modules, take in their points) while this thread sets up its own shard
+    // and, in a WarmProver, computes the first witness: the first proof waits for them, not create().
+    const started = Promise.all(workers.map((worker) => worker.multiexp([], new Uint8Array(0), ALL_WINDOWS))).then(() => undefined);
+    started.catch(() => undefined);
+    let local: MsmShard;
     try {
-      await Promise.all(workers.map((worker) => worker.multiexp([], new Uint8Array(0), ALL_WINDOWS)));
+      local = new MsmShard(module, parts);
     } catch (error) {
       await Promise.all(workers.map((worker) => worker.close()));
       throw error;
     }
-    return new Groth16Prover(zkey, arena, new MsmShard(module, parts), workers);
+    const prover = new Groth16Prover(zkey, arena, local, workers);
+    prover.workersStarted = started;
+    return prover;
   }
 
   /** Wires of the circuit (witness length). */
@@ -169,6 +178,7 @@ export class Groth16Prover {
     if (witness.byteLength !== zkey.nVars * N8) throw new ZkMarginError("witness", `has ${witness.byteLength / N8} elements; the proving key expects ${zkey.nVars}`);
     if (witness[0] !== 1 || witness.subarray(1, N8).some((byte) => byte !== 0)) throw new ZkMarginError("witness", "does not start with the constant 1");
     const { local, workers } = this;
+    await this.workersStarted;
     // 1. The witness multi-exponentiations start in the workers at once (in this thread without workers) ...
     const split = this.split;
     const localWitness = workers.length === 0 ? ALL_WINDOWS : { from: 0, to: split.witness };

@@ -7,7 +7,7 @@ import { Artifacts, type ArtifactsLocation } from "../artifacts/store.ts";
 import type { CircuitInput } from "../circuit/inputs.ts";
 import { sha256 } from "../build/files.ts";
 import { artifactPaths } from "../build/paths.ts";
-import { readManifest } from "../build/setup.ts";
+import { readManifest } from "../artifacts/manifest-file.ts";
 import { ZkMarginError, shown } from "../core/errors.ts";
 import { toSolidityCalldata, type SolidityCalldata } from "./calldata.ts";
 import type { Groth16Proof } from "./proof-types.ts";

@@ -3,7 +3,7 @@ import type { CircuitManifest } from "../artifacts/manifest.ts";
 import { Artifacts, type ArtifactsLocation } from "../artifacts/store.ts";
 import type { Groth16Proof } from "../prover/proof-types.ts";
 import { sha256 } from "../build/files.ts";
-import { readManifest } from "../build/setup.ts";
+import { readManifest } from "../artifacts/manifest-file.ts";
 import { loadCircuitSpecs } from "../circuit/load-specs.ts";
 import type { CircuitSpec } from "../circuit/registry.ts";
 import { poseidonPair } from "../commitment/poseidon-pair.ts";
@@ -11,7 +11,8 @@ import { FIELD_MODULUS } from "../core/constants.ts";
 import { ZkMarginError } from "../core/errors.ts";
 import { toHex32 } from "../core/field.ts";
 import { toSolidityCalldata } from "../prover/calldata.ts";
-import { verifyWithKey, type ProofBundle } from "../prover/warm-prover.ts";
+import { Groth16Checker, type Groth16VerificationKey } from "../prover/groth16-checker.ts";
+import type { ProofBundle } from "../prover/warm-prover.ts";
 import type { PreparedProof } from "./prepare.ts";
 import { PROOF_FILE_TAG, assembleProofFile, decodeStatement, type ProofFile } from "./proof-file-shape.ts";
 
@@ -90,7 +91,8 @@ export async function verifyProofFile(json: unknown, options: VerifyOptions = {}
   if (typeof file.insecureSetup !== "boolean") return invalid("insecureSetup is missing");
   const signals = Array.isArray(file.publicSignals) ? file.publicSignals.map(String) : [];
   if (signals.length !== spec.pubs.length || !signals.every((signal) => /^\d+$/.test(signal) && BigInt(signal) < FIELD_MODULUS)) return invalid(`public signals are malformed (expected ${spec.pubs.length} field elements)`);
-  if (!(await verifyWithKey(key, file.proof as Groth16Proof, signals))) return invalid("the proof does not verify against its public signals");
+  // The check of snarkjs' groth16.verify without loading snarkjs: what a one-shot `zkmargin verify` saves.
+  if (!(await Groth16Checker.create(key as Groth16VerificationKey)).check(file.proof as Groth16Proof, signals)) return invalid("the proof does not verify against its public signals");
   const named = Object.fromEntries(spec.pubs.map((name, i) => [name, BigInt(signals[i]!)]));
   const expectedInputs = Object.fromEntries(spec.pubs.map((name) => [name, toHex32(named[name]!)]));
   if (JSON.stringify(file.publicInputs) !== JSON.stringify(expectedInputs)) return invalid("publicInputs do not match the public signals");
