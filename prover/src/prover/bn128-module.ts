@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { WasmModuleBuilder } from "ffjavascript";
+import type { WasmCodeBuilder, WasmModuleBuilder } from "ffjavascript";
+import { buildBatchAddition } from "./batch-add-kernel.ts";
 import { addFft29Kernels } from "./fft29-kernels.ts";
 import { addField29Kernels } from "./field29-kernels.ts";
 
@@ -91,71 +92,23 @@ function sha256(bytes: Uint8Array): string {
 }
 
 /**
- * Adds `zkm_g1_batchAddAffine` and `zkm_g2_batchAddAffine(pTriples, n, pScratch)`: for each of n triples of
- * pointers (a, b, out) (i32 each), out = a + b for affine points a, b with different x coordinates, sharing
- * one field inversion among all n additions (Montgomery's trick): about 6 multiplications per addition
- * against 11 for a mixed projective addition. `pScratch` holds n field elements. The caller keeps the
- * inputs apart from the outputs and handles x(a) = x(b) itself.
+ * Adds `zkm_g1_batchAddAffine` and `zkm_g2_batchAddAffine(pTriples, n, pScratch)` (see buildBatchAddition)
+ * over wasmcurves' own fields (f1m, f2m: 8 x 32-bit limbs), for the fixed-base multiplier of the setup.
  */
 export function addBatchAffineKernels(module: WasmModuleBuilder): void {
   for (const [group, field, n8] of [["g1", "f1m", 32], ["g2", "f2m", 64]] as const) {
-    const name = `zkm_${group}_batchAddAffine`;
-    const f = module.addFunction(name);
-    f.addParam("pTriples", "i32");
-    f.addParam("n", "i32");
-    f.addParam("pScratch", "i32");
-    f.addLocal("i", "i32");
-    f.addLocal("pA", "i32");
-    f.addLocal("pB", "i32");
-    f.addLocal("pOut", "i32");
-    f.addLocal("pPrefix", "i32");
-    const c = f.getCodeBuilder();
-    const product = c.i32_const(module.alloc(n8));
-    const dx = c.i32_const(module.alloc(n8));
-    const inverse = c.i32_const(module.alloc(n8));
-    const lambda = c.i32_const(module.alloc(n8));
-    const x3 = c.i32_const(module.alloc(n8));
-    const t = c.i32_const(module.alloc(n8));
-    const triple = (what: number) => c.i32_load(c.i32_add(c.getLocal("pTriples"), c.i32_mul(c.getLocal("i"), c.i32_const(12))), what * 4);
-    const load = [c.setLocal("pA", triple(0)), c.setLocal("pB", triple(1)), c.setLocal("pOut", triple(2)), c.setLocal("pPrefix", c.i32_add(c.getLocal("pScratch"), c.i32_mul(c.getLocal("i"), c.i32_const(n8))))];
-    const yA = c.i32_add(c.getLocal("pA"), c.i32_const(n8));
-    const yB = c.i32_add(c.getLocal("pB"), c.i32_const(n8));
-    f.addCode(
-      // Pass 1: scratch[i] = dx_0 ... dx_(i-1); product = dx_0 ... dx_(n-1).
-      c.call(`${field}_one`, product),
-      c.setLocal("i", c.i32_const(0)),
-      c.block(c.loop(
-        c.br_if(1, c.i32_eq(c.getLocal("i"), c.getLocal("n"))),
-        ...load,
-        c.call(`${field}_copy`, product, c.getLocal("pPrefix")),
-        c.call(`${field}_sub`, c.getLocal("pB"), c.getLocal("pA"), dx),
-        c.call(`${field}_mul`, product, dx, product),
-        c.setLocal("i", c.i32_add(c.getLocal("i"), c.i32_const(1))),
-        c.br(0),
-      )),
-      c.call(`${field}_inverse`, product, product),
-      // Pass 2, backwards: 1/dx_i = product * scratch[i], then product *= dx_i (now 1/(dx_0 ... dx_(i-1))).
-      c.setLocal("i", c.getLocal("n")),
-      c.block(c.loop(
-        c.br_if(1, c.i32_eq(c.getLocal("i"), c.i32_const(0))),
-        c.setLocal("i", c.i32_sub(c.getLocal("i"), c.i32_const(1))),
-        ...load,
-        c.call(`${field}_sub`, c.getLocal("pB"), c.getLocal("pA"), dx),
-        c.call(`${field}_mul`, product, c.getLocal("pPrefix"), inverse),
-        c.call(`${field}_mul`, product, dx, product),
-        // lambda = (yB - yA) / dx; x3 = lambda^2 - xA - xB; y3 = lambda (xA - x3) - yA
-        c.call(`${field}_sub`, yB, yA, t),
-        c.call(`${field}_mul`, t, inverse, lambda),
-        c.call(`${field}_square`, lambda, x3),
-        c.call(`${field}_sub`, x3, c.getLocal("pA"), x3),
-        c.call(`${field}_sub`, x3, c.getLocal("pB"), x3),
-        c.call(`${field}_sub`, c.getLocal("pA"), x3, t),
-        c.call(`${field}_mul`, lambda, t, t),
-        c.call(`${field}_sub`, t, yA, c.i32_add(c.getLocal("pOut"), c.i32_const(n8))),
-        c.call(`${field}_copy`, x3, c.getLocal("pOut")),
-        c.br(0),
-      )),
-    );
-    module.exportFunction(name);
+    const call = (what: string) => (c: WasmCodeBuilder, ...args: number[][]) => [c.call(`${field}_${what}`, ...args)];
+    const sub = call("sub");
+    buildBatchAddition(module, `zkm_${group}_batchAddAffine`, {
+      n8,
+      declare: () => undefined,
+      one: call("one"),
+      copy: call("copy"),
+      difference: sub,
+      mul: call("mul"),
+      inverse: call("inverse"),
+      x3: (c, l2, xA, xB, r) => [...sub(c, l2, xA, r), ...sub(c, r, xB, r)],
+      y3: sub,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import type { WasmCodeBuilder, WasmModuleBuilder } from "ffjavascript";
+import { buildBatchAddition } from "./batch-add-kernel.ts";
 import { BN254_Q, BN254_R } from "./zkey.ts";
 
 /** Bits per limb of the fast base-field representation. */
@@ -73,8 +74,8 @@ export function addField29Kernels(module: WasmModuleBuilder): void {
   }
   buildFq2(module);
   buildInverse(module, "zkm_fq2_29_inverse", "f2m_inverse", 2, "zkm_fq29");
-  buildBatchAdd(module, "g1", "zkm_fq29", FIELD29_BYTES);
-  buildBatchAdd(module, "g2", "zkm_fq2_29", 2 * FIELD29_BYTES);
+  buildBatchAdd(module, "g1", FIELD29_BYTES);
+  buildBatchAdd(module, "g2", 2 * FIELD29_BYTES);
 }
 
 /** Signed carry pass over limb locals d0..d8: every limb but the top one ends in [0, 2^29). */
@@ -338,83 +339,37 @@ function buildFq2(module: WasmModuleBuilder): void {
   module.exportFunction("zkm_fq2_29_mul");
 }
 
-/** The batch-affine addition of bn128-module.ts over the fast representation (field: zkm_fq29 or zkm_fq2_29). */
-function buildBatchAdd(module: WasmModuleBuilder, group: "g1" | "g2", field: string, n8: number): void {
-  const name = `zkm_${group}_batchAdd29`;
-  const f = module.addFunction(name);
-  f.addParam("pTriples", "i32");
-  f.addParam("n", "i32");
-  f.addParam("pScratch", "i32");
-  f.addLocal("i", "i32");
-  f.addLocal("pA", "i32");
-  f.addLocal("pB", "i32");
-  f.addLocal("pOut", "i32");
-  f.addLocal("pPrefix", "i32");
-  const c = f.getCodeBuilder();
-  const one = module.alloc(n8);
-  const product = c.i32_const(module.alloc(n8));
-  const dx = c.i32_const(module.alloc(n8));
-  const inverse = c.i32_const(module.alloc(n8));
-  const lambda = c.i32_const(module.alloc(n8));
-  const x3 = c.i32_const(module.alloc(n8));
-  const t = c.i32_const(module.alloc(n8));
-  const triple = (what: number) => c.i32_load(c.i32_add(c.getLocal("pTriples"), c.i32_mul(c.getLocal("i"), c.i32_const(12))), what * 4);
-  const load = [c.setLocal("pA", triple(0)), c.setLocal("pB", triple(1)), c.setLocal("pOut", triple(2)), c.setLocal("pPrefix", c.i32_add(c.getLocal("pScratch"), c.i32_mul(c.getLocal("i"), c.i32_const(n8))))];
-  const yA = c.i32_add(c.getLocal("pA"), c.i32_const(n8));
-  const yB = c.i32_add(c.getLocal("pB"), c.i32_const(n8));
-  // G1's products and every sum inlined (G2's products are calls to the Fq2 product, which inlines its own).
-  addMulLocals(f);
-  addLinearLocals(f);
-  const second = (pointer: number[]) => c.i32_add(pointer, c.i32_const(FIELD29_BYTES));
-  const op = (what: LinearOp | "mul" | "inverse", ...args: number[][]): number[] => {
-    if (what === "inverse") return c.call(`${field}_inverse`, ...args);
+/** The batch-affine addition (see buildBatchAddition) over the fast representation, every step inlined but Fq2's product. */
+function buildBatchAdd(module: WasmModuleBuilder, group: "g1" | "g2", n8: number): void {
+  const second = (c: WasmCodeBuilder, pointer: number[]) => c.i32_add(pointer, c.i32_const(FIELD29_BYTES));
+  // A sum over the coordinate's components (one for Fq, two for Fq2).
+  const sum = (op: LinearOp) => (c: WasmCodeBuilder, ...args: number[][]) => {
     const r = args.at(-1)!;
     const inputs = args.slice(0, -1);
-    if (what === "mul") return group === "g1" ? mulCode(c, FQ29.limbs, FQ29.mu, inputs[0]!, inputs[1]!, r).flat() : c.call("zkm_fq2_29_mul", ...args);
-    if (group === "g1") return linearCode(c, BN254_Q, what, inputs, r).flat();
-    return [...linearCode(c, BN254_Q, what, inputs, r), ...linearCode(c, BN254_Q, what, inputs.map(second), second(r))].flat();
+    const first = linearCode(c, BN254_Q, op, inputs, r);
+    return group === "g1" ? first : [...first, ...linearCode(c, BN254_Q, op, inputs.map((input) => second(c, input)), second(c, r))];
   };
-  const copy = (from: number[], to: number[]) => copyCode(c, from, to, n8 / 4).flat();
-  f.addCode(
-    // one = 2^261 mod q: wasmcurves' one (2^256 mod q) converted (the second component of Fq2's one is 0).
-    c.call("f1m_one", c.i32_const(one)),
-    c.call("zkm_fq29_fromMontgomery", c.i32_const(one), c.i32_const(one)),
-    ...(group === "g2" ? [c.call("zkm_fq29_zero", c.i32_const(one + FIELD29_BYTES))] : []),
-    copy(c.i32_const(one), product),
-    // Pass 1: scratch[i] = dx_0 ... dx_(i-1); product = dx_0 ... dx_(n-1).
-    c.setLocal("i", c.i32_const(0)),
-    c.block(c.loop(
-      c.br_if(1, c.i32_eq(c.getLocal("i"), c.getLocal("n"))),
-      ...load,
-      copy(product, c.getLocal("pPrefix")),
-      op("subLazy", c.getLocal("pB"), c.getLocal("pA"), dx),
-      op("mul", product, dx, product),
-      c.setLocal("i", c.i32_add(c.getLocal("i"), c.i32_const(1))),
-      c.br(0),
-    )),
-    op("inverse", product, product),
-    // Pass 2, backwards: 1/dx_i = product * scratch[i], then product *= dx_i (now 1/(dx_0 ... dx_(i-1))).
-    c.setLocal("i", c.getLocal("n")),
-    c.block(c.loop(
-      c.br_if(1, c.i32_eq(c.getLocal("i"), c.i32_const(0))),
-      c.setLocal("i", c.i32_sub(c.getLocal("i"), c.i32_const(1))),
-      ...load,
-      op("subLazy", c.getLocal("pB"), c.getLocal("pA"), dx),
-      op("mul", product, c.getLocal("pPrefix"), inverse),
-      op("mul", product, dx, product),
-      // lambda = (yB - yA) / dx; x3 = lambda^2 - xA - xB; y3 = lambda (xA - x3) - yA, both canonical
-      op("subLazy", yB, yA, t),
-      op("mul", t, inverse, lambda),
-      op("mul", lambda, lambda, x3),
-      op("subSubCanon", x3, c.getLocal("pA"), c.getLocal("pB"), x3),
-      op("subLazy", c.getLocal("pA"), x3, t),
-      op("mul", lambda, t, t),
-      op("subCanon", t, yA, c.i32_add(c.getLocal("pOut"), c.i32_const(n8))),
-      copy(x3, c.getLocal("pOut")),
-      c.br(0),
-    )),
-  );
-  module.exportFunction(name);
+  const one = module.alloc(n8);
+  buildBatchAddition(module, `zkm_${group}_batchAdd29`, {
+    n8,
+    declare: (f) => {
+      addMulLocals(f);
+      addLinearLocals(f);
+    },
+    // one = 2^261 mod q: wasmcurves' one (2^256 mod q) converted (Fq2's one has a second component 0).
+    one: (c, r) => [
+      c.call("f1m_one", c.i32_const(one)),
+      c.call("zkm_fq29_fromMontgomery", c.i32_const(one), c.i32_const(one)),
+      ...(group === "g2" ? [c.call("zkm_fq29_zero", c.i32_const(one + FIELD29_BYTES))] : []),
+      ...copyCode(c, c.i32_const(one), r, n8 / 4),
+    ],
+    copy: (c, from, to) => copyCode(c, from, to, n8 / 4),
+    difference: sum("subLazy"),
+    mul: (c, x, y, r) => (group === "g1" ? mulCode(c, FQ29.limbs, FQ29.mu, x, y, r) : [c.call("zkm_fq2_29_mul", x, y, r)]),
+    inverse: (c, x, r) => [c.call(group === "g1" ? "zkm_fq29_inverse" : "zkm_fq2_29_inverse", x, r)],
+    x3: sum("subSubCanon"),
+    y3: sum("subCanon"),
+  });
 }
 
 /** zkm_fq29_copy(from, to, words) and zkm_fq29_zero(r): helpers of the batch kernels. */
