@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { bn128Code, readPrebuilt, writePrebuiltBn128, type PrebuiltLocation } from "../prover/src/prover/bn128-module.ts";
+import { bn128Code, readPrebuilt, writePrebuiltBn128, type PrebuiltLocation } from "../prover/src/prover/kernels/bn128-module.ts";
 
 // The installed package reads the bn128 module build:dist generated instead of generating it (~130 ms of a
 // one-shot command): only bytes made by the installed generator, and only intact ones.

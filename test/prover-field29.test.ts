@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Bn128Arena } from "../prover/src/prover/bn128-wasm.ts";
-import { bn128Module } from "../prover/src/prover/bn128-module.ts";
+import { Bn128Arena } from "../prover/src/prover/kernels/bn128-wasm.ts";
+import { bn128Module } from "../prover/src/prover/kernels/bn128-module.ts";
 import { CosetFft, oddCosetShift } from "../prover/src/prover/coset-fft.ts";
-import { FIELD29_BYTES, LIMBS, LIMB_BITS } from "../prover/src/prover/field29-kernels.ts";
+import { FIELD29_BYTES, LIMBS, LIMB_BITS } from "../prover/src/prover/kernels/field29-kernels.ts";
 import { BN254_Q as q, BN254_R, bigIntToLittleEndian, littleEndianToBigInt } from "../prover/src/prover/zkey.ts";
 
 // The fast base-field kernels (9 x 29-bit limbs, R = 2^261) against BigInt arithmetic: at the bounds each

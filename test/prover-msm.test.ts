@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { Bn128Arena } from "../prover/src/prover/bn128-wasm.ts";
-import { bn128Module } from "../prover/src/prover/bn128-module.ts";
+import { Bn128Arena } from "../prover/src/prover/kernels/bn128-wasm.ts";
+import { bn128Module } from "../prover/src/prover/kernels/bn128-module.ts";
 import { FixedBaseMultiplier } from "../prover/src/prover/fixed-base.ts";
 import { MsmShard, PROJECTIVE_SIZE } from "../prover/src/prover/msm-shard.ts";
 import { BN254_R, bigIntToLittleEndian, littleEndianToBigInt } from "../prover/src/prover/zkey.ts";

@@ -156,7 +156,7 @@ describe("# the npm package, installed into a fresh project", () => {
 
   it("Should ship the compiled SDK, its workers, the contracts with the generated verifiers and the circuits, and nothing else", () => {
     const files = measured.files as string[];
-    for (const wanted of ["dist/index.js", "dist/index.d.ts", "dist/browser.js", "dist/hardhat.js", "dist/cli/main.js", "dist/prover/msm-worker.js", "dist/prover/pool-worker.js", "dist/prover/bn128.wasm", "dist/prover/bn128.json", "bin/zkmargin.js", "contracts/ClearingVault.sol", "contracts/generated/verifiers.json", "circuits/circuits.json", "circuits/lib/range/unsigned_range.circom", "LICENSE", "LICENSES.md"]) {
+    for (const wanted of ["dist/index.js", "dist/index.d.ts", "dist/browser.js", "dist/hardhat.js", "dist/cli/main.js", "dist/prover/msm-worker.js", "dist/prover/pool-worker.js", "dist/prover/kernels/bn128.wasm", "dist/prover/kernels/bn128.json", "bin/zkmargin.js", "contracts/ClearingVault.sol", "contracts/generated/verifiers.json", "circuits/circuits.json", "circuits/lib/range/unsigned_range.circom", "LICENSE", "LICENSES.md"]) {
       expect(files, wanted).toContain(wanted);
     }
     const verifiers = loadCircuitSpecs().filter((spec) => spec.setup).length;

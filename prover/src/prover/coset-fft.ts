@@ -1,6 +1,6 @@
 import { ZkMarginError } from "../core/errors.ts";
-import type { Bn128Arena } from "./bn128-wasm.ts";
-import { FIELD29_BYTES, LIMBS, toLimbs } from "./field29-kernels.ts";
+import type { Bn128Arena } from "./kernels/bn128-wasm.ts";
+import { FIELD29_BYTES, LIMBS, toLimbs } from "./kernels/field29-kernels.ts";
 import { BN254_R } from "./zkey.ts";
 
 const R29 = 1n << 261n;

@@ -1,4 +1,4 @@
-import { Bn128Arena } from "./bn128-wasm.ts";
+import { Bn128Arena } from "./kernels/bn128-wasm.ts";
 import { BN254_Q, bigIntToLittleEndian } from "./zkey.ts";
 
 /** Bits per window of the fixed-base tables: 22 windows of 4,095 precomputed multiples each. */

@@ -1,6 +1,6 @@
 import { ZkMarginError } from "../core/errors.ts";
-import { Bn128Arena } from "./bn128-wasm.ts";
-import { bn128Module } from "./bn128-module.ts";
+import { Bn128Arena } from "./kernels/bn128-wasm.ts";
+import { bn128Module } from "./kernels/bn128-module.ts";
 import type { Groth16Proof } from "./proof-types.ts";
 import { BN254_Q, BN254_R, N8, bigIntToLittleEndian } from "./zkey.ts";
 

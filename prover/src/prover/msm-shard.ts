@@ -1,5 +1,5 @@
-import { Bn128Arena } from "./bn128-wasm.ts";
-import { FIELD29_BYTES } from "./field29-kernels.ts";
+import { Bn128Arena } from "./kernels/bn128-wasm.ts";
+import { FIELD29_BYTES } from "./kernels/field29-kernels.ts";
 
 /** The five multi-exponentiations of a Groth16 proof. */
 export type MsmName = "a" | "b1" | "b2" | "c" | "h";

@@ -1,6 +1,6 @@
 import type { WasmCodeBuilder, WasmModuleBuilder } from "ffjavascript";
 import { FIELD29_BYTES, FR29, addLinearLocals, addMulLocals, linearCode, mulCode } from "./field29-kernels.ts";
-import { BN254_R } from "./zkey.ts";
+import { BN254_R } from "../zkey.ts";
 
 /**
  * Adds radix-2 number-theoretic transforms over Fr in the fast representation (field29-kernels.ts), for

@@ -1,6 +1,6 @@
 import type { WasmCodeBuilder, WasmModuleBuilder } from "ffjavascript";
 import { buildBatchAddition } from "./batch-add-kernel.ts";
-import { BN254_Q, BN254_R } from "./zkey.ts";
+import { BN254_Q, BN254_R } from "../zkey.ts";
 
 /** Bits per limb of the fast base-field representation. */
 export const LIMB_BITS = 29;

@@ -1,4 +1,4 @@
-import { ZkMarginError } from "../core/errors.ts";
+import { ZkMarginError } from "../../core/errors.ts";
 
 /** A function exported by the bn128 WebAssembly module: pointers and counts in, maybe a flag out. */
 export type WasmFunction = (...args: number[]) => number;
