@@ -127,7 +127,7 @@ describe("Fast base-field kernels (fq29)", () => {
     }
   });
 
-  it("Should invert in Fq and Fq2, and multiply in Fq2 = Fq[u]/(u^2 + 1)", () => {
+  it("Should invert in Fq and Fq2, and multiply and square in Fq2 = Fq[u]/(u^2 + 1)", () => {
     for (let i = 0; i < 40; i++) {
       const x = i === 0 ? 1n : i === 1 ? q - 1n : random(q - 1n) + 1n;
       write29(a, (x * R) % q);
@@ -144,6 +144,14 @@ describe("Fast base-field kernels (fq29)", () => {
       expect(c0 < 2n * q && c1 < 2n * q).toBe(true);
       expect(c0 % q).toBe((((x0 * y0 - x1 * y1) * R_INVERSE) % q + q) % q);
       expect(c1 % q).toBe(((x0 * y1 + x1 * y0) * R_INVERSE) % q);
+      // The square: (x0 + x1 u)^2 = (x0^2 - x1^2) + 2 x0 x1 u, also in place.
+      arena.fn("zkm_fq2_29_square")(a, r);
+      const [d0, d1] = [read29(r), read29(r + FIELD29_BYTES)];
+      expect(d0 < 2n * q && d1 < 2n * q).toBe(true);
+      expect(d0 % q).toBe((((x0 * x0 - x1 * x1) * R_INVERSE) % q + q) % q);
+      expect(d1 % q).toBe((2n * x0 * x1 * R_INVERSE) % q);
+      arena.fn("zkm_fq2_29_square")(a, a);
+      expect([read29(a), read29(a + FIELD29_BYTES)]).toEqual([d0, d1]);
       arena.fn("zkm_fq2_29_canon")(b, b);
       arena.fn("zkm_fq2_29_inverse")(b, r);
       arena.fn("zkm_fq2_29_mul")(b, r, r);

@@ -12,6 +12,8 @@ export interface BatchAddField {
   /** r = a - b, in any form mul takes (a, b canonical). */
   difference(c: WasmCodeBuilder, a: number[], b: number[], r: number[]): number[][];
   mul(c: WasmCodeBuilder, x: number[], y: number[], r: number[]): number[][];
+  /** r = x^2, where the field squares faster than it multiplies (else mul). */
+  square?(c: WasmCodeBuilder, x: number[], r: number[]): number[][];
   inverse(c: WasmCodeBuilder, x: number[], r: number[]): number[][];
   /** r = l2 - xA - xB and r = t - yA, canonical: the new point's coordinates. */
   x3(c: WasmCodeBuilder, l2: number[], xA: number[], xB: number[], r: number[]): number[][];
@@ -66,7 +68,7 @@ export function buildBatchAddition(module: WasmModuleBuilder, name: string, fiel
       // lambda = (yB - yA) / dx; x3 = lambda^2 - xA - xB; y3 = lambda (xA - x3) - yA
       ...field.difference(c, yB, yA, t!),
       ...field.mul(c, t!, inverse!, lambda!),
-      ...field.mul(c, lambda!, lambda!, x3!),
+      ...(field.square ? field.square(c, lambda!, x3!) : field.mul(c, lambda!, lambda!, x3!)),
       ...field.x3(c, x3!, get("pA"), get("pB"), x3!),
       ...field.difference(c, get("pA"), x3!, t!),
       ...field.mul(c, lambda!, t!, t!),

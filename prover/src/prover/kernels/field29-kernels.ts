@@ -337,6 +337,24 @@ function buildFq2(module: WasmModuleBuilder): void {
     ...linearCode(c, BN254_Q, "sub", [t0, t1], at(c, "r", 0)),
   );
   module.exportFunction("zkm_fq2_29_mul");
+  // a^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u: two Fq products where the product takes three.
+  const square = module.addFunction("zkm_fq2_29_square");
+  square.addParam("a", "i32");
+  square.addParam("r", "i32");
+  addMulLocals(square);
+  addLinearLocals(square);
+  const q = square.getCodeBuilder();
+  const [sum, difference, cross] = [0, 1, 2].map(() => q.i32_const(module.alloc(FIELD29_BYTES)));
+  const a0 = q.getLocal("a");
+  const a1 = q.i32_add(q.getLocal("a"), q.i32_const(FIELD29_BYTES));
+  square.addCode(
+    ...linearCode(q, BN254_Q, "addLazy", [a0, a1], sum!),
+    ...linearCode(q, BN254_Q, "subLazy", [a0, a1], difference!),
+    ...mulCode(q, FQ29.limbs, FQ29.mu, a0, a1, cross!),
+    ...mulCode(q, FQ29.limbs, FQ29.mu, sum!, difference!, q.getLocal("r")),
+    ...linearCode(q, BN254_Q, "add", [cross!, cross!], q.i32_add(q.getLocal("r"), q.i32_const(FIELD29_BYTES))),
+  );
+  module.exportFunction("zkm_fq2_29_square");
 }
 
 /** The batch-affine addition (see buildBatchAddition) over the fast representation, every step inlined but Fq2's product. */
@@ -366,6 +384,7 @@ function buildBatchAdd(module: WasmModuleBuilder, group: "g1" | "g2", n8: number
     copy: (c, from, to) => copyCode(c, from, to, n8 / 4),
     difference: sum("subLazy"),
     mul: (c, x, y, r) => (group === "g1" ? mulCode(c, FQ29.limbs, FQ29.mu, x, y, r) : [c.call("zkm_fq2_29_mul", x, y, r)]),
+    ...(group === "g2" ? { square: (c: WasmCodeBuilder, x: number[], r: number[]) => [c.call("zkm_fq2_29_square", x, r)] } : {}),
     inverse: (c, x, r) => [c.call(group === "g1" ? "zkm_fq29_inverse" : "zkm_fq2_29_inverse", x, r)],
     x3: sum("subSubCanon"),
     y3: sum("subCanon"),
