@@ -49,7 +49,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (split.length > 0) {
     lines.push(
       "",
-      "Where a warm SDK proof's time goes (medians, ms). Witness, QAP (buildABC), FFTs (with the coset shift and joinABC) and assembly (blinding, the partial sums) run in the calling thread; each multi-exponentiation is given in thread-ms, summed over the threads that share its windows: A, B1, B2 (G2) and C start with the witness and run beside the polynomial, H after it.",
+      "Where a warm SDK proof's time goes (medians, ms). Witness, QAP (buildABC), FFTs (with the coset shift and joinABC) and assembly (blinding, the partial sums) run in the calling thread; each multi-exponentiation is given in thread-ms, summed over the threads that share its windows: A, B1, B2 (G2) and C start in the worker threads with the witness, beside the polynomial; H follows in the calling thread, which then takes a share of the witness MSMs or leaves a share of H to the workers, whichever balances the two sides (WorkSplit).",
       "",
       "| statement | M | witness | QAP | FFTs | MSM A | MSM B1 | MSM B2 (G2) | MSM C | MSM H | assembly | largest |",
       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
