@@ -29,7 +29,7 @@ describe("Groth16Prover (the fast engine)", () => {
   });
   afterAll(releaseCurve);
 
-  for (const threads of [1, 2]) {
+  for (const threads of [1, 2, 3]) {
     it(`Should make proofs that snarkjs verifies, fresh randomness each time (${threads} thread${threads > 1 ? "s" : ""})`, async () => {
       const prover = await Groth16Prover.create(zkey, { threads });
       try {

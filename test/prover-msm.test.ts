@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Bn128Arena } from "../prover/src/prover/kernels/bn128-wasm.ts";
 import { bn128Module } from "../prover/src/prover/kernels/bn128-module.ts";
 import { FixedBaseMultiplier } from "../prover/src/prover/fixed-base.ts";
-import { MsmShard, PROJECTIVE_SIZE } from "../prover/src/prover/msm-shard.ts";
+import { MsmShard, PROJECTIVE_SIZE, splitShare } from "../prover/src/prover/msm-shard.ts";
 import { BN254_R, bigIntToLittleEndian, littleEndianToBigInt } from "../prover/src/prover/zkey.ts";
 
 const scalarBytes = (values: readonly bigint[]) => {
@@ -45,6 +45,18 @@ describe("MsmShard (batch-affine Pippenger)", () => {
       const { points: [ours] } = shard.multiexp([group === "g1" ? "a" : "b2"], scalarData);
       const arena = new Bn128Arena(module);
       expect(Buffer.from(affineOf(arena, group, ours!)).toString("hex")).toBe(Buffer.from(await reference(group, bases, scalarData)).toString("hex"));
+      // Shares of the windows (as threads take them: uneven, several, one empty) add up to the whole.
+      const name0 = group === "g1" ? "a" : "b2";
+      const shares = [{ from: 0, to: 0.37 }, ...splitShare({ from: 0.37, to: 1 }, 3), { from: 1, to: 1 }];
+      const total = arena.alloc(PROJECTIVE_SIZE[group]);
+      const part = arena.alloc(PROJECTIVE_SIZE[group]);
+      arena.set(total, new Uint8Array(PROJECTIVE_SIZE[group]));
+      for (const share of shares) {
+        arena.set(part, shard.multiexp([name0], scalarData, share).points[0]!);
+        arena.fn(`${group}m_add`)(total, part, total);
+      }
+      expect(Buffer.from(affineOf(arena, group, arena.get(total, PROJECTIVE_SIZE[group]))).equals(Buffer.from(affineOf(arena, group, ours!)))).toBe(true);
+      expect(shard.multiexp([name0], scalarData, { from: 0.5, to: 0.5 }).points[0]!.every((byte) => byte === 0)).toBe(true);
       // Only opposite points: the sum is the point at infinity.
       const opposite = multiplier.multiply(group, scalarBytes([11n, -11n]));
       const name = group === "g1" ? "h" : "b2";

@@ -224,7 +224,7 @@ export class Groth16Prover {
     const pointC = sum("c", 3, parts);
     const pointH = sum("h", 0, hPoints);
 
-    // 3. Blinding with fresh r and s (snarkjs' formulas).
+    // 4. Blinding with fresh r and s (snarkjs' formulas).
     const r = randomScalar();
     const s = randomScalar();
     const piA = this.combine("g1", [[pointA, 1n]], [[zkey.alpha1, 1n], [zkey.delta1, r]]);
