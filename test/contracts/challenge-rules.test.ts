@@ -8,7 +8,7 @@ import { poseidonHash } from "../../prover/src/commitment/sponge.ts";
 import { packMarginStatement, packTakeoverStatement } from "../../prover/src/commitment/statement.ts";
 import {
   BOND, CHALLENGER_BPS, GOVERNANCE_DELAY, INSURANCE_BPS, MAX_AGE, PENALTY_BPS, WINDOW, type AnyContract, type Fixture, eventsOf, expectInvariant,
-  expectRevert, increaseTime, latestTimestamp, postRound, proofWords, queueChange, withFixture,
+  expectRevert, increaseTime, latestTimestamp, postRound, proofWords, queueChange, setNextTimestamp, withFixture,
 } from "./helpers.ts";
 
 let f: Fixture;
@@ -97,8 +97,10 @@ describe("# challenge rules (contracts/README.md, Challenges)", () => {
   it("C5: an answer after the deadline is refused and the account is defaulted", async () => {
     await run(as(dave()).challenge(a));
     const { deadline } = await account(a);
-    await increaseTime(f.ethers, deadline - (await latestTimestamp(f.ethers)) - 1n);
-    await run(as(alice()).answer(a, 1n, PROOF)); // the last second (the answer's block is the deadline)
+    // The answer's block is the deadline itself (set, not reached by adding seconds: a slow machine's clock
+    // would move the next block past it).
+    await setNextTimestamp(f.ethers, deadline);
+    await run(as(alice()).answer(a, 1n, PROOF)); // the last second
     await postRound(f, 2n);
     await run(as(dave()).challenge(a));
     const second = (await account(a)).deadline;
