@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { ZkMarginError } from "../core/errors.ts";
+import { powMod } from "../core/field.ts";
 import { Bn128Arena } from "../prover/kernels/bn128-wasm.ts";
 import { bn128Module } from "../prover/kernels/bn128-module.ts";
 import { BN254_Q, BN254_R, G1_AFFINE, G2_AFFINE, N8, bigIntToLittleEndian, littleEndianToBigInt } from "../prover/zkey.ts";
@@ -440,11 +441,5 @@ function modInverse(value: bigint): bigint {
 }
 
 function modPow(value: bigint, exponent: bigint): bigint {
-  let result = 1n;
-  let base = value % BN254_R;
-  for (let rest = exponent; rest > 0n; rest >>= 1n) {
-    if (rest & 1n) result = (result * base) % BN254_R;
-    base = (base * base) % BN254_R;
-  }
-  return result;
+  return powMod(value, exponent, BN254_R);
 }

@@ -61,3 +61,14 @@ export function toHex32(value: bigint): string {
 export function toAddress(value: bigint): string {
   return `0x${value.toString(16).padStart(40, "0")}`;
 }
+
+/** base^exponent mod modulus (exponent >= 0), by square and multiply. */
+export function powMod(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let result = 1n;
+  let square = ((base % modulus) + modulus) % modulus;
+  for (let rest = exponent; rest > 0n; rest >>= 1n) {
+    if (rest & 1n) result = (result * square) % modulus;
+    square = (square * square) % modulus;
+  }
+  return result;
+}

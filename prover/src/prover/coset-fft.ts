@@ -1,15 +1,12 @@
 import { ZkMarginError } from "../core/errors.ts";
+import { powMod } from "../core/field.ts";
 import type { Bn128Arena } from "./kernels/bn128-wasm.ts";
 import { FIELD29_BYTES, LIMBS, toLimbs } from "./kernels/field29-kernels.ts";
 import { BN254_R } from "./zkey.ts";
 
 const R29 = 1n << 261n;
 
-function powR(base: bigint, exponent: bigint): bigint {
-  let result = 1n;
-  for (let b = base % BN254_R, e = exponent; e > 0n; e >>= 1n, b = (b * b) % BN254_R) if (e & 1n) result = (result * b) % BN254_R;
-  return result;
-}
+const powR = (base: bigint, exponent: bigint) => powMod(base, exponent, BN254_R);
 
 /**
  * The primitive 2^bits-th root of unity of BN254's Fr as ffjavascript defines Fr.w (so as snarkjs and

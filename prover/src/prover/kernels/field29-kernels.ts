@@ -1,5 +1,6 @@
-import type { WasmCodeBuilder, WasmModuleBuilder } from "ffjavascript";
+import type { WasmCodeBuilder, WasmFunctionBuilder, WasmModuleBuilder } from "ffjavascript";
 import { buildBatchAddition } from "./batch-add-kernel.ts";
+import { powMod } from "../../core/field.ts";
 import { BN254_Q, BN254_R } from "../zkey.ts";
 
 /** Bits per limb of the fast base-field representation. */
@@ -26,15 +27,12 @@ function montgomeryFactor(p: bigint): bigint {
   return (modulus - ((inverse % modulus) + modulus) % modulus) % modulus;
 }
 
-/** 2^exponent mod p (exponent >= 0). */
-function pow2(exponent: bigint, p: bigint): bigint {
-  let result = 1n;
-  let base = 2n;
-  for (let e = exponent; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * base) % p;
-    base = (base * base) % p;
-  }
-  return result;
+/** An element's limbs as static data of the module (zeros after it up to `bytes`); returns its address. */
+function constantElement(module: WasmModuleBuilder, value: bigint, size = FIELD29_BYTES): number {
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  toLimbs(value).forEach((limb, k) => view.setUint32(k * 4, Number(limb), true));
+  return module.alloc(size, bytes);
 }
 
 /**
@@ -57,19 +55,13 @@ function pow2(exponent: bigint, p: bigint): bigint {
  * representation (x then y), inputs and outputs canonical.
  */
 export function addField29Kernels(module: WasmModuleBuilder): void {
-  addHelpers(module);
   for (const [prefix, p, slowInverse] of [["zkm_fq29", BN254_Q, "f1m_inverse"], ["zkm_fr29", BN254_R, "frm_inverse"]] as const) {
     const limbs = toLimbs(p);
-    const constant = (value: bigint) => {
-      const bytes = new Uint8Array(FIELD29_BYTES);
-      const view = new DataView(bytes.buffer);
-      toLimbs(value).forEach((limb, k) => view.setUint32(k * 4, Number(limb), true));
-      return module.alloc(FIELD29_BYTES, bytes);
-    };
+    const constant = (value: bigint) => constantElement(module, value);
     buildMul(module, prefix, limbs, montgomeryFactor(p));
     for (const op of Object.keys(LINEAR) as LinearOp[]) buildLinear(module, `${prefix}_${op}`, p, op);
     // fromMontgomery: (x 2^256) K / 2^261 = x 2^261 for K = 2^266; toMontgomery: K = 2^256; toStandard: K = 1.
-    buildConversions(module, prefix, constant(pow2(R_BITS + 5n, p)), constant(pow2(256n, p)), constant(1n));
+    buildConversions(module, prefix, constant(powMod(2n, R_BITS + 5n, p)), constant(powMod(2n, 256n, p)), constant(1n));
     buildInverse(module, `${prefix}_inverse`, slowInverse, 1, prefix);
   }
   buildFq2(module);
@@ -105,12 +97,12 @@ function conditionalSubtract(c: WasmCodeBuilder, m: readonly bigint[]): number[]
   return code;
 }
 
-function addLimbLocals(f: ReturnType<WasmModuleBuilder["addFunction"]>, prefix: string): void {
+function addLimbLocals(f: WasmFunctionBuilder, prefix: string): void {
   for (let k = 0; k < LIMBS; k++) f.addLocal(`${prefix}${k}`, "i64");
 }
 
 /** Declares the locals {@link mulCode} uses (once per function, however many products it inlines). */
-export function addMulLocals(f: ReturnType<WasmModuleBuilder["addFunction"]>): void {
+export function addMulLocals(f: WasmFunctionBuilder): void {
   addLimbLocals(f, "y");
   addLimbLocals(f, "t");
   f.addLocal("xi", "i64");
@@ -194,7 +186,7 @@ const LINEAR = {
 export type LinearOp = keyof typeof LINEAR;
 
 /** Declares the locals {@link linearCode} uses. */
-export function addLinearLocals(f: ReturnType<WasmModuleBuilder["addFunction"]>): void {
+export function addLinearLocals(f: WasmFunctionBuilder): void {
   addLimbLocals(f, "d");
   addLimbLocals(f, "e");
   f.addLocal("sign", "i64");
@@ -367,20 +359,15 @@ function buildBatchAdd(module: WasmModuleBuilder, group: "g1" | "g2", n8: number
     const first = linearCode(c, BN254_Q, op, inputs, r);
     return group === "g1" ? first : [...first, ...linearCode(c, BN254_Q, op, inputs.map((input) => second(c, input)), second(c, r))];
   };
-  const one = module.alloc(n8);
+  // One in this representation, 2^261 mod q, as static data (Fq2's one: that and a zero component).
+  const one = constantElement(module, powMod(2n, R_BITS, BN254_Q), n8);
   buildBatchAddition(module, `zkm_${group}_batchAdd29`, {
     n8,
     declare: (f) => {
       addMulLocals(f);
       addLinearLocals(f);
     },
-    // one = 2^261 mod q: wasmcurves' one (2^256 mod q) converted (Fq2's one has a second component 0).
-    one: (c, r) => [
-      c.call("f1m_one", c.i32_const(one)),
-      c.call("zkm_fq29_fromMontgomery", c.i32_const(one), c.i32_const(one)),
-      ...(group === "g2" ? [c.call("zkm_fq29_zero", c.i32_const(one + FIELD29_BYTES))] : []),
-      ...copyCode(c, c.i32_const(one), r, n8 / 4),
-    ],
+    one: (c, r) => copyCode(c, c.i32_const(one), r, n8 / 4),
     copy: (c, from, to) => copyCode(c, from, to, n8 / 4),
     difference: sum("subLazy"),
     mul: (c, x, y, r) => (group === "g1" ? mulCode(c, FQ29.limbs, FQ29.mu, x, y, r) : [c.call("zkm_fq2_29_mul", x, y, r)]),
@@ -389,31 +376,4 @@ function buildBatchAdd(module: WasmModuleBuilder, group: "g1" | "g2", n8: number
     x3: sum("subSubCanon"),
     y3: sum("subCanon"),
   });
-}
-
-/** zkm_fq29_copy(from, to, words) and zkm_fq29_zero(r): helpers of the batch kernels. */
-function addHelpers(module: WasmModuleBuilder): void {
-  const copy = module.addFunction("zkm_fq29_copy");
-  copy.addParam("from", "i32");
-  copy.addParam("to", "i32");
-  copy.addParam("words", "i32");
-  copy.addLocal("k", "i32");
-  let c = copy.getCodeBuilder();
-  copy.addCode(
-    c.setLocal("k", c.i32_const(0)),
-    c.block(c.loop(
-      c.br_if(1, c.i32_eq(c.getLocal("k"), c.getLocal("words"))),
-      c.i32_store(c.i32_add(c.getLocal("to"), c.i32_shl(c.getLocal("k"), c.i32_const(2))), 0, c.i32_load(c.i32_add(c.getLocal("from"), c.i32_shl(c.getLocal("k"), c.i32_const(2))))),
-      c.setLocal("k", c.i32_add(c.getLocal("k"), c.i32_const(1))),
-      c.br(0),
-    )),
-  );
-  module.exportFunction("zkm_fq29_copy");
-  const zero = module.addFunction("zkm_fq29_zero");
-  zero.addParam("r", "i32");
-  c = zero.getCodeBuilder();
-  const code: number[][] = [];
-  for (let k = 0; k < LIMBS; k++) code.push(c.i32_store(c.getLocal("r"), k * 4, c.i32_const(0)));
-  zero.addCode(...code);
-  module.exportFunction("zkm_fq29_zero");
 }
